@@ -1,0 +1,334 @@
+"""Settings: ``config.yaml`` (path from ``WUYEBOT_CONFIG``) overlaid by environment variables.
+
+Parsed once into a typed, frozen object and passed down; nothing reads globals. Secrets come
+only from the environment. Any wrong or missing value raises :class:`SettingsError` whose
+message is one line naming the key, so start-up can stop without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.yamlfile import YamlFileError, read_yaml
+
+DEFAULT_CONFIG_PATH = Path("config.yaml")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/wuyebot.db"
+DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com/cgi-bin/"
+SANDBOX_TOKEN = "wuyebot-sandbox"
+
+
+class SettingsError(Exception):
+    """A setting is wrong or missing; the message is one line naming the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HoursWindow(_Section):
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        """Whether a local time falls inside the window; windows may wrap past midnight."""
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+class EstateSettings(_Section):
+    name: str = Field(min_length=1)
+    company: str = Field(min_length=1)
+    hotline: str = Field(min_length=3)
+    emergency_phone: str = Field(min_length=3)
+    office_hours: HoursWindow
+    office_address: str = ""
+
+
+class ServiceSettings(_Section):
+    reply_within_hours: int = Field(default=24, gt=0)
+    satisfaction_target: float = Field(default=0.9, ge=0, le=1)
+
+
+class RepairSla(_Section):
+    on_site_working_days: int = Field(gt=0)
+    single_trade_working_days: int = Field(gt=0)
+    multi_trade_working_days: int = Field(gt=0)
+
+
+class EmergencySla(_Section):
+    acknowledge_minutes: int = Field(gt=0)
+
+
+class ComplaintTierSla(_Section):
+    report_to: Literal["manager", "supervisor"] | None = None
+    report_within_hours: float | None = Field(default=None, ge=0)
+    answer_within_days: int | None = Field(default=None, gt=0)
+    resolve_within_days: int = Field(gt=0)
+
+
+class ComplaintSla(_Section):
+    major: ComplaintTierSla
+    important: ComplaintTierSla
+    minor: ComplaintTierSla
+    department_report_working_days: int = Field(gt=0)
+
+
+class SuggestionSla(_Section):
+    answer_within_days: int = Field(gt=0)
+
+
+class SlaSettings(_Section):
+    repair: RepairSla
+    emergency: EmergencySla
+    complaint: ComplaintSla
+    suggestion: SuggestionSla
+    warn_at_fraction: float = Field(gt=0, lt=1)
+
+
+class ReturnVisitSettings(_Section):
+    safety_repair_days: int = Field(gt=0)
+    leak_repair_days: int = Field(gt=0)
+    other_repair_days: int = Field(gt=0)
+    complaint_days: int = Field(gt=0)
+    reminder_after_days: int = Field(gt=0)
+    phone_visit_after_days: int = Field(gt=0)
+
+
+class CalendarSettings(_Section):
+    weekend: tuple[int, ...] = (6, 7)
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+
+    @field_validator("weekend")
+    @classmethod
+    def _iso_weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 1 or day > 7 for day in value):
+            raise ValueError("weekdays are numbered 1 (Monday) to 7 (Sunday)")
+        return value
+
+
+class RepairSettings(_Section):
+    # Categories whose in-home work is a paid service (有偿服务), with the price told before booking.
+    paid_services: dict[str, str] = Field(default_factory=dict)
+    multi_trade_categories: tuple[str, ...] = ()  # categories that usually need several trades (7 days)
+
+
+class ConversationSettings(_Section):
+    idle_timeout_minutes: int = Field(default=30, gt=0)
+    human_handoff_minutes: int = Field(default=30, gt=0)
+    binding_attempts_per_day: int = Field(default=5, gt=0)
+
+
+class FeeSettings(_Section):
+    custody_fee_ratio: Decimal = Field(gt=0, le=1)
+    payment_methods: tuple[str, ...] = Field(min_length=1)
+
+
+class OutboxSettings(_Section):
+    max_attempts: int = Field(default=8, gt=0)
+    lease_seconds: int = Field(default=60, gt=0)
+    concurrency: int = Field(default=4, gt=0)
+    rate_per_second: float = Field(default=0, ge=0)
+
+
+class NotificationSettings(_Section):
+    wecom_robots: dict[str, str] = Field(default_factory=dict)
+    templates: dict[str, str] = Field(default_factory=dict)
+    outbox: OutboxSettings = OutboxSettings()
+
+
+DispatchMode = Literal["least_loaded", "grab"]
+
+
+class DispatchSettings(_Section):
+    """Per ticket kind: assign to the least-loaded matching staff on duty, or offer to all (抢单)."""
+
+    repair: DispatchMode = "least_loaded"
+    emergency: DispatchMode = "least_loaded"
+    complaint: DispatchMode = "least_loaded"
+    suggestion: DispatchMode = "least_loaded"
+    release: DispatchMode = "least_loaded"
+
+
+class ScheduleSettings(_Section):
+    """When the periodic jobs run: crontab lines (minute hour day month weekday), local time."""
+
+    tick_seconds: int = Field(default=30, gt=0)
+    fee_reminders: str = "0 10 5 * *"
+    daily_summary: str = "30 8 * * *"
+    weekly_report: str = "0 9 * * mon"
+    monthly_report: str = "0 9 1 * *"
+    catch_up_days: int = Field(default=3, gt=0)  # a run missed while the service was down is made up within
+
+    @field_validator("fee_reminders", "daily_summary", "weekly_report", "monthly_report")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(f"not a crontab line ({error})") from None
+        return value
+
+
+class WebhookSettings(_Section):
+    reply_deadline_seconds: float = Field(default=4.0, gt=0, lt=5)
+    max_body_bytes: int = Field(default=65536, gt=0)
+    passive_reply_max_bytes: int = Field(default=2048, ge=64)
+
+
+class WechatCredentials(_Section):
+    """Official-account credentials, from the environment only."""
+
+    token: str
+    appid: str | None
+    secret: str | None
+    aes_key: str | None
+    api_base: str
+
+    @property
+    def sandbox(self) -> bool:
+        """With no AppID nothing is sent to WeChat: pushes are stored for `wuyebot chat`."""
+        return self.appid is None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WechatCredentials:
+        if self.appid and not self.secret:
+            raise ValueError("WECHAT_SECRET is required when WECHAT_APPID is set")
+        if self.aes_key is not None and len(self.aes_key) != 43:
+            raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        if self.aes_key is not None and not self.appid:
+            raise ValueError("WECHAT_APPID is required when WECHAT_AES_KEY is set")
+        if not self.api_base.endswith("/"):
+            object.__setattr__(self, "api_base", self.api_base + "/")
+        return self
+
+
+class Settings(_Section):
+    timezone: str = "Asia/Shanghai"
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    admin_token: str | None = None
+    estate: EstateSettings
+    service: ServiceSettings = ServiceSettings()
+    sla: SlaSettings
+    return_visit: ReturnVisitSettings
+    calendar: CalendarSettings = CalendarSettings()
+    quiet_hours: HoursWindow
+    conversation: ConversationSettings = ConversationSettings()
+    repair: RepairSettings = RepairSettings()
+    fees: FeeSettings
+    notifications: NotificationSettings = NotificationSettings()
+    dispatch: DispatchSettings = DispatchSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    chase_interval_minutes: int = Field(default=60, gt=0)
+    merge_window_minutes: int = Field(default=120, gt=0)
+    webhook: WebhookSettings = WebhookSettings()
+    wechat: WechatCredentials
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# Environment variable → key in the settings tree. Secrets are only ever read from here.
+_ENVIRONMENT = {
+    "WUYEBOT_DATABASE_URL": ("database_url",),
+    "WUYEBOT_HOST": ("host",),
+    "WUYEBOT_PORT": ("port",),
+    "WUYEBOT_ADMIN_TOKEN": ("admin_token",),
+    "WECHAT_TOKEN": ("wechat", "token"),
+    "WECHAT_APPID": ("wechat", "appid"),
+    "WECHAT_SECRET": ("wechat", "secret"),
+    "WECHAT_AES_KEY": ("wechat", "aes_key"),
+    "WECHAT_API_BASE": ("wechat", "api_base"),
+}
+_SECRET_KEYS = {"admin_token", "wechat"}
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read the YAML file, apply the environment, validate; raise SettingsError on any fault."""
+    environ = os.environ if environ is None else environ
+    config_path = Path(path or environ.get("WUYEBOT_CONFIG") or DEFAULT_CONFIG_PATH)
+    raw = _read_yaml(config_path)
+    for key in _SECRET_KEYS & raw.keys():
+        raise SettingsError(f"{config_path}: {key}: secrets belong in environment variables, not in the file")
+    raw["wechat"] = {
+        "token": None,
+        "appid": None,
+        "secret": None,
+        "aes_key": None,
+        "api_base": DEFAULT_WECHAT_API_BASE,
+    }
+    for variable, key_path in _ENVIRONMENT.items():
+        value = environ.get(variable)
+        if value is not None and value.strip() != "":
+            _set_path(raw, key_path, value.strip())
+    if raw["wechat"]["token"] is None:
+        if raw["wechat"]["appid"]:
+            raise SettingsError("WECHAT_TOKEN: required when WECHAT_APPID is set")
+        raw["wechat"]["token"] = SANDBOX_TOKEN
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as error:
+        raise SettingsError(_describe(config_path, error)) from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = read_yaml(path, missing_hint=" (set WUYEBOT_CONFIG to its path)")
+    except YamlFileError as error:
+        raise SettingsError(str(error)) from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: must be a mapping of settings")
+    return data
+
+
+def _set_path(tree: dict[str, Any], key_path: tuple[str, ...], value: str) -> None:
+    node = tree
+    for key in key_path[:-1]:
+        node = node.setdefault(key, {})
+    node[key_path[-1]] = value
+
+
+def _describe(path: Path, error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(root)"
+    variable = next((name for name, kp in _ENVIRONMENT.items() if ".".join(kp) == key), None)
+    where = variable or ("environment" if key == "wechat" else f"{path}: {key}")
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = "is missing"
+    elif first["type"] == "extra_forbidden":
+        message = "is not a known setting"
+    more = f" (and {len(error.errors()) - 1} more)" if len(error.errors()) > 1 else ""
+    return f"{where}: {message}{more}"

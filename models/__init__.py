@@ -1,0 +1,37 @@
+"""SQLAlchemy models of wuyebot and the queries that belong to them; no HTTP, no WeChat."""
+
+from models.account import HomeBinding, WechatAccount
+from models.base import Base
+from models.bill import Bill, FeeReminder
+from models.estate import Building, Estate, Home, Resident
+from models.gate import GatePass
+from models.messaging import AccessToken, ConversationState, JobRun, OutboxMessage, ProcessedMessage
+from models.staff import Staff
+from models.visit import BindingAttempt, ReturnVisit
+from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketReporter
+
+__all__ = [
+    "AccessToken",
+    "Base",
+    "Bill",
+    "BindingAttempt",
+    "Building",
+    "ConversationState",
+    "DailySequence",
+    "Estate",
+    "FeeReminder",
+    "GatePass",
+    "Home",
+    "JobRun",
+    "HomeBinding",
+    "OutboxMessage",
+    "ProcessedMessage",
+    "Resident",
+    "ReturnVisit",
+    "Staff",
+    "Ticket",
+    "TicketDeadline",
+    "TicketEvent",
+    "TicketReporter",
+    "WechatAccount",
+]

@@ -1,0 +1,137 @@
+"""High-precision rules on top of the classifier, where a statistical guess is not good enough.
+
+- Emergency must never be missed: a trapped lift, gas, fire or smoke, a burst pipe flooding, a
+  whole building without water or power, someone hurt. Each trigger is checked for negation and
+  for hypotheticals (没有困人, 万一着火, 火灾隐患), which are near-misses, not emergencies.
+- Cancel and rating depend on what was said before; without that context they are recognised
+  only from unmistakable words, and a question about cancelling (怎么取消自动扣费) is not one.
+- Explicit requests for a human are honoured (转人工), but 人工费 is a price.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Each pattern marks its deciding word as group ``k`` (or k2, k3 …): negation is looked for right
+# before it (没有困人, 没有闻到煤气味) as well as before the whole match. Gaps are lazy, so the
+# first deciding word after the subject is the one judged.
+_SMOKE = r"(?<![抽吸香油食])烟(?![味头花酒草民台囱瘾盒蒂])"
+_PERSON = r"(?:人|老人|老人家|小孩|孩子|小朋友|宝宝|婴儿|工人|伯伯|阿姨|婆婆|爷爷|奶奶|老太太|老伯|业主|住户|路人|我妈|我爸|我儿子|我女儿)"
+_EMERGENCY_TRIGGERS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # someone trapped in a lift
+        r"(?:电梯|轿厢).{0,20}?(?:里面|里边|里头|入面|内).{0,12}?(?P<k>有人|有个|有我|还有|人在|出不|喊|困(?!扰|难|惑|倦)|关着)",
+        r"(?:我|人|孩子|小孩|老人|他|她|我们)(?:被困在|困在|被关在|关在|卡在)(?P<k>.{0,6}?电梯)",
+        r"(?:我|人|孩子|小孩|老人|他|她|我们)在.{0,6}?电梯(?:里|内|入面).{0,24}?(?P<k>不动|停了|打不开|出不|卡住|困|没人应|没反应)",
+        r"(?:电梯|轿厢).{0,14}?(?P<k>困(?!扰|难|惑|倦)|关人|关着人|被关|夹到人|夹住人|出不去|出不来|往下掉|掉下去|掉了一截|下坠|坠落|冲顶|蹲底"
+        r"|(?:停|卡)?在.{0,10}?(?:中间|之间|半空))",
+        r"(?P<k>困.{0,4}?电梯|电梯困人|困人|被困(?!扰|难|惑)|困住)",
+        # gas or fuel
+        r"(?:煤气|燃气|天然气|液化气).{0,20}?(?P<k>味|泄漏|泄露|漏气|漏了|在漏|报警|警报)|(?P<k2>闻到).{0,8}?(?:煤气|燃气|天然气|液化气)"
+        r"|(?P<k3>汽油味|漏油.{0,4}?味)",
+        # fire and smoke
+        r"(?P<k>(?<![不打])着火|起火|失火|火灾|火警|烧起来|烧着了|明火|火苗|火光|爆炸|大火|火越来越大|火很大|火好大|烧焦|焦糊|焦味|糊味)",
+        rf"(?P<k>(?:全是|都是|好多|好大|很多|很大|满是|一直有|有|大|浓){_SMOKE}|{_SMOKE}.{{0,3}}?(?:很大|好大|越来越大|冒|往上|进来|从)|冒.{{0,3}}?{_SMOKE})",
+        r"火花.{0,10}?(?P<k>噼里啪啦|一直|不停|还在|焦|烟)|(?P<k2>噼里啪啦).{0,6}?火花",
+        # burst pipe or water / sewage spreading
+        r"(?<![排下凝去])(?:水管|管道|管子|总阀|阀门|暖气管|水喉|消防管|喷淋)(?!费).{0,6}?(?P<k>爆|破裂|裂开|喷)|(?P<k2>爆管)",
+        r"(?:家|屋|房间|客厅|卧室|地下室|车库|地库|楼道|大堂|电梯井).{0,6}?(?P<k>淹|水漫|进水了)|(?P<k2>淹了|被淹|水淹|水漫)"
+        r"|(?:地下室|车库|地库|楼道|大堂|电梯井|电梯里|整个客厅|整个家|整个房间|整个屋).{0,6}?(?P<k3>全是水|都是水)",
+        r"(?P<k>还在喷|喷个不停|喷得到处都是|止不住地?喷)|(?P<k2>漫到|流到|淹到|浸到|漫进|流进|冲进)(?:了)?(?:卧室|客厅|房间|大堂|楼道|电梯|屋里|家里|楼下|电箱)",
+        r"(?:车|车子).{0,4}?(?P<k>泡了|被泡|被淹)|(?:化粪池|污水井|粪水|污水|屎水).{0,8}?(?P<k2>冒出|满地|漫|往外冒|倒灌)|(?P<k3>倒灌)",
+        # a whole building or more without water or power
+        r"(?:整栋|全楼|整幢|整座|成座|全座|整个楼|整个大厦|整个单元|整单元|一栋楼|整个小区|全小区|好几栋|整层|全栋|这栋楼|这个楼|我们楼|我们这栋)"
+        r".{0,16}?(?P<k>停水|停电|没水|没电|断电|断水|没有水|没有电|黑了|都停了|全停了)",
+        r"(?:单元|楼|栋|幢|小区|几层).{0,6}?(?:全部|全都|都|全)(?P<k>停水|停电|没水|没电|断电|断水|没有水|没有电|黑了)",
+        # someone hurt or in danger
+        r"(?P<k>摔倒|跌倒|晕倒|昏倒|昏迷|受伤|流血|流紧血|出血|骨折|不省人事|救护车|抽搐|没有?呼吸|砸伤|砸到人|触电|溺水|救命|跳楼|要跳下去"
+        r"|拿刀|持刀|砍人|抢劫|被车撞|快来人啊|快来人呀|来人啊|快来救|撞到人|被电到|电到人|被狗咬|咬伤|跌落|摔下来|跌低)",
+        rf"{_PERSON}.{{0,10}}?(?P<k>动不了|叫不醒|没反应|不动了|起不来|动不到)",
+        rf"{_PERSON}.{{0,4}}?(?P<k>被关在|被锁在|反锁在|卡在|困在|锁在)(?!.{{0,3}}电梯外)",
+        r"漏电.{0,10}?(?P<k>麻|电到|被电|触电)",
+        r"(?<!\d)(?P<k>110|119|120)(?![\d元块平分米斤号楼室栋])",
+        # structural danger, storms
+        r"(?:玻璃|窗户|窗|外墙|瓷砖|广告牌|空调外机|招牌|石头|水泥块)(?P<k>.{0,6}?(?:掉下来|砸下来|坠落|掉下去|掉到楼下|要掉|塌))"
+        r"|(?P<k2>掉下来).{0,6}?(?:玻璃|窗|瓷砖|外墙|石头|水泥块)",
+        r"(?P<k>坍塌|塌方|塌了|塌下来)|(?:大树|树).{0,4}?(?P<k2>倒了|倒下|压)",
+        r"(?:台风|风).{0,8}?(?P<k>吹掉|吹落|吹倒|吹破|吹烂|吹爆|吹甩|刮倒|刮掉|吹得要掉|吹碎|打烂|打破|打爆)|(?P<k2>台风).{0,10}?(?:裂|碎|破|掉|倒|晃)",
+    )
+)
+# Words before a trigger that make it not happen now: negation, luck, hypothesis, prevention.
+_NOT_NOW_BEFORE = re.compile(
+    r"(?:没有?|不是|并没|无|未|差点|险些|幸好没|还好没|幸亏没|别|防止|以防|预防|怕|担心|万一|如果|要是|假如|会不会|可能会|容易|小心|谨防|"
+    r"演练|演习|培训|宣传|检查|排查|以前|上次|去年|之前|要等|等到|难道要|非要|免得|省得|老是|总是|经常|天天|每次|动不动|梦见|梦到|做梦|电视剧|电影|新闻|听说|看到网上)[^,.!?。]{0,5}$"
+)
+_NOT_NOW_AFTER = re.compile(r"^[^,.!?。]{0,4}(?:隐患|风险|演练|演习|的话|检查|器材|通道|进不来|进不去|开不进|过不去)|^了?怎么办")
+
+_CANCEL = re.compile(
+    r"取消|撤销|撤回|撤掉|撤了|作废|不用(?:来|修|了|登记|办|报|麻烦|派|上门|处理|开|弄|管|搬|换)|不要了|不修|不报了|不报修|不来了|"
+    r"不搬了|不需要了|算了|别来了|别修了|别弄了|不弄了|别派|不要派|退掉|不办了|不投了"
+)
+_CANCEL_NEGATED = re.compile(r"(?:不要|不用|别|不想|没有|没)\s?(?:取消|撤销|撤回|作废)")
+_CANCEL_QUESTION = re.compile(r"(?:怎么|如何|能不能|能否|可以|可不可以|怎样|在哪)\s?(?:取消|撤销|退掉)|自动扣费|自动续费|订阅")
+
+_PROGRESS = re.compile(
+    r"有结果[没吗了]|有进展|有回复[没吗了]|有下文|有消息[没吗了]|处理了没|处理好了[没吗]|处理得怎么样|批下来|批了没|通过了[没吗]|生效了[没吗]"
+    r"|到哪了|到哪一步|进度|派单了|派工了|接单了|怎么还没(?:人)?(?:来|到|修|处理|弄)|还没(?:人)?来|什么时候(?:能)?来|跟进"
+)
+_NOT_OUR_PROGRESS = re.compile(r"快递|外卖|包裹|航班|火车|高铁|飞机|物流")
+_HUMAN = re.compile(
+    r"转人工|人工客服|人工服务|真人客服|真人回复|(?:转|找|要|接|叫|换|给我|安排|有没有)(?:个|一个)?(?:真人|活人|人工)"
+    r"|人工(?!费|成本|智能|草|湖|降雨|呼吸)"
+)
+
+_SCORE_ONLY = re.compile(
+    r"^(?:给|打|评)?(?:个)?[1-5]\s?(?:分|星)[!.。~]?$|^(?:非常|很|特别|挺|比较|还算|不太|不是很|不怎么)?(?:满意|不满意)(?:的|吧|了)?[!.。~]?$"
+    r"|^(?:一般|还行|还可以|凑合|马马虎虎)(?:吧|啦|了)?[!.。~]?$"
+)
+_RATING_CONTEXT = re.compile(r"回访|评价|打分|评分|满意度|^[👍⭐🌟👎]+$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A rule's reading: the label it asserts and the least confidence it deserves."""
+
+    intent: str
+    floor: float
+    reason: str
+
+
+def _triggered(text: str, pattern: re.Pattern[str]) -> bool:
+    for match in pattern.finditer(text):
+        key = next((match.start(name) for name in ("k", "k2", "k3", "k4", "k5")
+                    if name in pattern.groupindex and match.group(name) is not None), match.start())
+        windows = {text[max(0, start - 8):start] for start in (match.start(), key)}
+        after = text[match.end():match.end() + 6]
+        if any(_NOT_NOW_BEFORE.search(window) for window in windows) or _NOT_NOW_AFTER.search(after):
+            continue
+        return True
+    return False
+
+
+def emergency_reason(text: str) -> str | None:
+    """The trigger that makes ``text`` an emergency, or None."""
+    for pattern in _EMERGENCY_TRIGGERS:
+        if _triggered(text, pattern):
+            return pattern.pattern[:24]
+    return None
+
+
+def verdicts(text: str) -> list[Verdict]:
+    """Every rule that fires on the normalised ``text``, safety first."""
+    found: list[Verdict] = []
+    reason = emergency_reason(text)
+    if reason is not None:
+        found.append(Verdict("emergency", 0.9, reason))
+    if _HUMAN.search(text):
+        found.append(Verdict("human", 0.8, "asks for a human"))
+    compact = re.sub(r"\s", "", text)
+    if _CANCEL.search(text) and not _CANCEL_NEGATED.search(text) and not _CANCEL_QUESTION.search(text):
+        found.append(Verdict("cancel", 0.0, "cancel words"))  # a hint: the classifier decides
+    if _PROGRESS.search(text) and not _NOT_OUR_PROGRESS.search(text):
+        found.append(Verdict("ticket_status", 0.0, "asks about progress"))  # a hint: the classifier decides
+    if _SCORE_ONLY.match(compact) or _RATING_CONTEXT.search(text):
+        found.append(Verdict("rating", 0.85 if _SCORE_ONLY.match(compact) else 0.0, "a bare verdict"))
+    return found

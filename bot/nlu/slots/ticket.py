@@ -1,0 +1,17 @@
+"""Ticket numbers: R/C/S/V/P, the date YYYYMMDD, a 3-digit daily sequence (CONTRACT.md), upper-case."""
+
+from __future__ import annotations
+
+import re
+
+_TICKET = re.compile(
+    r"(?<![A-Za-z0-9])([RCSVPrcsvp])[\s\-]?(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[\s\-]?(\d{3})(?!\d)"
+)
+
+
+def extract_ticket(text: str) -> str | None:
+    """The first ticket number in the message, as written but upper-case and without separators."""
+    match = _TICKET.search(text)
+    if match is None:
+        return None
+    return match.group(1).upper() + "".join(match.groups()[1:])

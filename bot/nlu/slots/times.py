@@ -1,0 +1,254 @@
+"""Times: relative Chinese expressions resolved against the message time, in Asia/Shanghai.
+
+Our own small parser rather than a library: JioNLP's ``parse_time`` is the only one known to read
+these forms but is a very large dependency (and raises on 明早, returns spans wrong); dateparser
+reads almost none of them. The rules, nlu/SPEC.md's defaults plus the decisions it leaves open:
+
+- a day alone → ``YYYY-MM-DD``; a period with no hour → 上午/早上 09:00, 中午 12:00, 下午 14:00,
+  傍晚 18:00, 晚上 19:00 (凌晨/半夜 give no default: the date alone);
+- 周六 / 这周六 → the Saturday of this week counted from Monday; a bare 周六 already past this
+  week means next week's, a bare 周六 said on a Saturday means today (an owner booking a week
+  ahead says 下周六); 这周六 is always this week's; 下周三 → Wednesday of next week;
+- 明早 / 今早 → 09:00 unless an hour is given; 今晚 / 明晚 → 19:00 unless an hour is given;
+- a clock hour without 上午/下午: 1-6 点 is the afternoon (nobody books 3 a.m.); 7-11 点 is the
+  morning, unless it is for today and that morning hour has passed while the evening one has not
+  (9点 said at 14:00 means 21:00); 12 点 is noon;
+- a span (下午两点到四点, 9点到11点之间) → its start; X点以后 → X点;
+- M月D号 → the nearest such date (1月3号 said on 28 December is next year); D号 alone → the nearest
+  such day of this, the previous or the next month;
+- a period or a weekday that is habitual (每天晚上, 每周六, 天天半夜) or a weekday range (周一到周五)
+  is not a time; a period alone (晚上太暗) is not a time either, unless the dialogue asked for one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
+             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_PERIOD_HOURS = {"凌晨": None, "早上": 9, "早晨": 9, "清晨": 9, "上午": 9, "中午": 12, "正午": 12,
+                 "下午": 14, "午后": 14, "傍晚": 18, "黄昏": 18, "晚上": 19, "晚": 19, "夜里": 19,
+                 "夜间": 19, "半夜": None, "深夜": None, "早": 9}
+_EVENING = {"下午", "午后", "傍晚", "黄昏", "晚上", "晚", "夜里", "夜间", "深夜"}
+# Fixed-date holidays and a short table of lunar ones (the service needs only the next few years).
+_HOLIDAYS = {"元旦": (1, 1), "劳动节": (5, 1), "五一": (5, 1), "国庆": (10, 1), "国庆节": (10, 1),
+             "圣诞": (12, 25), "圣诞节": (12, 25), "平安夜": (12, 24)}
+_LUNAR = {
+    "除夕": {2025: (1, 28), 2026: (2, 16), 2027: (2, 5), 2028: (1, 25), 2029: (2, 12)},
+    "春节": {2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13)},
+    "元宵": {2025: (2, 12), 2026: (3, 3), 2027: (2, 20), 2028: (2, 9), 2029: (2, 27)},
+    "清明": {2025: (4, 4), 2026: (4, 5), 2027: (4, 5), 2028: (4, 4), 2029: (4, 4)},
+    "端午": {2025: (5, 31), 2026: (6, 19), 2027: (6, 9), 2028: (5, 28), 2029: (6, 16)},
+    "中秋": {2025: (10, 6), 2026: (9, 25), 2027: (9, 15), 2028: (10, 3), 2029: (9, 22)},
+}
+
+_HABIT = r"(?<!每)(?<!天天)(?<!每个)(?<!经常)(?<!总是)"
+_WD = r"([一二三四五六日天七1-7])"
+_DAY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ymd", re.compile(r"(20\d\d)\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?[日号]?")),
+    ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
+    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座)")),
+    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})(?=\s?(?:上午|下午|中午|晚上|早上|傍晚|凌晨|\d{1,2}[点时:]))")),
+    ("d", re.compile(r"(?<![\d月.\-A-Za-z])(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
+    ("rel", re.compile(r"大后天|大前天|今天|今日|今儿|今早|今晚|今夜|明天|明日|明儿|明早|明晚|明晨|后天|昨天|昨日|昨晚|昨夜|前天")),
+    ("next2", re.compile(r"下下(?:个)?(?:周|星期)" + _WD)),
+    ("next", re.compile(r"下(?:个)?(?:周|星期)" + _WD)),
+    ("last", re.compile(r"上(?:个)?(?:周|星期)" + _WD)),
+    ("this", re.compile(r"(?:这|本|这个)(?:周|星期)" + _WD)),
+    ("bare", re.compile(_HABIT + r"(?<![下上这本到至~\-])(?:周|星期)" + _WD + r"(?!\s?[到至~\-]\s?(?:周|星期)?[一二三四五六日天])")),
+    ("weekend", re.compile(r"(这|本|这个|下|下个)周末")),
+    ("after", re.compile(r"(\d{1,2}|半)\s?个?(天|周|星期|小时|钟头|分钟)\s?(?:以后|之后|后)")),
+    ("holiday", re.compile(r"(元旦|劳动节|五一|国庆节?|圣诞节?|平安夜|除夕|春节|元宵|清明|端午|中秋)(?!期间|放假|假期|假|前后)")),
+)
+_RELATIVE = {"大后天": (3, None), "大前天": (-3, None), "今天": (0, None), "今日": (0, None),
+             "今儿": (0, None), "今早": (0, "早上"), "今晚": (0, "晚上"), "今夜": (0, "晚上"),
+             "明天": (1, None), "明日": (1, None), "明儿": (1, None), "明早": (1, "早上"),
+             "明晚": (1, "晚上"), "明晨": (1, "早上"), "后天": (2, None), "昨天": (-1, None),
+             "昨日": (-1, None), "昨晚": (-1, "晚上"), "昨夜": (-1, "晚上"), "前天": (-2, None)}
+
+_PERIOD = re.compile(_HABIT + r"(?<!每天)(?<!每晚)(凌晨|早上|早晨|清晨|上午|中午|正午|下午|午后|傍晚|黄昏|晚上|夜里|夜间|半夜|深夜|晚(?=\s?\d)|早(?=\s?\d))")
+_CLOCK = re.compile(
+    r"(?<![\d.第:])(\d{1,2})\s?(?:点钟?|时(?!间|候|段))(?:(半)|(\d{1,2})\s?分?|(1刻|一刻)|(3刻|三刻))?"
+    r"(?!\s?(?:建议|意见|要求|问题|原因|事|个|多个|度|元|块|米))"
+    r"|(?<![\d.:])(\d{1,2}):(\d{2})(?![\d:])"
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    day: date | None
+    period: str | None = None
+    exact: datetime | None = None
+
+
+def extract_time(text: str, now: datetime, *, bare: bool = False) -> str | None:
+    """The start time the message states, ``YYYY-MM-DDTHH:MM`` or ``YYYY-MM-DD``; None when none.
+
+    ``bare`` (the dialogue asked for a time) lets a period alone count: 下午 → today 14:00.
+    """
+    local = now.astimezone(SHANGHAI) if now.tzinfo is not None else now.replace(tzinfo=SHANGHAI)
+    today = local.date()
+    found = _first_day(text, local)
+    if found is not None and found.exact is not None:
+        return found.exact.strftime("%Y-%m-%dT%H:%M")
+    clock = _first_clock(text)
+    period = found.period if found is not None else None
+    if clock is not None and clock[3] is not None:
+        period = clock[3]  # the period written right before the hour wins
+    if period is None:
+        period_match = _PERIOD.search(text)
+        if period_match is not None:
+            period = period_match.group(1)
+    if found is None and clock is None:
+        if bare and period is not None and _PERIOD_HOURS.get(period) is not None:
+            return datetime.combine(today, time(_PERIOD_HOURS[period] or 0)).strftime("%Y-%m-%dT%H:%M")
+        return None
+    day = found.day if found is not None and found.day is not None else today
+    if clock is None:
+        default = _PERIOD_HOURS.get(period) if period is not None else None
+        if default is None:
+            return day.isoformat()
+        return datetime.combine(day, time(default)).strftime("%Y-%m-%dT%H:%M")
+    hour, minute = clock[0], clock[1]
+    hour, day = _resolve_hour(hour, period, day, today, local, minute)
+    return datetime.combine(day, time(hour, minute)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _resolve_hour(hour: int, period: str | None, day: date, today: date, local: datetime,
+                  minute: int) -> tuple[int, date]:
+    if hour == 24:
+        return 0, day + timedelta(days=1)
+    if period in _EVENING:
+        if period in ("晚上", "晚", "夜里", "夜间", "深夜") and hour == 12:
+            return 0, day + timedelta(days=1)
+        return (hour + 12 if hour < 12 else hour), day
+    if period in ("中午", "正午"):
+        return (hour + 12 if hour <= 3 else hour), day
+    if period in ("凌晨",):
+        return (0 if hour == 12 else hour), day
+    if period is not None:  # 上午, 早上 …
+        return hour, day
+    if 1 <= hour <= 6:
+        return hour + 12, day
+    if 7 <= hour <= 11 and day == today:
+        said = local.hour * 60 + local.minute
+        if said > hour * 60 + minute and said < (hour + 12) * 60 + minute:
+            return hour + 12, day
+    return hour, day
+
+
+def _first_clock(text: str) -> tuple[int, int, int, str | None] | None:
+    """(hour, minute, start, period written right before) of the first clock reading."""
+    for match in _CLOCK.finditer(text):
+        if match.group(6) is not None:
+            hour, minute = int(match.group(6)), int(match.group(7))
+        else:
+            hour = int(match.group(1))
+            if match.group(2):
+                minute = 30
+            elif match.group(3):
+                minute = int(match.group(3))
+            elif match.group(4):
+                minute = 15
+            elif match.group(5):
+                minute = 45
+            else:
+                minute = 0
+        if hour > 24 or minute > 59:
+            continue
+        if re.search(r"(?:每天|天天|每晚|每个晚上|每周|经常|一般|都是|平时)\S{0,3}$", text[max(0, match.start() - 7):match.start()]):
+            continue  # 每天晚上10点以后还在装修: a habit, not an appointment
+        before = text[max(0, match.start() - 3):match.start()]
+        period = None
+        for name in sorted(_PERIOD_HOURS, key=len, reverse=True):
+            if before.rstrip().endswith(name) or before.rstrip().endswith(name + "的"):
+                period = name
+                break
+        return hour, minute, match.start(), period
+    return None
+
+
+def _first_day(text: str, local: datetime) -> _Found | None:
+    found: list[_Found] = []
+    for kind, pattern in _DAY_PATTERNS:
+        for match in pattern.finditer(text):
+            resolved = _resolve_day(kind, match, local)
+            if resolved is not None:
+                found.append(resolved)
+                break
+    if not found:
+        return None
+    return min(found, key=lambda item: item.start)
+
+
+def _resolve_day(kind: str, match: re.Match[str], local: datetime) -> _Found | None:
+    today = local.date()
+    start = match.start()
+    monday = today - timedelta(days=today.weekday())
+    try:
+        if kind == "ymd" or kind == "iso":
+            return _Found(start, date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        if kind == "md":
+            return _Found(start, _nearest_year(today, int(match.group(1)), int(match.group(2))))
+        if kind == "d":
+            return _Found(start, _nearest_month(today, int(match.group(1))))
+    except ValueError:
+        return None
+    if kind == "rel":
+        offset, period = _RELATIVE[match.group()]
+        return _Found(start, today + timedelta(days=offset), period)
+    if kind in ("next2", "next", "last", "this"):
+        weeks = {"next2": 2, "next": 1, "last": -1, "this": 0}[kind]
+        return _Found(start, monday + timedelta(days=7 * weeks + _WEEKDAYS[match.group(1)]))
+    if kind == "bare":
+        ahead = (_WEEKDAYS[match.group(1)] - today.weekday()) % 7
+        return _Found(start, today + timedelta(days=ahead))
+    if kind == "weekend":
+        weeks = 1 if match.group(1).startswith("下") else 0
+        return _Found(start, monday + timedelta(days=7 * weeks + 5))
+    if kind == "after":
+        amount = 0.5 if match.group(1) == "半" else int(match.group(1))
+        unit = match.group(2)
+        if unit in ("小时", "钟头", "分钟"):
+            delta = timedelta(hours=amount) if unit != "分钟" else timedelta(minutes=amount)
+            return _Found(start, None, exact=(local + delta).replace(second=0, microsecond=0))
+        days = amount * (7 if unit in ("周", "星期") else 1)
+        return _Found(start, today + timedelta(days=int(days)))
+    if kind == "holiday":
+        name = match.group(1).removesuffix("节") if match.group(1) not in _HOLIDAYS else match.group(1)
+        if name in _HOLIDAYS:
+            month, day_of_month = _HOLIDAYS[name]
+            return _Found(start, _nearest_year(today, month, day_of_month))
+        table = _LUNAR.get(name, {})
+        candidates = [date(year, *table[year]) for year in (today.year - 1, today.year, today.year + 1) if year in table]
+        if not candidates:
+            return None
+        return _Found(start, min(candidates, key=lambda day: (abs((day - today).days), day < today)))
+    return None
+
+
+def _nearest_year(today: date, month: int, day_of_month: int) -> date:
+    candidates = [date(year, month, day_of_month) for year in (today.year - 1, today.year, today.year + 1)]
+    return min(candidates, key=lambda day: (abs((day - today).days), day < today))
+
+
+def _nearest_month(today: date, day_of_month: int) -> date:
+    if not 1 <= day_of_month <= 31:
+        raise ValueError(day_of_month)
+    candidates = []
+    for shift in (-1, 0, 1):
+        month_index = today.year * 12 + today.month - 1 + shift
+        year, month = divmod(month_index, 12)
+        try:
+            candidates.append(date(year, month + 1, day_of_month))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError(day_of_month)
+    return min(candidates, key=lambda day: (abs((day - today).days), day < today))

@@ -1,0 +1,97 @@
+"""Time extraction against a frozen receiving time (Asia/Shanghai), with the rules of slots/times.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.nlu.normalize import normalize
+from bot.nlu.slots.times import extract_time
+
+SUNDAY = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
+WEDNESDAY = datetime.fromisoformat("2026-11-25T13:20:00+08:00")
+SATURDAY = datetime.fromisoformat("2026-11-28T09:00:00+08:00")
+
+
+def when(text: str, now: datetime = SUNDAY, *, bare: bool = False) -> str | None:
+    return extract_time(normalize(text).text, now, bare=bare)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("明天下午3点", SUNDAY, "2026-11-23T15:00"),
+        ("明天下午三点以后家里有人", SUNDAY, "2026-11-23T15:00"),
+        ("后天上午", SUNDAY, "2026-11-24T09:00"),
+        ("大后天", SUNDAY, "2026-11-25"),
+        ("周六", SUNDAY, "2026-11-28"),
+        ("这周六下午", WEDNESDAY, "2026-11-28T14:00"),
+        ("下周三", WEDNESDAY, "2026-12-02"),
+        ("下周一上午9点", WEDNESDAY, "2026-11-30T09:00"),
+        ("今晚8点", SUNDAY, "2026-11-22T20:00"),
+        ("今晚", SUNDAY, "2026-11-22T19:00"),
+        ("明早", SUNDAY, "2026-11-23T09:00"),
+        ("明早7点半", SUNDAY, "2026-11-23T07:30"),
+        ("下午3点半我妈过来", SUNDAY, "2026-11-22T15:30"),
+        ("3点半左右到", WEDNESDAY, "2026-11-25T15:30"),
+        ("9点到", WEDNESDAY, "2026-11-25T21:00"),  # 9 a.m. has passed at 13:20
+        ("12月1号", SUNDAY, "2026-12-01"),
+        ("十二月一号上午", SUNDAY, "2026-12-01T09:00"),
+        ("1月3号下午", datetime.fromisoformat("2026-12-28T10:00:00+08:00"), "2027-01-03T14:00"),
+        ("下午两点到四点有同学来", SUNDAY, "2026-11-22T14:00"),
+        ("周六下午2点到4点", WEDNESDAY, "2026-11-28T14:00"),
+        ("12月15号上午9点到11点之间", SUNDAY, "2026-12-15T09:00"),
+        ("后天中午到", SUNDAY, "2026-11-24T12:00"),
+        ("明天傍晚", SUNDAY, "2026-11-23T18:00"),
+        ("明天晚上", SUNDAY, "2026-11-23T19:00"),
+        ("昨晚11点楼上还在砸墙", SUNDAY, "2026-11-21T23:00"),
+        ("周日 大概早上8点", WEDNESDAY, "2026-11-29T08:00"),
+        ("这周五晚上7点半", WEDNESDAY, "2026-11-27T19:30"),
+        ("元旦那天", SUNDAY, "2027-01-01"),
+        ("25号", SUNDAY, "2026-11-25"),
+        ("15号", SUNDAY, "2026-11-15"),  # the nearest 15th: a week ago, not in three weeks
+        ("3天后", SUNDAY, "2026-11-25"),
+        ("周六", SATURDAY, "2026-11-28"),  # a bare weekday said on that weekday means today
+        ("这周一", WEDNESDAY, "2026-11-23"),  # 这周 is this week, even when past
+        ("下午3:30", SUNDAY, "2026-11-22T15:30"),
+        ("聽日下晝兩點", SUNDAY, "2026-11-23T14:00"),
+        ("晚上12点", SUNDAY, "2026-11-23T00:00"),
+    ],
+)
+def test_time_forms(text: str, now: datetime, expected: str) -> None:
+    assert when(text, now) == expected
+
+
+def test_now_in_another_timezone_resolves_in_shanghai() -> None:
+    utc = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)  # 01:00 on the 23rd in Shanghai
+    assert when("明天", utc) == "2026-11-24"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "晚上太暗了",  # a period alone
+        "楼上天天半夜跳绳",
+        "每天晚上10点以后还在装修",  # a habit
+        "每周六都有人跳广场舞",
+        "周一到周五几点上班",  # a schedule
+        "周末有人吗",
+        "物业费交到什么时候了",
+        "提两点建议",
+        "都两天了还没来",
+        "这个月的账单",
+        "11月份的账单",
+        "3栋2单元501",
+        "13812345678",
+        "R20261120003",
+        "半小时",
+    ],
+)
+def test_no_time(text: str) -> None:
+    assert when(text) is None
+
+
+def test_a_period_alone_counts_when_asked_for_a_time() -> None:
+    assert when("下午", bare=True) == "2026-11-22T14:00"
+    assert when("下午") is None

@@ -1,0 +1,188 @@
+"""The aiohttp application factory (after aiohttp-demos/polls): typed keys, resources in cleanup_ctx."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+from datetime import timedelta
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+
+from bot import sandbox
+from bot.clock import Clock, SystemClock
+from bot.courier import Courier
+from bot.db import create_engine, session_factory
+from bot.dialogue import DialogueEngine
+from bot.gateway.webhook import Webhook
+from bot.inbox import Inbox
+from bot.outbox import Outbox, OutboxSender
+from bot.router import Dispatcher
+from bot.settings import Settings
+from bot.keys import (
+    CLOCK, ENGINE, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API,
+)
+from bot.jobs import JobRunner
+from bot.wechat_api import WeChatAPI
+
+log = logging.getLogger(__name__)
+
+SENDER_IDLE_SECONDS = 1.0
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    dispatcher_factory: Callable[[], Dispatcher] | None = None,
+    run_sender: bool = True,
+    run_scheduler: bool | None = None,
+) -> web.Application:
+    """Build the service. ``run_sender``/``run_scheduler`` off leave pushes and jobs to the test driving them."""
+    import handlers
+
+    app = web.Application(client_max_size=settings.webhook.max_body_bytes, middlewares=[bearer_auth])
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or SystemClock()
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_http_and_wechat)
+    app.cleanup_ctx.append(_inbox(dispatcher_factory or _default_dispatcher))
+    if run_sender:
+        app.cleanup_ctx.append(_sender_loop)
+    if run_sender if run_scheduler is None else run_scheduler:
+        app.cleanup_ctx.append(_scheduler)
+    app.router.add_routes(handlers.api_routes(SESSIONS, SETTINGS, CLOCK, SERVICES))
+    app.router.add_routes(handlers.gate_routes(SESSIONS, SETTINGS, CLOCK))
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/wechat", _webhook_verify)
+    app.router.add_post("/wechat", _webhook_receive)
+    if settings.wechat.sandbox:
+        app.router.add_get("/sandbox/outbox", sandbox.list_pushes)
+    return app
+
+
+def _default_dispatcher() -> Dispatcher:
+    from bot.nlu import understand
+    from handlers import build_dispatcher
+
+    return build_dispatcher(understand)
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS].database_url)
+    app[ENGINE] = engine
+    app[SESSIONS] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession() as http:
+        app[HTTP] = http
+        if not settings.wechat.sandbox:
+            app[WECHAT_API] = WeChatAPI(http, settings.wechat, app[SESSIONS], app[CLOCK])
+        wake = asyncio.Event()
+        app[OUTBOX] = Outbox(app[CLOCK], settings.quiet_hours, settings.tz, on_enqueue=wake.set)
+        courier = Courier(app[SESSIONS], app.get(WECHAT_API), http)
+        app[SENDER] = OutboxSender(app[SESSIONS], app[CLOCK], courier, settings.notifications.outbox,
+                                   templates=settings.notifications.templates)
+        app[SENDER_WAKE] = wake
+        yield
+
+
+def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        from handlers import build_services, scheduled_jobs
+
+        app[SERVICES] = build_services(settings, app[CLOCK], app[OUTBOX])
+        app[JOBS] = JobRunner(app[SESSIONS], settings.tz, scheduled_jobs(app[SERVICES], app[OUTBOX], settings),
+                              catch_up=timedelta(days=settings.schedule.catch_up_days))
+        resources: dict[str, Any] = {"settings": settings, "clock": app[CLOCK], "outbox": app[OUTBOX],
+                                     **app[SERVICES]}
+        dispatcher = dispatcher_factory()
+        await asyncio.to_thread(_warm_up, dispatcher)
+        engine = DialogueEngine(dispatcher, settings)
+        app[INBOX] = Inbox(
+            app[SESSIONS], engine, app[OUTBOX], app[CLOCK],
+            deadline_seconds=settings.webhook.reply_deadline_seconds,
+            passive_max_bytes=settings.webhook.passive_reply_max_bytes,
+            resources=resources,
+        )
+        app[WEBHOOK] = Webhook(settings.wechat, app[INBOX], settings.webhook.max_body_bytes)
+        yield
+
+    return context
+
+
+def _warm_up(dispatcher: Dispatcher) -> None:
+    """Load the NLU's model before the first message, so it never eats into WeChat's 5 s."""
+    from datetime import UTC, datetime
+
+    dispatcher.understander("你好", datetime.now(UTC))
+
+
+async def _sender_loop(app: web.Application) -> AsyncIterator[None]:
+    """Sends pushes as they are enqueued (woken at once) and otherwise every second."""
+    wake = app[SENDER_WAKE]
+
+    async def loop() -> None:
+        while True:
+            try:
+                await app[SENDER].run_once()
+            except Exception:
+                log.exception("outbox sender run failed; trying again shortly")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), SENDER_IDLE_SECONDS)
+            wake.clear()
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _scheduler(app: web.Application) -> AsyncIterator[None]:
+    """Periodic jobs on APScheduler; each reads its work from the database (bot.jobs)."""
+    from bot.scheduler import start_scheduler
+
+    scheduler = start_scheduler(app[SETTINGS], app[JOBS], app[CLOCK], app[SENDER_WAKE].set)
+    yield
+    scheduler.shutdown(wait=False)
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Any) -> web.StreamResponse:
+    """``/api/*`` needs ``Authorization: Bearer <WUYEBOT_ADMIN_TOKEN>``; with no token set, nobody gets in."""
+    if request.path.startswith("/api/"):
+        expected = request.app[SETTINGS].admin_token
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+            return web.json_response({"error": "missing or wrong bearer token"}, status=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
+    return await handler(request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[ENGINE].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        log.error("health check: database does not answer: %s", error)
+        return web.json_response({"status": "error", "reason": "database does not answer"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+async def _webhook_verify(request: web.Request) -> web.Response:
+    return await request.app[WEBHOOK].verify(request)
+
+
+async def _webhook_receive(request: web.Request) -> web.Response:
+    return await request.app[WEBHOOK].receive(request)

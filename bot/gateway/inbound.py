@@ -1,0 +1,109 @@
+"""Safe parsing of WeChat's XML into an :class:`Inbound` message the rest of the service reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from wechatpy import parse_message
+from wechatpy.messages import BaseMessage, UnknownMessage
+
+# Kinds the dispatcher understands; everything else arrives as "unsupported".
+TEXT, VOICE, IMAGE, LOCATION, LINK, EVENT, UNSUPPORTED = (
+    "text", "voice", "image", "location", "link", "event", "unsupported",
+)
+
+
+class MalformedMessage(Exception):
+    """The body is not a WeChat message we may read (bad XML, a DTD or entities, missing fields)."""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message or event from an owner or staff member, reduced to what the service uses."""
+
+    openid: str
+    account: str  # our official account's id (ToUserName), the sender of any passive reply
+    kind: str
+    created_at: datetime
+    msg_id: str | None = None
+    text: str = ""  # text content, a voice message's recognition, a link's title
+    event: str | None = None  # subscribe, unsubscribe, click, scan, … (lower case)
+    event_key: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # media, location and link details
+
+    @property
+    def dedupe_key(self) -> str:
+        """WeChat retries a message with the same MsgId; an event with the same sender and CreateTime."""
+        if self.msg_id:
+            return f"msg:{self.msg_id}"
+        return f"evt:{self.openid}:{int(self.created_at.timestamp())}:{self.event or self.kind}:{self.event_key or ''}"
+
+
+def check_xml(body: str) -> None:
+    """Refuse anything that is not plain, well-formed XML: no DOCTYPE, no entity declarations."""
+    try:
+        fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException) as error:
+        raise MalformedMessage(f"{type(error).__name__}: {error}") from None
+
+
+def read_encrypted_envelope(body: str) -> str:
+    """The ``Encrypt`` field of a safe-mode envelope (checked XML)."""
+    check_xml(body)
+    element = fromstring(body, forbid_dtd=True)
+    encrypted = element.findtext("Encrypt")
+    if not encrypted:
+        raise MalformedMessage("safe-mode body without Encrypt")
+    return encrypted
+
+
+def parse_inbound(xml: str) -> Inbound:
+    """Parse a plaintext message; refuse DTDs first, since wechatpy's parser would expand entities."""
+    check_xml(xml)
+    try:
+        message = parse_message(xml)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise MalformedMessage(f"not a WeChat message: {error!r}") from None
+    if message is None:
+        raise MalformedMessage("empty message")
+    return _to_inbound(message)
+
+
+def _to_inbound(message: BaseMessage) -> Inbound:
+    raw: dict[str, str] = message._data  # wechatpy keeps the parsed fields here
+    openid = (raw.get("FromUserName") or "").strip()
+    if not openid:
+        raise MalformedMessage("FromUserName missing")
+    try:
+        created_at = datetime.fromtimestamp(int(raw.get("CreateTime") or 0), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise MalformedMessage("CreateTime is not a timestamp") from None
+    msg_id = str(raw["MsgId"]) if raw.get("MsgId") else None
+    common = {"openid": openid, "account": raw.get("ToUserName") or "", "created_at": created_at, "msg_id": msg_id}
+    message_type = (raw.get("MsgType") or "").lower()
+
+    if isinstance(message, UnknownMessage) and message_type != "event":
+        return Inbound(kind=UNSUPPORTED, extra={"type": message_type}, **common)
+    if message_type == "text":
+        return Inbound(kind=TEXT, text=raw.get("Content") or "", **common)
+    if message_type == "voice":
+        recognition = raw.get("Recognition") or ""
+        return Inbound(kind=VOICE, text=recognition, extra={"media_id": raw.get("MediaId") or ""}, **common)
+    if message_type == "image":
+        return Inbound(kind=IMAGE, extra={"pic_url": raw.get("PicUrl") or "", "media_id": raw.get("MediaId") or ""}, **common)
+    if message_type == "location":
+        extra = {"latitude": raw.get("Location_X") or "", "longitude": raw.get("Location_Y") or "",
+                 "label": raw.get("Label") or ""}
+        return Inbound(kind=LOCATION, extra=extra, **common)
+    if message_type == "link":
+        return Inbound(kind=LINK, text=raw.get("Title") or "",
+                       extra={"url": raw.get("Url") or "", "description": raw.get("Description") or ""}, **common)
+    if message_type == "event":
+        event = (getattr(message, "event", None) or raw.get("Event") or "").lower()
+        key = raw.get("EventKey")
+        return Inbound(kind=EVENT, event=event or "unknown", event_key=str(key) if key else None, **common)
+    return Inbound(kind=UNSUPPORTED, extra={"type": message_type}, **common)

@@ -1,0 +1,176 @@
+"""Handling one inbound message exactly once, and answering within WeChat's deadline.
+
+WeChat waits 5 s for an answer, then retries the same message up to three times. Here:
+
+- a retry of a message being handled waits on the same run; a retry of a handled one gets the
+  stored first reply (or ``success`` when that reply went out as a push); a handler never runs twice;
+- the dedupe record is written in the transaction that holds the handler's effects;
+- at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox;
+- a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.gateway.inbound import Inbound
+from bot.outbox import Outbox
+from bot.reply_parts import split_utf8
+from bot.dialogue import DialogueEngine
+from bot.router import Reply, Turn
+from models import ProcessedMessage, Staff, WechatAccount
+from models.account import record_inbound
+
+log = logging.getLogger(__name__)
+
+ACCOUNT_WRITE_INTERVAL = timedelta(minutes=5)
+SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
+
+
+class _AlreadyHandled(Exception):
+    """The dedupe record exists: some process has handled this message."""
+
+
+@dataclass
+class _Run:
+    """One message being handled; retries of the same message wait on it."""
+
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    answer: str | None = None  # the passive reply, None for "success"
+    passive: bool | None = None  # decided once: True = reply in the HTTP answer, False = by push
+
+
+class Inbox:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        engine: DialogueEngine,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        deadline_seconds: float,
+        passive_max_bytes: int,
+        resources: Mapping[str, Any],
+    ) -> None:
+        self._sessions = sessions
+        self._engine = engine
+        self._dispatcher = engine.dispatcher
+        self._outbox = outbox
+        self._clock = clock
+        self._deadline = deadline_seconds
+        self._passive_max_bytes = passive_max_bytes
+        self._resources = dict(resources)
+        self._running: dict[str, _Run] = {}
+        self._account_written: dict[str, datetime] = {}
+        self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
+
+    async def receive(self, inbound: Inbound, *, started: float | None = None) -> str | None:
+        """The passive reply text for ``inbound``, or None to answer ``success``."""
+        loop = asyncio.get_running_loop()
+        started = loop.time() if started is None else started
+        key = inbound.dedupe_key
+        run = self._running.get(key)
+        if run is None:
+            run = _Run()
+            self._running[key] = run
+            task = asyncio.create_task(self._handle(inbound, run))
+            task.add_done_callback(lambda _task: self._running.pop(key, None))
+        remaining = self._deadline - (loop.time() - started)
+        try:
+            await asyncio.wait_for(run.done.wait(), timeout=max(remaining, 0))
+        except TimeoutError:
+            if run.passive is None:
+                run.passive = False  # the handler will push its reply when it finishes
+                log.warning("message %s passed the %.1f s deadline; answering success", key, self._deadline)
+                return None
+            await run.done.wait()  # the reply is decided and being committed: a moment more
+        return run.answer
+
+    async def _handle(self, inbound: Inbound, run: _Run) -> None:
+        try:
+            run.answer = await self._handle_once(inbound, run)
+        except Exception:
+            log.exception("handling %s failed", inbound.dedupe_key)
+            run.answer = SORRY if run.passive is not False else None
+        finally:
+            run.done.set()
+
+    async def _handle_once(self, inbound: Inbound, run: _Run) -> str | None:
+        now = self._clock.now()
+        key = inbound.dedupe_key
+        async with self._sessions() as session:
+            try:
+                async with session.begin():
+                    connection = await session.connection()  # Core statements: no ORM work on the hot path
+                    try:
+                        await connection.execute(insert(ProcessedMessage).values(
+                            key=key, openid=inbound.openid, received_at=now, text=inbound.text[:500], reply=None))
+                    except IntegrityError:
+                        raise _AlreadyHandled from None
+                    if self._account_needs_writing(inbound, now):
+                        await record_inbound(session, inbound.openid, now, inbound.event)
+                    parts, traditional = await self._reply_parts(session, inbound, now)
+                    if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
+                        await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
+                                                 .values(prefers_traditional=traditional))
+                        self._script_preference[inbound.openid] = traditional
+                    if run.passive is None:
+                        run.passive = True
+                    passive, pushed = (parts[:1], parts[1:]) if run.passive else ([], parts)
+                    for index, part in enumerate(pushed, start=len(passive)):
+                        await self._outbox.enqueue(session, key=f"reply:{key}:{index}", recipient=inbound.openid,
+                                                   text=part, urgent=True)
+                    answer = passive[0] if passive else None
+                    if answer is not None:
+                        await connection.execute(update(ProcessedMessage).where(ProcessedMessage.key == key)
+                                                 .values(reply=answer))
+                    return answer
+            except _AlreadyHandled:
+                # Another process handled (or is handling) the same message: its reply, if stored.
+                return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    def _account_needs_writing(self, inbound: Inbound, now: datetime) -> bool:
+        """The account row changes on (un)subscription; its last-message time needs only minutes' precision
+        (the 48-hour window), so a busy owner's row is written at most every few minutes."""
+        if inbound.event is not None:
+            return True
+        last = self._account_written.get(inbound.openid)
+        if last is not None and now - last < ACCOUNT_WRITE_INTERVAL:
+            return False
+        if len(self._account_written) > 100_000:
+            self._account_written.clear()
+        self._account_written[inbound.openid] = now
+        return True
+
+    async def _reply_parts(
+        self, session: AsyncSession, inbound: Inbound, now: datetime
+    ) -> tuple[list[str], bool | None]:
+        """The reply, cut to WeChat's size, and the script the owner wrote in (None: not understood)."""
+        turn = Turn(inbound, now, self._dispatcher.understander)
+        is_staff = False
+        if self._dispatcher.looks_like_command(inbound.text):
+            is_staff = await session.scalar(select(Staff.id).where(Staff.openid == inbound.openid)) is not None
+        resources = {**self._resources, "session": session}
+        reply = await self._engine.handle(turn, resources, is_staff=is_staff)
+        traditional = turn.understanding.traditional if turn.understood else None
+        if reply is None or not reply.text.strip():
+            return [], traditional
+        text = reply.text
+        if traditional:
+            from bot.nlu import to_traditional  # only reached once the NLU has run
+
+            text = to_traditional(text)
+        return split_utf8(text, self._passive_max_bytes), traditional
+
+
+__all__ = ["Inbox", "Reply"]

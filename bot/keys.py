@@ -1,0 +1,33 @@
+"""Typed keys of the aiohttp application (instead of string keys)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.gateway.webhook import Webhook
+from bot.inbox import Inbox
+from bot.jobs import JobRunner
+from bot.outbox import Outbox, OutboxSender
+from bot.settings import Settings
+from bot.wechat_api import WeChatAPI
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Clock)  # type: ignore[type-abstract]
+ENGINE = web.AppKey("engine", AsyncEngine)
+SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+WECHAT_API = web.AppKey("wechat_api", WeChatAPI)
+OUTBOX = web.AppKey("outbox", Outbox)
+SENDER = web.AppKey("sender", OutboxSender)
+INBOX = web.AppKey("inbox", Inbox)
+WEBHOOK = web.AppKey("webhook", Webhook)
+SENDER_WAKE = web.AppKey("sender_wake", asyncio.Event)
+JOBS = web.AppKey("jobs", JobRunner)
+SERVICES = web.AppKey("services", dict[str, Any])  # the business services handlers receive by name
+

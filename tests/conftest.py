@@ -1,0 +1,121 @@
+"""Shared fixtures: offline tests, real SQLite files, a real aiohttp server, a fake WeChat API."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.app import create_app
+from bot.clock import Clock
+from bot.settings import Settings, load_settings
+from models.migrate import upgrade
+from tests.fakes.wechat_api import FakeWeChatAPI
+from tests.support.wechat import WeChatServer
+
+REPO = Path(__file__).resolve().parents[1]
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that reaches beyond this machine (after PTB's OfflineRequest)."""
+    original = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if not ipaddress.ip_address(host).is_loopback:
+                raise RuntimeError(f"test tried to reach the network: {address}")
+        return original(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def build(**environ: str) -> Settings:
+        env = {"WUYEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}", **environ}
+        return load_settings(REPO / "config.yaml", env)
+
+    return build
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, on the server .ci/postgres.sh starts.
+
+    Skipped on a machine without WUYEBOT_TEST_POSTGRES_URL; in CI its absence is a failure.
+    """
+    import os
+    import uuid
+
+    import asyncpg
+
+    admin_url = os.environ.get("WUYEBOT_TEST_POSTGRES_URL")
+    if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide WUYEBOT_TEST_POSTGRES_URL (see .ci/run)")
+        pytest.skip("no PostgreSQL: set WUYEBOT_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)")
+    plain = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"wuyebot_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(plain)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def fake_wechat() -> AsyncIterator[tuple[FakeWeChatAPI, str]]:
+    fake = FakeWeChatAPI()
+    server = TestServer(fake.app())
+    await server.start_server()
+    yield fake, str(server.make_url("/cgi-bin/"))
+    await server.close()
+
+
+@dataclass
+class Service:
+    app: web.Application
+    url: str
+    settings: Settings
+    wechat: WeChatServer
+    http: aiohttp.ClientSession
+
+
+@pytest.fixture
+async def start_service() -> AsyncIterator[Callable[..., Any]]:
+    """Start the real app on a real port; returns a Service with a WeChat-server client."""
+    servers: list[TestServer] = []
+    sessions: list[aiohttp.ClientSession] = []
+
+    async def start(settings: Settings, *, clock: Clock | None = None, **kwargs: Any) -> Service:
+        await asyncio.to_thread(upgrade, settings.database_url)
+        app = create_app(settings, clock=clock, **kwargs)
+        server = TestServer(app)
+        await server.start_server()
+        servers.append(server)
+        http = aiohttp.ClientSession()
+        sessions.append(http)
+        url = str(server.make_url("")).rstrip("/")
+        credentials = settings.wechat
+        wechat = WeChatServer(http, url, credentials.token, credentials.aes_key, credentials.appid)
+        return Service(app, url, settings, wechat, http)
+
+    yield start
+    for http in sessions:
+        await http.close()
+    for server in servers:
+        await server.close()

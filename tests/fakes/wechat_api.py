@@ -1,0 +1,83 @@
+"""A local fake of the WeChat HTTP API: real HTTP, recorded calls, scripted error codes."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    params: dict[str, str]
+    body: dict[str, Any] | None
+
+
+@dataclass
+class FakeWeChatAPI:
+    appid: str = "wx-test-app"
+    secret: str = "test-secret"
+    calls: list[Call] = field(default_factory=list)
+    tokens_issued: int = 0
+    scripted: deque[tuple[str, int | None, int]] = field(default_factory=deque)  # (path, errcode, http status)
+
+    @property
+    def current_token(self) -> str:
+        return f"TOKEN-{self.tokens_issued}"
+
+    def fail_next(self, path: str, errcode: int | None = None, *, http_status: int = 200) -> None:
+        """The next call to ``path`` answers ``errcode`` (or only an HTTP error status)."""
+        self.scripted.append((path, errcode, http_status))
+
+    def invalidate_token(self) -> None:
+        """WeChat forgets the current token, as when another server refreshed it (then 40001)."""
+        self.tokens_issued += 1000
+
+    def sent(self, path: str = "message/custom/send") -> list[dict[str, Any]]:
+        return [call.body or {} for call in self.calls if call.path == path and not self._failed(call)]
+
+    def calls_to(self, path: str) -> list[Call]:
+        return [call for call in self.calls if call.path == path]
+
+    def _failed(self, call: Call) -> bool:
+        return bool(call.params.get("_failed"))
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/cgi-bin/{path:.*}", self._handle)
+        app.router.add_post("/robot/{key}", self._robot)
+        return app
+
+    async def _robot(self, request: web.Request) -> web.Response:
+        """A WeCom group robot webhook (企业微信群机器人)."""
+        self.calls.append(Call("POST", f"robot/{request.match_info['key']}", dict(request.query), await request.json()))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        body = await request.json() if request.can_read_body else None
+        call = Call(request.method, path, dict(request.query), body)
+        self.calls.append(call)
+        for index, (scripted_path, errcode, status) in enumerate(self.scripted):
+            if scripted_path == path:
+                del self.scripted[index]
+                call.params["_failed"] = "1"
+                if status != 200:
+                    return web.Response(status=status, text="upstream error")
+                return web.json_response({"errcode": errcode, "errmsg": f"scripted error {errcode}"})
+        if path == "token":
+            if request.query.get("appid") != self.appid or request.query.get("secret") != self.secret:
+                call.params["_failed"] = "1"
+                return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
+            self.tokens_issued += 1
+            return web.json_response({"access_token": self.current_token, "expires_in": 7200})
+        if request.query.get("access_token") != self.current_token:
+            call.params["_failed"] = "1"
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
+        if path in ("message/custom/send", "message/template/send"):
+            return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.calls)})
+        return web.json_response({"errcode": 40004, "errmsg": f"fake has no {path}"})

@@ -1,0 +1,291 @@
+"""The WeChat webhook through a real aiohttp server, with XML signed and encrypted by wechatpy."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import SESSIONS
+from bot.gateway.signature import sign
+from bot.router import Router
+from models import OutboxMessage, ProcessedMessage, WechatAccount
+from tests.conftest import AES_KEY
+from tests.support.understanding import gateway_dispatcher
+from tests.support.wechat import event_xml, message_xml, text_xml
+
+OPENID = "o-owner-1"
+
+# A router the tests add to count how often a handler really ran, and to make slow or long replies.
+probe = Router("probe")
+runs: list[str] = []
+
+
+@probe.intent("slow")
+async def slow_reply(turn) -> str:  # type: ignore[no-untyped-def]
+    runs.append(turn.text)
+    await asyncio.sleep(float(turn.text.removeprefix("慢")))
+    return "处理完了：" + turn.text
+
+
+LONG_TEXT = "\n".join(f"第{i}条：物业服务中心提醒您注意用电安全，出门记得关闭燃气阀门。" for i in range(60))
+
+
+@probe.intent("long")
+async def long_reply(turn) -> str:  # type: ignore[no-untyped-def]
+    runs.append(turn.text)
+    return LONG_TEXT
+
+
+@pytest.fixture(autouse=True)
+def clear_runs() -> None:
+    runs.clear()
+
+
+@pytest.fixture
+async def service(make_settings, start_service):  # type: ignore[no-untyped-def]
+    settings = make_settings()
+    return await start_service(settings, dispatcher_factory=lambda: gateway_dispatcher(probe), run_sender=False)
+
+
+@pytest.fixture
+async def safe_service(make_settings, start_service):  # type: ignore[no-untyped-def]
+    settings = make_settings(WECHAT_TOKEN="tok", WECHAT_APPID="wx-test-app", WECHAT_SECRET="s", WECHAT_AES_KEY=AES_KEY,
+                             WECHAT_API_BASE="http://127.0.0.1:9/cgi-bin/")
+    return await start_service(settings, dispatcher_factory=lambda: gateway_dispatcher(probe), run_sender=False)
+
+
+async def count(service, model) -> int:  # type: ignore[no-untyped-def]
+    async with service.app[SESSIONS]() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+class TestVerification:
+    async def test_echoes_echostr_when_signed(self, service) -> None:  # type: ignore[no-untyped-def]
+        params = service.wechat.signed_params() | {"echostr": "hello-echo"}
+        async with service.http.get(service.wechat.url, params=params) as response:
+            assert response.status == 200
+            assert await response.text() == "hello-echo"
+
+    async def test_refuses_a_wrong_signature(self, service) -> None:  # type: ignore[no-untyped-def]
+        params = service.wechat.signed_params() | {"echostr": "x", "signature": "0" * 40}
+        async with service.http.get(service.wechat.url, params=params) as response:
+            assert response.status == 403
+
+
+class TestPlaintext:
+    async def test_greeting_round_trip(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.say(OPENID, "你好")
+        assert answer.status == 200
+        assert "阳光花园" in answer.content and "报修" in answer.content
+
+    async def test_fallback_explains_what_the_bot_does(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.say(OPENID, "今天股票涨了吗")
+        assert "物业客服" in answer.content
+
+    async def test_records_the_account_and_the_message(self, service) -> None:  # type: ignore[no-untyped-def]
+        await service.wechat.say(OPENID, "你好")
+        assert await count(service, ProcessedMessage) == 1
+        async with service.app[SESSIONS]() as session:
+            account = await session.get(WechatAccount, OPENID)
+        assert account is not None and account.subscribed and account.last_inbound_at is not None
+
+
+class TestSafeMode:
+    async def test_encrypted_round_trip(self, safe_service) -> None:  # type: ignore[no-untyped-def]
+        answer = await safe_service.wechat.say(OPENID, "你好", safe=True)
+        assert answer.status == 200 and "<Encrypt>" in answer.body
+        assert "阳光花园" in answer.content  # decrypted with the same nonce and timestamp (checked in post)
+
+    async def test_plaintext_still_accepted_in_compatible_mode(self, safe_service) -> None:  # type: ignore[no-untyped-def]
+        answer = await safe_service.wechat.say(OPENID, "你好")
+        assert "阳光花园" in answer.content
+
+    async def test_wrong_msg_signature_is_403(self, safe_service) -> None:  # type: ignore[no-untyped-def]
+        wechat = safe_service.wechat
+        query = wechat.signed_params()
+        envelope = wechat.crypto.encrypt_message(text_xml(OPENID, "你好"), query["nonce"], query["timestamp"])
+        query |= {"encrypt_type": "aes", "msg_signature": "f" * 40}
+        async with wechat.http.post(wechat.url, params=query, data=envelope.encode()) as response:
+            assert response.status == 403
+        assert await count(safe_service, ProcessedMessage) == 0
+
+    async def test_garbage_ciphertext_is_400(self, safe_service) -> None:  # type: ignore[no-untyped-def]
+        wechat = safe_service.wechat
+        query = wechat.signed_params()
+        encrypted = "bm90IGEgcmVhbCBjaXBoZXJ0ZXh0"
+        query |= {"encrypt_type": "aes",
+                  "msg_signature": sign(wechat.token, query["timestamp"], query["nonce"], encrypted)}
+        body = f"<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        async with wechat.http.post(wechat.url, params=query, data=body.encode()) as response:
+            assert response.status == 400
+
+
+class TestMessageTypes:
+    @pytest.mark.parametrize(
+        ("msg_type", "fields", "expected"),
+        [
+            ("voice", {"MediaId": "m1", "Format": "amr", "Recognition": "你好"}, "阳光花园"),
+            ("voice", {"MediaId": "m1", "Format": "amr", "Recognition": ""}, "没有听清"),
+            ("image", {"PicUrl": "http://example.invalid/p.jpg", "MediaId": "m2"}, "收到您的图片"),
+            ("location", {"Location_X": "22.54", "Location_Y": "114.05", "Scale": "15", "Label": "东门岗亭"}, "东门岗亭"),
+            ("link", {"Title": "小区通知", "Description": "d", "Url": "http://example.invalid/"}, "链接"),
+            ("video", {"MediaId": "m3", "ThumbMediaId": "t"}, "暂时看不懂"),
+            ("shortvideo", {"MediaId": "m3", "ThumbMediaId": "t"}, "暂时看不懂"),
+            ("file", {"Title": "a.pdf"}, "暂时看不懂"),
+        ],
+    )
+    async def test_each_type_gets_a_polite_answer(self, service, msg_type, fields, expected) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(message_xml(OPENID, msg_type, fields))
+        assert answer.status == 200
+        assert expected in answer.content
+
+    async def test_subscribe_welcomes_with_a_menu(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(event_xml(OPENID, "subscribe"))
+        assert "欢迎关注阳光花园" in answer.content and "报修" in answer.content and "绑定房屋" in answer.content
+
+    async def test_subscribe_by_scanning_a_code(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(event_xml(OPENID, "subscribe", "qrscene_gate1"))
+        assert "欢迎关注" in answer.content
+
+    async def test_unsubscribe_is_recorded_and_silent(self, service) -> None:  # type: ignore[no-untyped-def]
+        await service.wechat.post(event_xml(OPENID, "subscribe", created=1_700_000_000))
+        answer = await service.wechat.post(event_xml(OPENID, "unsubscribe", created=1_700_000_100))
+        assert answer.is_success
+        async with service.app[SESSIONS]() as session:
+            account = await session.get(WechatAccount, OPENID)
+        assert account.subscribed is False and account.unsubscribed_at is not None
+
+    async def test_menu_click(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(event_xml(OPENID, "CLICK", "MENU_REPAIR"))
+        assert "维修" in answer.content
+        answer = await service.wechat.post(event_xml(OPENID, "CLICK", "NO_SUCH_KEY"))
+        assert "请问需要办理什么业务" in answer.content
+
+    async def test_scan(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(event_xml(OPENID, "SCAN", "gate1"))
+        assert "欢迎回来" in answer.content
+
+    @pytest.mark.parametrize("event", ["VIEW", "TEMPLATESENDJOBFINISH", "weapp_audit_success", "subscribe_msg_popup_event"])
+    async def test_other_and_unknown_events_answer_success(self, service, event) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.post(event_xml(OPENID, event, "k"))
+        assert answer.is_success
+
+
+class TestDedupe:
+    async def test_a_retried_msgid_runs_the_handler_once(self, service) -> None:  # type: ignore[no-untyped-def]
+        first = await service.wechat.say(OPENID, "慢0", msg_id=42)
+        again = await service.wechat.say(OPENID, "慢0", msg_id=42)
+        assert runs == ["慢0"]
+        assert again.content == first.content == "处理完了：慢0"
+        assert await count(service, ProcessedMessage) == 1
+
+    async def test_a_retry_while_the_first_is_running(self, service) -> None:  # type: ignore[no-untyped-def]
+        first, retry = await asyncio.gather(
+            service.wechat.say(OPENID, "慢0.5", msg_id=43),
+            asyncio.sleep(0.1, result=None),
+        )
+        retry = await service.wechat.say(OPENID, "慢0.5", msg_id=43)
+        assert runs == ["慢0.5"]
+        assert first.content == retry.content == "处理完了：慢0.5"
+
+    async def test_concurrent_duplicates_run_once(self, service) -> None:  # type: ignore[no-untyped-def]
+        answers = await asyncio.gather(*(service.wechat.say(OPENID, "慢0.3", msg_id=44) for _ in range(4)))
+        assert runs == ["慢0.3"]
+        assert {answer.content for answer in answers} == {"处理完了：慢0.3"}
+
+    async def test_a_retried_event_is_handled_once(self, service) -> None:  # type: ignore[no-untyped-def]
+        created = int(time.time())
+        await service.wechat.post(event_xml(OPENID, "subscribe", created=created))
+        await service.wechat.post(event_xml(OPENID, "subscribe", created=created))
+        assert await count(service, ProcessedMessage) == 1
+
+
+class TestDeadline:
+    async def test_a_slow_handler_answers_success_then_pushes(self, make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+        settings = make_settings()
+        settings = settings.model_copy(update={"webhook": settings.webhook.model_copy(update={"reply_deadline_seconds": 0.3})})
+        service = await start_service(settings, dispatcher_factory=lambda: gateway_dispatcher(probe), run_sender=False)
+        started = time.monotonic()
+        answer = await service.wechat.say(OPENID, "慢1", msg_id=50)
+        assert answer.is_success and time.monotonic() - started < 0.9
+        retry = await service.wechat.say(OPENID, "慢1", msg_id=50)  # WeChat retries: still no second run
+        assert retry.is_success
+        for _ in range(50):
+            if await count(service, OutboxMessage):
+                break
+            await asyncio.sleep(0.05)
+        async with service.app[SESSIONS]() as session:
+            push = (await session.scalars(select(OutboxMessage))).one()
+            stored = await session.get(ProcessedMessage, "msg:50")
+        assert push.recipient == OPENID and push.payload["text"] == "处理完了：慢1"
+        assert stored.reply is None  # delivered by push, so a later retry answers success
+        assert runs == ["慢1"]
+        third = await service.wechat.say(OPENID, "慢1", msg_id=50)
+        assert third.is_success and runs == ["慢1"]
+
+
+class TestLongReplies:
+    async def test_over_2048_bytes_is_split_first_part_now(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.say(OPENID, "长")
+        assert len(answer.content.encode("utf-8")) <= 2048
+        assert answer.content.startswith("第0条")
+        async with service.app[SESSIONS]() as session:
+            pushes = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        assert pushes and all(len(p.payload["text"].encode()) <= 2048 for p in pushes)
+        whole = "\n".join([answer.content] + [p.payload["text"] for p in pushes])
+        assert len(LONG_TEXT.encode()) > 2048
+        assert whole == LONG_TEXT
+
+
+class TestBadInput:
+    async def post_raw(self, service, data: bytes, **headers: str):  # type: ignore[no-untyped-def]
+        async with service.http.post(service.wechat.url, params=service.wechat.signed_params(), data=data,
+                                     headers=headers) as response:
+            return response.status, await response.text()
+
+    async def test_bad_signature_is_403(self, service) -> None:  # type: ignore[no-untyped-def]
+        params = service.wechat.signed_params() | {"signature": "1" * 40}
+        async with service.http.post(service.wechat.url, params=params, data=text_xml(OPENID, "你好").encode()) as r:
+            assert r.status == 403
+
+    async def test_missing_signature_is_403(self, service) -> None:  # type: ignore[no-untyped-def]
+        async with service.http.post(service.wechat.url, data=text_xml(OPENID, "你好").encode()) as r:
+            assert r.status == 403
+
+    @pytest.mark.parametrize("body", [b"<xml><MsgType>text", b"not xml at all", b"", b"<xml></xml>",
+                                      b"<xml><MsgType>text</MsgType></xml>"])
+    async def test_malformed_is_400(self, service, body) -> None:  # type: ignore[no-untyped-def]
+        status, _ = await self.post_raw(service, body)
+        assert status == 400
+
+    async def test_doctype_and_entity_bomb_are_400(self, service) -> None:  # type: ignore[no-untyped-def]
+        bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                f'<xml><FromUserName>{OPENID}</FromUserName><MsgType>text</MsgType><Content>&lol2;</Content></xml>')
+        status, _ = await self.post_raw(service, bomb.encode())
+        assert status == 400
+        external = '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>'
+        status, _ = await self.post_raw(service, external.encode())
+        assert status == 400
+
+    async def test_non_utf8_is_400(self, service) -> None:  # type: ignore[no-untyped-def]
+        status, reason = await self.post_raw(service, text_xml(OPENID, "你好").encode("gbk"))
+        assert status == 400 and "UTF-8" in reason
+
+    async def test_over_64_kib_is_413(self, service) -> None:  # type: ignore[no-untyped-def]
+        status, _ = await self.post_raw(service, text_xml(OPENID, "水" * 30_000).encode())
+        assert status == 413
+
+    async def test_nothing_is_recorded_for_refused_input(self, service) -> None:  # type: ignore[no-untyped-def]
+        await self.post_raw(service, b"<xml>")
+        assert await count(service, ProcessedMessage) == 0
+
+
+class TestHealth:
+    async def test_healthz(self, service) -> None:  # type: ignore[no-untyped-def]
+        async with service.http.get(service.url + "/healthz") as response:
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}

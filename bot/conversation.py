@@ -1,0 +1,92 @@
+"""Per-openid conversation state, persisted in the database (after aiogram's storage).
+
+A restart mid-conversation loses nothing; an idle form expires after a timeout (unlike WeRoBot's
+sessions, which never did).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import ConversationState
+
+CONFIRM = "__confirm__"  # the form waits for 确认 rather than a slot
+
+
+@dataclass
+class Form:
+    """The one active form: which flow, the slots collected, what it is waiting for."""
+
+    intent: str
+    slots: dict[str, str] = field(default_factory=dict)  # values in the NLU's normal forms
+    answers: dict[str, str] = field(default_factory=dict)  # free-text answers (a place, "随时")
+    asking: str | None = None
+    confirmed: bool = False
+    first_text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)  # a flow's own scratch values (e.g. the home picked)
+
+
+@dataclass
+class Conversation:
+    openid: str
+    form: Form | None = None
+    misses: int = 0  # misunderstandings in a row
+    clarifying: list[str] = field(default_factory=list)  # the two readings offered last time
+    handoff_until: str | None = None  # ISO instant: a human is handling this owner until then
+    expired_form: str | None = None  # set when an idle form was dropped on loading
+    loaded: dict[str, Any] | None = None  # the state as read, so an unchanged one is not written
+
+    def in_handoff(self, now: datetime) -> bool:
+        return self.handoff_until is not None and datetime.fromisoformat(self.handoff_until) > now
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for transient in ("openid", "expired_form", "loaded"):
+            data.pop(transient)
+        return data
+
+    @classmethod
+    def from_json(cls, openid: str, data: dict[str, Any]) -> Conversation:
+        form = data.get("form")
+        return cls(
+            openid=openid,
+            form=Form(**form) if form else None,
+            misses=int(data.get("misses", 0)),
+            clarifying=list(data.get("clarifying", [])),
+            handoff_until=data.get("handoff_until"),
+            loaded=data,
+        )
+
+
+class ConversationStore:
+    def __init__(self, idle_timeout_minutes: int) -> None:
+        self._idle_seconds = idle_timeout_minutes * 60
+
+    async def load(self, session: AsyncSession, openid: str, now: datetime) -> Conversation:
+        connection = await session.connection()
+        row = (await connection.execute(select(ConversationState.data, ConversationState.updated_at)
+                                        .where(ConversationState.openid == openid))).first()
+        if row is None:
+            return Conversation(openid=openid)
+        conversation = Conversation.from_json(openid, row.data or {})
+        if conversation.form is not None and (now - row.updated_at).total_seconds() > self._idle_seconds:
+            conversation.expired_form = conversation.form.intent
+            conversation.form = None
+        return conversation
+
+    async def save(self, session: AsyncSession, conversation: Conversation, now: datetime) -> None:
+        """Write the state when it changed, or while a form runs (its idle clock restarts)."""
+        data = conversation.to_json()
+        if conversation.form is None and data == (conversation.loaded or Conversation(conversation.openid).to_json()):
+            return
+        row = await session.get(ConversationState, conversation.openid)
+        if row is None:
+            session.add(ConversationState(openid=conversation.openid, data=data, updated_at=now))
+        else:
+            row.data = data
+            row.updated_at = now

@@ -1,0 +1,22 @@
+"""What the dialogue engine itself says: cancelling, expiry, clarifying, resuming, re-asking."""
+
+INTENT_NAMES = {
+    "repair": "报修", "emergency": "紧急求助", "complaint": "投诉", "suggestion": "提建议",
+    "fee_query": "查询费用", "visitor_pass": "登记访客", "release_permit": "开放行条",
+    "ticket_status": "查询工单进度", "rating": "评价服务", "bind_unit": "绑定房屋", "faq": "咨询办事指南",
+    "human": "转人工客服", "greeting": "打招呼", "cancel": "取消", "other": "闲聊",
+}
+SLOT_NAMES = {
+    "room": "房号", "phone": "手机号", "plate": "车牌号", "time": "时间", "ticket": "工单号",
+    "category": "问题类型", "score": "评分",
+}
+
+CANCELLED = "好的，已为您取消本次{flow}。还有什么可以帮您？"
+NOTHING_TO_CANCEL = "好的。目前没有进行中的登记。还有什么可以帮您？"
+EXPIRED = "您之前未完成的{flow}已超过{minutes}分钟没有回复，已自动取消。"
+CLARIFY = "不好意思，我想确认一下：您是想{first}，还是想{second}？请回复“{first}”或“{second}”。"
+OFFER_HUMAN = "不好意思，我可能没有理解您的意思。需要为您转接人工客服吗？回复“转人工”即可，或拨打 {hotline}。"
+RESUME = "我们继续刚才的{flow}：{question}"
+REASK = "不好意思，没有识别到{slot}。{question}"
+CONFIRM_AGAIN = "请回复“确认”提交，回复“取消”放弃，或直接告诉我要修改的内容。"
+SWITCHED = "好的，先不办{old}了。"

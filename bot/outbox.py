@@ -1,0 +1,338 @@
+"""The durable outbox: every push the service sends on its own initiative goes through here.
+
+Enqueueing joins the caller's transaction (the push exists exactly when the change that caused
+it does) and is idempotent by key. The sender claims due rows atomically with a lease, so two
+processes never send one row and a row stranded in ``sending`` by a crash is taken again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.settings import HoursWindow, OutboxSettings
+from bot.wechat_api import WeChatError
+from models import OutboxMessage, WechatAccount
+
+log = logging.getLogger(__name__)
+
+CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT = "customer_service", "template", "wecom_robot"
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+TEMPLATE_FIELD_LIMIT = 20
+MAX_BATCHES_PER_RUN = 1000  # a run ends even if rows keep falling due (a template fallback is due at once)
+
+# What WeChat's answers mean for a push (the token errors 40001/40014/42001 are retried once with a
+# fresh token inside the API client; if they persist they back off like any other error).
+OUTSIDE_WINDOW = frozenset({45015, 45047})  # 48-hour window passed; customer-service quota used up
+NOT_FOLLOWING, REFUSED = 43004, 43101  # the owner unfollowed; the owner refuses messages
+
+Deliver = Callable[[OutboxMessage], Awaitable[None]]
+
+
+class Undeliverable(Exception):
+    """The push can never go out (the owner unsubscribed or refuses pushes): dead at once, no retry."""
+
+
+class Outbox:
+    """Puts pushes into the outbox inside the caller's transaction."""
+
+    def __init__(self, clock: Clock, quiet_hours: HoursWindow, tz: Any, on_enqueue: Callable[[], None] | None = None) -> None:
+        self._clock = clock
+        self._quiet = quiet_hours
+        self._tz = tz
+        self._on_enqueue = on_enqueue
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        *,
+        key: str,
+        recipient: str,
+        text: str | None = None,
+        payload: dict[str, Any] | None = None,
+        channel: str = CUSTOMER_SERVICE,
+        kind: str = "reply",
+        due_at: datetime | None = None,
+        urgent: bool = False,
+    ) -> None:
+        """Add a push unless one with ``key`` exists; non-urgent pushes wait out the quiet hours."""
+        now = self._clock.now()
+        body = dict(payload or {})
+        if text is not None:
+            body["text"] = text
+        due = due_at or now
+        if not urgent:
+            due = self.after_quiet_hours(due)
+        values = {
+            "idempotency_key": key, "recipient": recipient, "channel": channel, "kind": kind,
+            "payload": body, "urgent": urgent, "due_at": due, "status": "pending", "attempts": 0,
+            "created_at": now,
+        }
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]))
+        if self._on_enqueue is not None:
+            self._on_enqueue()
+
+    async def enqueue_many(self, session: AsyncSession, pushes: list[dict[str, Any]]) -> None:
+        """Many customer-service texts in one statement (monthly reminders for a whole estate).
+
+        Each item has ``key``, ``recipient``, ``text``, ``kind`` and optionally ``due_at``/``urgent``.
+        """
+        if not pushes:
+            return
+        now = self._clock.now()
+        rows = []
+        for push in pushes:
+            urgent = push.get("urgent", False)
+            due = push.get("due_at") or now
+            rows.append({
+                "idempotency_key": push["key"], "recipient": push["recipient"], "channel": CUSTOMER_SERVICE,
+                "kind": push["kind"], "payload": {"text": push["text"]}, "urgent": urgent,
+                "due_at": due if urgent else self.after_quiet_hours(due), "status": "pending", "attempts": 0,
+                "created_at": now,
+            })
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"]), rows)
+        if self._on_enqueue is not None:
+            self._on_enqueue()
+
+    def after_quiet_hours(self, moment: datetime) -> datetime:
+        """The first moment at or after ``moment`` outside the quiet hours (non-urgent pushes wait)."""
+        local = moment.astimezone(self._tz)
+        if not self._quiet.contains(local.time()):
+            return moment
+        end = datetime.combine(local.date(), self._quiet.end, tzinfo=self._tz)
+        if end <= local:
+            end += timedelta(days=1)
+        return end
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def add(self, other: SendSummary) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+
+
+def template_field(text: str) -> str:
+    """WeChat template fields: at most 20 characters and no line breaks (its rule since 2023)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= TEMPLATE_FIELD_LIMIT else flat[: TEMPLATE_FIELD_LIMIT - 1] + "…"
+
+
+def template_payload(template_id: str, text: str) -> dict[str, Any]:
+    """A customer-service text recast for a template: headline, detail and a pointer to the chat."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    data = {"first": template_field(lines[0]), "keyword1": template_field(lines[1] if len(lines) > 1 else lines[0]),
+            "remark": template_field("详情请进入公众号查看")}
+    return {"template_id": template_id, "data": data, "text": text}
+
+
+class RateLimiter:
+    """At most ``per_second`` sends a second on average (0: unlimited).
+
+    Starts are spaced evenly; time lost between batches (claiming, recording) may be made up
+    by a burst of at most one second's worth, so the long-run rate stays at the limit.
+    """
+
+    BURST_SECONDS = 1.0
+
+    def __init__(self, per_second: float) -> None:
+        self._interval = 1 / per_second if per_second > 0 else 0.0
+        self._next: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self._interval:
+            return
+        async with self._lock:
+            now = asyncio.get_running_loop().time()
+            if self._next is None:
+                self._next = now
+            self._next = max(self._next, now - self.BURST_SECONDS)
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next += self._interval
+
+
+class OutboxSender:
+    """Claims due pushes, hands each to ``deliver`` and records the outcome.
+
+    WeChat's answers: 45015/45047 (outside the 48-hour window, or the customer-service quota
+    used up) → the template configured for the push's kind, at once; 43004/43101 → dead and the
+    account marked; 45009, HTTP 5xx and network errors → exponential backoff with jitter; after
+    ``max_attempts`` → dead with the reason.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, deliver: Deliver, settings: OutboxSettings,
+        *, templates: dict[str, str] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._deliver = deliver
+        self._settings = settings
+        self._templates = templates or {}
+        self._rate = RateLimiter(settings.rate_per_second)
+
+    async def run_once(self, batch: int = 100) -> SendSummary:
+        """Send everything due now, batch by batch; each batch's outcomes are written in one transaction."""
+        summary = SendSummary()
+        for _ in range(MAX_BATCHES_PER_RUN):
+            claimed = await self._claim(batch)
+            if not claimed:
+                return summary
+            unreachable, traditional = await self._accounts({row.recipient for row in claimed
+                                                             if row.channel in (CUSTOMER_SERVICE, TEMPLATE)})
+            converted = set()
+            for row in claimed:
+                if row.recipient in traditional and row.channel == CUSTOMER_SERVICE:
+                    row.payload = {**row.payload, "text": _to_traditional(row.payload.get("text", ""))}
+                    converted.add(row.id)
+            limit = asyncio.Semaphore(self._settings.concurrency)
+            outcomes: list[_Outcome] = []
+
+            async def send(row: OutboxMessage) -> None:
+                if row.recipient in unreachable and row.channel in (CUSTOMER_SERVICE, TEMPLATE):
+                    outcomes.append(_Outcome(row, {"status": "dead", "last_error": unreachable[row.recipient]}))
+                    return
+                async with limit:
+                    await self._rate.wait()
+                    outcome = await self._send(row)
+                if row.id in converted:
+                    outcome.values["payload"] = row.payload  # what was sent is what the record shows
+                outcomes.append(outcome)
+
+            await asyncio.gather(*(send(row) for row in claimed))
+            await self._record(outcomes)
+            for outcome in outcomes:
+                summary.add(outcome.summary)
+        return summary
+
+    async def _claim(self, batch: int) -> list[OutboxMessage]:
+        now = self._clock.now()
+        due = (
+            select(OutboxMessage.id)
+            .where(or_(
+                and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now),
+                and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+            ))
+            .order_by(OutboxMessage.due_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        lease = now + timedelta(seconds=self._settings.lease_seconds)
+        claim = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .values(status="sending", lease_until=lease, attempts=OutboxMessage.attempts + 1)
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            return list((await session.scalars(claim)).all())
+
+    async def _accounts(self, openids: set[str]) -> tuple[dict[str, str], set[str]]:
+        """Recipients nobody may message any more (unsubscribed 取消关注, or refusing 43101) with the
+        reason, and those who write in traditional characters (their pushes are converted)."""
+        if not openids:
+            return {}, set()
+        async with self._sessions() as session:
+            rows = (await session.execute(
+                select(WechatAccount.openid, WechatAccount.subscribed, WechatAccount.refused_at,
+                       WechatAccount.prefers_traditional)
+                .where(WechatAccount.openid.in_(openids),
+                       or_(WechatAccount.subscribed.is_(False), WechatAccount.refused_at.is_not(None),
+                           WechatAccount.prefers_traditional.is_(True))))).all()
+        unreachable = {
+            openid: "the owner refuses messages (43101)" if refused else "the owner has unsubscribed (取消关注)"
+            for openid, subscribed, refused, _traditional in rows if refused is not None or not subscribed
+        }
+        return unreachable, {openid for openid, *_rest, traditional in rows if traditional}
+
+    async def _send(self, row: OutboxMessage) -> _Outcome:
+        try:
+            await self._deliver(row)
+        except Undeliverable as error:
+            return _Outcome(row, {"status": "dead", "last_error": str(error)})
+        except WeChatError as error:
+            return self._failure(row, error)
+        except Exception as error:  # a bug in delivery must not strand the row in "sending"
+            log.exception("delivering outbox row %s failed", row.id)
+            return self._failure(row, WeChatError(None, f"{type(error).__name__}: {error}"))
+        return _Outcome(row, {"status": "sent", "sent_at": self._clock.now(), "last_error": None})
+
+    def _failure(self, row: OutboxMessage, error: WeChatError) -> _Outcome:
+        if error.errcode in OUTSIDE_WINDOW and row.channel == CUSTOMER_SERVICE:
+            template_id = self._templates.get(row.kind)
+            if template_id is None:
+                return _Outcome(row, {"status": "dead",
+                                      "last_error": f"{error}; no template configured for {row.kind!r}"})
+            return _Outcome(row, {"status": "pending", "channel": TEMPLATE, "due_at": self._clock.now(),
+                                  "payload": template_payload(template_id, row.payload.get("text", "")),
+                                  "last_error": f"{error}; falling back to template"})
+        if error.errcode in (NOT_FOLLOWING, REFUSED):
+            return _Outcome(row, {"status": "dead", "last_error": str(error)}, mark_account=error.errcode)
+        if row.attempts >= self._settings.max_attempts:
+            return _Outcome(row, {"status": "dead", "last_error": f"after {row.attempts} attempts: {error}"})
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (row.attempts - 1))
+        delay *= random.uniform(0.5, 1.0)  # jitter, so a WeChat outage does not end in a stampede
+        return _Outcome(row, {"status": "pending", "due_at": self._clock.now() + delay, "last_error": str(error)})
+
+    async def _record(self, outcomes: list[_Outcome]) -> None:
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            for outcome in outcomes:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == outcome.row.id, OutboxMessage.status == "sending")
+                    .values(lease_until=None, **outcome.values)
+                )
+                if outcome.mark_account == NOT_FOLLOWING:
+                    await session.execute(update(WechatAccount).where(WechatAccount.openid == outcome.row.recipient)
+                                          .values(subscribed=False, unsubscribed_at=now))
+                elif outcome.mark_account == REFUSED:
+                    await session.execute(update(WechatAccount).where(WechatAccount.openid == outcome.row.recipient)
+                                          .values(refused_at=now))
+
+
+def _to_traditional(text: str) -> str:
+    from bot.nlu import to_traditional
+
+    return to_traditional(text)
+
+
+@dataclass
+class _Outcome:
+    row: OutboxMessage
+    values: dict[str, Any]
+    mark_account: int | None = None
+
+    @property
+    def summary(self) -> SendSummary:
+        status = self.values["status"]
+        if status == "sent":
+            return SendSummary(sent=1)
+        if status == "dead":
+            return SendSummary(failed=1)
+        return SendSummary(retried=1)

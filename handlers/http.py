@@ -1,0 +1,23 @@
+"""Small helpers for the JSON routes in handlers/: a 4xx with a reason, never a 5xx for input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+
+def error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+async def json_object(request: web.Request) -> dict[str, Any] | web.Response:
+    """The request body as a JSON object, or the 400 to answer instead."""
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return error(400, "body must be JSON")
+    if not isinstance(body, dict):
+        return error(400, "body must be a JSON object")
+    return body

@@ -1,0 +1,38 @@
+"""One module per owner or staff flow; each declares a Router, wired here in one line each."""
+
+from __future__ import annotations
+
+from bot.router import Dispatcher, Understander
+from handlers.api import api_routes
+from handlers.gate_api import gate_routes
+from handlers.jobs import scheduled_jobs
+from handlers.services import build_services
+
+
+def build_dispatcher(understander: Understander) -> Dispatcher:
+    from handlers import (
+        binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, status, suggestion,
+        visitor,
+    )
+
+    dispatcher = Dispatcher(understander)
+    dispatcher.include_routers(
+        staff.router,
+        binding.router,
+        fee.router,
+        repair.router,
+        emergency.router,
+        complaint.router,
+        suggestion.router,
+        visitor.router,
+        release.router,
+        status.router,
+        rating.router,
+        faq.router,
+        human.router,
+        greeting.router,  # last: it holds the fallback
+    )
+    return dispatcher
+
+
+__all__ = ["api_routes", "build_dispatcher", "build_services", "gate_routes", "scheduled_jobs"]

@@ -1,0 +1,1 @@
+"""Reply wording, one module per handler, so staff can change a sentence without reading code."""

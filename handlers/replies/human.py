@@ -1,0 +1,33 @@
+"""What the human-handoff flow (转人工) says to owners and to the staff who take over."""
+
+HANDED_OVER = (
+    "已为您转接人工客服，工作人员会尽快在这里回复您，必要时会给您打电话。"
+    "接下来{minutes}分钟内您发的消息都会直接转给工作人员。\n"
+    "人工服务时间每天 {office_hours}，客服热线 {hotline}；紧急情况请拨打 {emergency_phone}。"
+)
+HANDED_OVER_NIGHT = (
+    "现在是非工作时间（人工服务时间每天 {office_hours}），已为您通知值班人员，会尽快回复您。"
+    "接下来{minutes}分钟内您发的消息都会直接转给值班人员。\n"
+    "紧急情况请直接拨打 {emergency_phone}。"
+)
+NOBODY = (
+    "不好意思，暂时没有可以接待的客服人员。请拨打客服热线 {hotline}（每天 {office_hours}），"
+    "紧急情况请拨打 {emergency_phone}。您也可以直接告诉我需要办理的事情。"
+)
+ENDED = "人工服务已结束，如有需要随时找我。"
+EMERGENCY_DURING_HANDOFF = "已把您的紧急情况转告工作人员。情况紧急请立即拨打 {emergency_phone}，先确保人身安全！"
+
+# Staff
+STAFF_HANDOFF = (
+    "【转人工】业主请求人工服务\n房屋：{home}\n联系人：{contact}\n最近的消息：\n{messages}\n"
+    "请尽快联系业主。处理完毕请回复“结束人工 {ref}”；{minutes}分钟后机器人自动恢复接待。"
+)
+STAFF_EMERGENCY_PREFIX = "【紧急】"
+STAFF_FORWARD = "【转人工·{home}】业主说：{text}\n（处理完毕请回复“结束人工 {ref}”）"
+MESSAGE_LINE = "{time} {text}"
+NO_MESSAGES = "（无）"
+NOT_BOUND = "未绑定房屋"
+NO_CONTACT = "未登记"
+STAFF_ENDED = "已结束 {ref} 的人工服务，机器人客服已恢复接待，并已告知业主。"
+STAFF_NOT_IN_HANDOFF = "{ref} 当前没有进行中的人工服务。"
+STAFF_USAGE = "格式：结束人工 房号（如 3-2-501）或业主 openid"

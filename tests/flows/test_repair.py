@@ -1,0 +1,78 @@
+"""报修 through the webhook, and the whole loop with staff (issue 7's conversation test)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.support.chat import Chat
+
+
+async def test_repair_for_the_bound_home_then_the_staff_loop(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang, wang = chat.person("owner-zhang"), chat.person("staff-wang")
+
+    reply = await zhang.says("卫生间水管接头漏水了")
+    assert "什么时间方便" in reply  # room from the binding, phone from the register: only the time is missing
+    reply = await zhang.says("明天下午3点")
+    assert "请确认报修信息" in reply and "3-2-501" in reply and "13800000001" in reply
+    reply = await zhang.says("确认")
+    assert "工单号 R20261123001" in reply and "1个工作日内" in reply
+
+    [ticket] = await chat.tickets()
+    assert (ticket.category, ticket.status, ticket.preferred_time) == ("渗漏水", "assigned", "11月24日（周二）15:00")
+    assert any("R20261123001" in text for text in await wang.pushes())  # staff notified at once
+
+    assert "已由您接单" in await wang.says("接单 R20261123001")
+    assert "王师傅" in (await zhang.pushes())[-1]
+    assert "完工" in await wang.says("完工 R20261123001 已更换接头")
+    told = (await zhang.pushes())[-1]
+    assert "已处理完成" in told and "1-5" in told  # the owner is asked to confirm
+
+
+async def test_repair_asks_one_thing_at_a_time_and_takes_a_correction(chat: Chat) -> None:
+    li = chat.person("owner-unbound")
+    reply = await li.says("家里马桶堵了")
+    assert "房号" in reply
+    reply = await li.says("3栋2单元501")
+    assert "联系电话" in reply
+    reply = await li.says("13912345678")
+    assert "什么时间" in reply
+    reply = await li.says("不对，是502")
+    assert "什么时间" in reply  # corrected, still waiting for the time
+    reply = await li.says("随时都可以")
+    assert "3-2-502" in reply and "管道疏通" in reply  # a paid-service category names its price first
+    reply = await li.says("好的")
+    assert "工单号" in reply
+    [ticket] = await chat.tickets()
+    assert ticket.contact_phone == "13912345678"
+
+
+async def test_cancel_at_each_step(chat: Chat) -> None:
+    owner = chat.person("owner-x")
+    for steps in (["家里马桶堵了"], ["家里马桶堵了", "3栋2单元501"], ["家里马桶堵了", "3栋2单元501", "13912345678"],
+                  ["家里马桶堵了", "3栋2单元501", "13912345678", "随时"]):
+        for text in steps:
+            await owner.says(text)
+        assert "已为您取消本次报修" in await owner.says("取消")
+    assert await chat.tickets() == []
+
+
+async def test_a_shared_place_and_the_idle_timeout(chat: Chat) -> None:
+    owner = chat.person("owner-y")
+    reply = await owner.says("3栋电梯按钮坏了按了没反应")
+    assert "联系电话" in reply
+    chat.clock.travel(timedelta(minutes=31))
+    reply = await owner.says("你好")
+    assert "已超过30分钟没有回复，已自动取消" in reply
+
+
+async def test_a_bare_room_number_means_one_in_the_owners_own_unit(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    await zhang.says("厨房下水道堵了")
+    reply = await zhang.says("不对，是502")
+    assert "3-2-502" in reply or "什么时间" in reply
+    await zhang.says("随时")
+    reply = await zhang.says("确认")
+    [ticket] = await chat.tickets()
+    assert ticket.home_id == chat.people["other"].id

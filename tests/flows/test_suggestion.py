@@ -1,0 +1,55 @@
+"""建议 through the webhook: ticket S… at once, with the promise of an answer within 3 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.nlu import understand
+from handlers.suggestion import has_content
+from tests.flows.conftest import MONDAY_10
+from tests.support.chat import Chat
+
+
+@pytest.fixture(autouse=True, scope="module")
+def warm_nlu() -> None:
+    """The model loads on the first message; loaded here, a slow machine cannot push it past the 4 s reply."""
+    understand("你好", MONDAY_10)
+
+
+async def test_a_suggestion_in_one_message(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+
+    reply = await chat.person("owner-zhang").says("建议小区多装几个充电桩")
+    assert "感谢您的宝贵建议" in reply and "编号 S20261123001" in reply
+    assert "3天内（11月26日10:00前）给您答复" in reply and "不采纳的也会说明原因" in reply
+
+    [ticket] = await chat.tickets()
+    assert (ticket.kind, ticket.description, ticket.home_id) == ("suggestion", "建议小区多装几个充电桩",
+                                                                 chat.people["home"].id)
+    async with chat.sessions() as session:
+        loaded = await chat.services["desk"].load(session, ticket.number)
+        assert {d.name: d.due_at for d in loaded.deadlines} == {"answer": chat.now() + timedelta(days=3)}
+    assert any("S20261123001" in text for text in await chat.pushes_to("staff-zhao"))
+
+
+async def test_a_bare_suggestion_asks_for_the_idea(chat: Chat) -> None:
+    owner = chat.person("owner-x")
+    assert "建议内容" in await owner.says("我有个建议")
+    reply = await owner.says("小区东门晚上太暗了，加几盏路灯吧")
+    assert "编号 S20261123001" in reply and "3天内" in reply
+    [ticket] = await chat.tickets()
+    assert ticket.description == "小区东门晚上太暗了，加几盏路灯吧" and ticket.home_id is None
+
+
+@pytest.mark.parametrize(("text", "idea"), [
+    ("建议小区多装几个充电桩", True),
+    ("建议加个路灯", True),
+    ("我有个建议", False),
+    ("你好,我想提个建议", False),
+    ("我想给物业提点意见", False),
+    ("我想提个建议可以吗", False),
+])
+def test_has_content(text: str, idea: bool) -> None:
+    assert has_content(text) is idea

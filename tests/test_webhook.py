@@ -122,6 +122,13 @@ class TestSafeMode:
         async with wechat.http.post(wechat.url, params=query, data=body.encode()) as response:
             assert response.status == 400
 
+    @pytest.mark.parametrize("body", ["<xml><Encrypt>abc", "not xml", "<xml></xml>", "<xml><Encrypt></Encrypt></xml>"])
+    async def test_malformed_envelope_is_400(self, safe_service, body) -> None:  # type: ignore[no-untyped-def]
+        wechat = safe_service.wechat
+        query = wechat.signed_params() | {"encrypt_type": "aes", "msg_signature": "0" * 40}
+        async with wechat.http.post(wechat.url, params=query, data=body.encode()) as response:
+            assert response.status == 400
+
 
 class TestMessageTypes:
     @pytest.mark.parametrize(
@@ -256,7 +263,11 @@ class TestBadInput:
             assert r.status == 403
 
     @pytest.mark.parametrize("body", [b"<xml><MsgType>text", b"not xml at all", b"", b"<xml></xml>",
-                                      b"<xml><MsgType>text</MsgType></xml>"])
+                                      b"<xml><MsgType>text</MsgType></xml>", b"<xml>just text</xml>",
+                                      b"<a/>", b"<xml><MsgType>text</MsgType></xml><xml/>",
+                                      b"<xml><Content>&undefined;</Content></xml>", b"<![CDATA[x]]>",
+                                      b"<xml><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[a</xml>",
+                                      b'<?xml version="1.0" encoding="UTF-16"?><xml/>'])
     async def test_malformed_is_400(self, service, body) -> None:  # type: ignore[no-untyped-def]
         status, _ = await self.post_raw(service, body)
         assert status == 400
@@ -270,6 +281,15 @@ class TestBadInput:
         external = '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>'
         status, _ = await self.post_raw(service, external.encode())
         assert status == 400
+
+    async def test_a_doctype_hidden_after_cdata_is_400(self, service) -> None:  # type: ignore[no-untyped-def]
+        sneaky = f'<xml><Content><![CDATA[x]]></Content></xml><!DOCTYPE x [<!ENTITY y "z">]>'
+        status, _ = await self.post_raw(service, sneaky.encode())
+        assert status == 400
+
+    async def test_owner_text_that_looks_like_markup_is_answered(self, service) -> None:  # type: ignore[no-untyped-def]
+        answer = await service.wechat.say(OPENID, "<!DOCTYPE> 是什么 <!-- 你好 -->")
+        assert answer.status == 200
 
     async def test_non_utf8_is_400(self, service) -> None:  # type: ignore[no-untyped-def]
         status, reason = await self.post_raw(service, text_xml(OPENID, "你好").encode("gbk"))

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from bot import sandbox
 from bot.clock import Clock, SystemClock
 from bot.courier import Courier
-from bot.db import create_engine, session_factory
+from bot.db import create_engine, is_sqlite, session_factory
 from bot.dialogue import DialogueEngine
 from bot.gateway.webhook import Webhook
 from bot.inbox import Inbox
@@ -109,14 +109,19 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         dispatcher = dispatcher_factory()
         await asyncio.to_thread(_warm_up, dispatcher)
         engine = DialogueEngine(dispatcher, settings)
-        app[INBOX] = Inbox(
+        resources["conversations"] = engine.conversations
+        app[INBOX] = inbox = Inbox(
             app[SESSIONS], engine, app[OUTBOX], app[CLOCK],
             deadline_seconds=settings.webhook.reply_deadline_seconds,
             passive_max_bytes=settings.webhook.passive_reply_max_bytes,
             resources=resources,
+            # One process writes every conversation only on the embedded SQLite (see bot.quick).
+            quick_replies=is_sqlite(settings.database_url),
         )
-        app[WEBHOOK] = Webhook(settings.wechat, app[INBOX], settings.webhook.max_body_bytes)
+        app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook.max_body_bytes)
+        await inbox.start()
         yield
+        await inbox.close()
 
     return context
 

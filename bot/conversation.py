@@ -63,9 +63,25 @@ class Conversation:
         )
 
 
+# Owners this process knows to have nothing going on; past this many, it forgets and re-learns.
+KNOWN_EMPTY_LIMIT = 200_000
+
+
 class ConversationStore:
+    """Loads and saves conversations; one per process, shared by everything that touches them.
+
+    It also remembers which owners it last left with an empty conversation (no form, no handoff,
+    no misses), so small talk from them can be answered without reading the state (``bot.quick``).
+    That knowledge is only sound while this process is the one writing conversations, as with the
+    embedded SQLite; every save that writes forgets the owner first.
+    """
+
     def __init__(self, idle_timeout_minutes: int) -> None:
         self._idle_seconds = idle_timeout_minutes * 60
+        self._known_empty: set[str] = set()
+
+    def known_empty(self, openid: str) -> bool:
+        return openid in self._known_empty
 
     async def load(self, session: AsyncSession, openid: str, now: datetime) -> Conversation:
         connection = await session.connection()
@@ -82,11 +98,19 @@ class ConversationStore:
     async def save(self, session: AsyncSession, conversation: Conversation, now: datetime) -> None:
         """Write the state when it changed, or while a form runs (its idle clock restarts)."""
         data = conversation.to_json()
-        if conversation.form is None and data == (conversation.loaded or Conversation(conversation.openid).to_json()):
+        if conversation.form is None and data == (conversation.loaded or _EMPTY):
+            if data == _EMPTY:
+                if len(self._known_empty) >= KNOWN_EMPTY_LIMIT:
+                    self._known_empty.clear()
+                self._known_empty.add(conversation.openid)
             return
+        self._known_empty.discard(conversation.openid)
         row = await session.get(ConversationState, conversation.openid)
         if row is None:
             session.add(ConversationState(openid=conversation.openid, data=data, updated_at=now))
         else:
             row.data = data
             row.updated_at = now
+
+
+_EMPTY = Conversation(openid="").to_json()

@@ -35,6 +35,11 @@ class DialogueEngine:
         self._settings = settings
         self._store = ConversationStore(settings.conversation.idle_timeout_minutes)
 
+    @property
+    def conversations(self) -> ConversationStore:
+        """The process's one store: handlers that touch a conversation use it too (``conversations``)."""
+        return self._store
+
     async def handle(self, turn: Turn, resources: Mapping[str, Any], *, is_staff: bool = False) -> Reply | None:
         route = self._dispatcher.route_for_non_dialogue(turn, is_staff=is_staff)
         if route is not None:

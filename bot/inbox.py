@@ -6,7 +6,8 @@ WeChat waits 5 s for an answer, then retries the same message up to three times.
   stored first reply (or ``success`` when that reply went out as a push); a handler never runs twice;
 - the dedupe record is written in the transaction that holds the handler's effects;
 - at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox;
-- a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes.
+- a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes;
+- small talk from an owner with nothing going on is answered without a transaction (``bot.quick``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -23,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.gateway.inbound import Inbound
-from bot.outbox import Outbox
-from bot.reply_parts import split_utf8
 from bot.dialogue import DialogueEngine
+from bot.gateway.inbound import TEXT, Inbound
+from bot.outbox import Outbox
+from bot.quick import QuickReplies
+from bot.reply_parts import split_utf8
 from bot.router import Reply, Turn
 from models import ProcessedMessage, Staff, WechatAccount
 from models.account import record_inbound
@@ -34,6 +37,10 @@ from models.account import record_inbound
 log = logging.getLogger(__name__)
 
 ACCOUNT_WRITE_INTERVAL = timedelta(minutes=5)
+# Messages the full path handled lately, so a retry of one is never answered quickly instead; at
+# start-up, those of the last minutes before it (WeChat retries for about 15 s).
+FINISHED_LIMIT = 50_000
+RETRY_WINDOW = timedelta(minutes=2)
 SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
 
 
@@ -61,6 +68,7 @@ class Inbox:
         deadline_seconds: float,
         passive_max_bytes: int,
         resources: Mapping[str, Any],
+        quick_replies: bool = False,
     ) -> None:
         self._sessions = sessions
         self._engine = engine
@@ -73,6 +81,28 @@ class Inbox:
         self._running: dict[str, _Run] = {}
         self._account_written: dict[str, datetime] = {}
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
+        self._finished: dict[str, None] = {}  # keys the full path handled (insertion-ordered, bounded)
+        self._quick = (QuickReplies(sessions, self._dispatcher, self._resources["settings"], passive_max_bytes)
+                       if quick_replies else None)
+
+    async def start(self) -> None:
+        """Remember the messages handled just before a restart, and start writing quick replies' records."""
+        if self._quick is None:
+            return
+        async with self._sessions() as session:
+            keys = await session.scalars(select(ProcessedMessage.key)
+                                         .where(ProcessedMessage.received_at >= self._clock.now() - RETRY_WINDOW))
+            self._finished.update(dict.fromkeys(keys))
+        self._quick.start()
+
+    async def flush(self) -> None:
+        """Write the dedupe records of quick replies now rather than at the next batch."""
+        if self._quick is not None:
+            await self._quick.flush()
+
+    async def close(self) -> None:
+        if self._quick is not None:
+            await self._quick.close()
 
     async def receive(self, inbound: Inbound, *, started: float | None = None) -> str | None:
         """The passive reply text for ``inbound``, or None to answer ``success``."""
@@ -81,6 +111,9 @@ class Inbox:
         key = inbound.dedupe_key
         run = self._running.get(key)
         if run is None:
+            quick = self._quick_reply(inbound)
+            if quick is not None:
+                return quick
             run = _Run()
             self._running[key] = run
             task = asyncio.create_task(self._handle(inbound, run))
@@ -96,6 +129,23 @@ class Inbox:
             await run.done.wait()  # the reply is decided and being committed: a moment more
         return run.answer
 
+    def _quick_reply(self, inbound: Inbound) -> str | None:
+        """Small talk answered without a transaction (see ``bot.quick``), or None for the full path."""
+        if self._quick is None or inbound.kind != TEXT:
+            return None
+        key, openid = inbound.dedupe_key, inbound.openid
+        earlier = self._quick.answered.get(key)
+        if earlier is not None:
+            return earlier  # a retry of a quick reply
+        now = self._clock.now()
+        if (key in self._finished or self._script_preference.get(openid) is not False
+                or not self._engine.conversations.known_empty(openid) or not self._account_fresh(openid, now)):
+            return None
+        answer = self._quick.answer(inbound.text, now)
+        if answer is not None:
+            self._quick.record(key, openid, now, inbound.text, answer)
+        return answer
+
     async def _handle(self, inbound: Inbound, run: _Run) -> None:
         try:
             run.answer = await self._handle_once(inbound, run)
@@ -104,8 +154,15 @@ class Inbox:
             run.answer = SORRY if run.passive is not False else None
         finally:
             run.done.set()
+            if self._quick is not None:
+                if len(self._finished) >= FINISHED_LIMIT:
+                    for old in list(islice(self._finished, FINISHED_LIMIT // 10)):
+                        del self._finished[old]
+                self._finished[inbound.dedupe_key] = None
 
     async def _handle_once(self, inbound: Inbound, run: _Run) -> str | None:
+        if self._quick is not None and self._quick.unwritten_for(inbound.openid):
+            await self._quick.flush()  # the owner's earlier messages are on record before this one
         now = self._clock.now()
         key = inbound.dedupe_key
         async with self._sessions() as session:
@@ -138,6 +195,10 @@ class Inbox:
             except _AlreadyHandled:
                 # Another process handled (or is handling) the same message: its reply, if stored.
                 return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    def _account_fresh(self, openid: str, now: datetime) -> bool:
+        last = self._account_written.get(openid)
+        return last is not None and now - last < ACCOUNT_WRITE_INTERVAL
 
     def _account_needs_writing(self, inbound: Inbound, now: datetime) -> bool:
         """The account row changes on (un)subscription; its last-message time needs only minutes' precision

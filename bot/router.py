@@ -33,6 +33,8 @@ class Reply:
 
 
 Handler = Callable[..., Awaitable["Reply | Ask | Confirm | str | None"]]
+# A reply that needs neither the database nor the conversation: (understanding, settings) -> text or None.
+QuickAnswer = Callable[["Understanding", Any], "str | None"]
 
 
 class Turn:
@@ -126,6 +128,7 @@ class Router:
         self.patterns: list[tuple[re.Pattern[str], Route]] = []
         self.fallback_route: Route | None = None
         self.handoff_route: Route | None = None
+        self.quick_answers: dict[str, QuickAnswer] = {}
 
     def intent(
         self, *labels: str, needs: Iterable[str] = (), asks: Mapping[str, str] | None = None
@@ -162,6 +165,24 @@ class Router:
             self.intents[label] = _route(
                 callback, form=True, needs=needed, asks=dict(asks or {}),
                 accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text))
+            return callback
+
+        return register
+
+    def quick(self, *labels: str) -> Callable[[QuickAnswer], QuickAnswer]:
+        """The intent's answer when it needs nothing but the text and the settings (small talk).
+
+        A plain function ``(understanding, settings) -> str | None``, pure: same text, same answer,
+        nothing written. The inbox uses it, without a transaction, for an owner with nothing going
+        on (see ``bot.quick``); None means "not this one", and the message takes the full path to
+        the intent's route, which must give the same answer whenever the quick one gives any.
+        """
+
+        def register(callback: QuickAnswer) -> QuickAnswer:
+            if inspect.iscoroutinefunction(callback):
+                raise TypeError(f"quick answer {callback.__qualname__} must be a plain function")
+            for label in labels:
+                self.quick_answers[label] = callback
             return callback
 
         return register
@@ -231,6 +252,7 @@ class Dispatcher:
         self._patterns: list[tuple[re.Pattern[str], Route]] = []
         self._fallback: Route | None = None
         self.handoff_route: Route | None = None
+        self.quick_answers: dict[str, QuickAnswer] = {}
         self.routers: list[Router] = []
 
     def include_routers(self, *routers: Router) -> None:
@@ -240,6 +262,7 @@ class Dispatcher:
                 (router.events, self._events),
                 (router.kinds, self._kinds),
                 (router.commands, self._commands),
+                (router.quick_answers, self.quick_answers),
             ):
                 clash = table.keys() & mine.keys()
                 if clash:

@@ -221,12 +221,13 @@ def _words(text: str) -> list[str]:
     return tokens(text)
 
 
-def confident_answer(turn: Turn, settings: Settings) -> str | None:
-    """An answer only when the question clearly matches an entry (for messages the NLU read as vague)."""
+def confident_answer(text: str, settings: Settings) -> str | None:
+    """An answer only when the (normalised) question clearly matches an entry, for messages the NLU
+    read as vague."""
     kb = knowledge_base()
     if kb is None:
         return None
-    match = kb.best(turn.understanding.text)  # keywords only: stricter, and no jieba for small talk
+    match = kb.best(text)  # keywords only: stricter, and no jieba for small talk
     return render(match.entry, settings) if match is not None else None
 
 

@@ -7,6 +7,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import Conversation, ConversationStore
+from bot.nlu import Understanding
 from bot.router import Router, Turn
 from bot.settings import Settings
 from handlers import faq, human, rating, status
@@ -39,9 +40,19 @@ def _fields(settings: Settings) -> dict[str, str]:
 async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk, intake: TicketIntake,
                 notifier: Notifier) -> str:
     redirected = await _really_about(turn, session, settings, desk, intake, notifier)
-    if redirected is not None:
-        return redirected
-    text = turn.understanding.text
+    return redirected if redirected is not None else _small_talk(turn.understanding.text, settings)
+
+
+@router.quick("greeting")
+def quick_greeting(understanding: Understanding, settings: Settings) -> str | None:
+    """``greet`` when it needs no database: not a chase, not a bare score (those look up tickets)."""
+    text = understanding.text
+    if status.wants_status(text, understanding.slots) or rating.is_bare_score(text):
+        return None
+    return faq.confident_answer(text, settings) or _small_talk(text, settings)
+
+
+def _small_talk(text: str, settings: Settings) -> str:
     if _GOODBYE.search(text):
         return replies.GOODBYE
     if _THANKS.search(text):
@@ -75,7 +86,7 @@ async def _really_about(turn: Turn, session: AsyncSession, settings: Settings, d
     scored = await rating.bare_score(turn, session, settings, desk, intake, notifier)
     if scored is not None:
         return scored
-    return faq.confident_answer(turn, settings)
+    return faq.confident_answer(understanding.text, settings)
 
 
 @router.fallback()
@@ -99,12 +110,12 @@ async def unsubscribed() -> None:
 
 
 @router.event("click")
-async def menu_click(turn: Turn, session: AsyncSession, settings: Settings, notifier: Notifier) -> str:
+async def menu_click(turn: Turn, session: AsyncSession, settings: Settings, notifier: Notifier,
+                     conversations: ConversationStore) -> str:
     if turn.inbound.event_key == "MENU_HUMAN":
-        store = ConversationStore(settings.conversation.idle_timeout_minutes)
-        conversation = await store.load(session, turn.openid, turn.now)
+        conversation = await conversations.load(session, turn.openid, turn.now)
         answer = await human.start_handoff(turn, session, settings, notifier, conversation)
-        await store.save(session, conversation, turn.now)
+        await conversations.save(session, conversation, turn.now)
         return answer
     template = replies.MENU_KEYS.get(turn.inbound.event_key or "", replies.UNKNOWN_MENU_KEY)
     return template.format(**_fields(settings))

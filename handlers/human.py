@@ -77,19 +77,18 @@ async def forward(turn: Turn, session: AsyncSession, settings: Settings, notifie
 
 
 @router.command("结束人工")
-async def end_handoff(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox) -> str:
+async def end_handoff(turn: Turn, session: AsyncSession, outbox: Outbox, conversations: ConversationStore) -> str:
     args = turn.text.strip().split()[1:]
     if not args:
         return replies.STAFF_USAGE
     ref = args[0]
-    store = ConversationStore(settings.conversation.idle_timeout_minutes)
     ended = False
     for openid in await _owners_of(session, turn, ref):
-        conversation = await store.load(session, openid, turn.now)
+        conversation = await conversations.load(session, openid, turn.now)
         if not conversation.in_handoff(turn.now):
             continue
         conversation.handoff_until = None
-        await store.save(session, conversation, turn.now)
+        await conversations.save(session, conversation, turn.now)
         await outbox.enqueue(session, key=f"handoff-end:{turn.inbound.dedupe_key}:{openid}", recipient=openid,
                              text=replies.ENDED, urgent=True)
         ended = True

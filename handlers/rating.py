@@ -77,6 +77,11 @@ async def rate(form: Form, turn: Turn, session: AsyncSession, settings: Settings
 _BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分|星)?\s*[!.。~！]?\s*$")
 
 
+def is_bare_score(text: str) -> bool:
+    """A lone score such as “4” or “5分”: a rating when one is awaited."""
+    return _BARE_SCORE.match(text) is not None
+
+
 async def bare_score(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                      intake: TicketIntake, notifier: Notifier) -> str | None:
     """A lone “4” answering the completion message (the NLU sees small talk): a rating when one is awaited."""

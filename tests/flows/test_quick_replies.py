@@ -1,0 +1,105 @@
+"""Small talk answered without a transaction (bot.quick): the full path's answer, one dedupe record
+written behind, and never for an owner with something going on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.keys import ENGINE, INBOX
+from bot.router import Router
+from models import ProcessedMessage
+from tests.support.chat import Chat
+from tests.support.wechat import text_xml
+
+
+@contextmanager
+def statements(chat: Chat) -> Iterator[list[str]]:
+    """The SQL the service runs meanwhile."""
+    engine = chat.service.app[ENGINE].sync_engine
+    executed: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        executed.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield executed
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def records(chat: Chat, openid: str) -> list[tuple[str, str | None]]:
+    await chat.service.app[INBOX].flush()
+    async with chat.sessions() as session:
+        rows = await session.execute(select(ProcessedMessage.text, ProcessedMessage.reply)
+                                     .where(ProcessedMessage.openid == openid).order_by(ProcessedMessage.key))
+        return [tuple(row) for row in rows]
+
+
+async def test_small_talk_gets_the_full_paths_answer_without_touching_the_database(chat: Chat) -> None:
+    full = await chat.person("o-first").says("在吗")  # an owner's first message takes the full path
+    owner = chat.person("o-quick")
+    assert await owner.says("你好")
+    with statements(chat) as executed:
+        quick = await owner.says("在吗")
+        thanks = await owner.says("谢谢")
+    assert executed == []
+    assert quick == full
+    assert thanks and thanks != quick
+    written = await records(chat, "o-quick")
+    assert [(text, reply) for text, reply in written if text != "你好"] == [("在吗", quick), ("谢谢", thanks)]
+
+
+async def test_a_retry_of_a_quick_reply_gets_it_again_and_one_record(chat: Chat) -> None:
+    wechat = chat.service.wechat
+    await wechat.say("o-retry", "你好")
+    xml = text_xml("o-retry", "在吗", msg_id=8_300_000_001)
+    first = await wechat.post(xml)
+    with statements(chat) as executed:
+        again = await wechat.post(xml)
+    assert again.content == first.content and first.content and executed == []
+    await chat.service.app[INBOX].flush()
+    retried = await wechat.post(xml)  # after the record is written: still the same answer
+    assert retried.content == first.content
+    async with chat.sessions() as session:
+        stored = (await session.scalars(select(ProcessedMessage.reply)
+                                        .where(ProcessedMessage.key == "msg:8300000001"))).all()
+    assert stored == [first.content]
+
+
+async def test_an_owner_in_the_middle_of_a_form_takes_the_full_path(chat: Chat) -> None:
+    owner = chat.person("o-form")
+    await owner.says("你好")
+    asked = await owner.says("我家厨房水龙头坏了")
+    assert "？" in asked or "?" in asked  # the repair form asks for what is missing
+    with statements(chat) as executed:
+        reply = await owner.says("你好")
+    assert executed  # the conversation was read
+    plain = await chat.person("o-plain").says("你好")
+    assert reply != plain
+
+
+async def test_an_owner_handed_to_a_human_gets_no_bot_reply(chat: Chat) -> None:
+    owner = chat.person("o-human")
+    await owner.says("你好")
+    assert await owner.says("转人工")
+    assert await owner.says("你好") == ""  # the human answers; the bot stays quiet
+
+
+async def test_a_traditional_writer_is_answered_in_traditional_characters(chat: Chat) -> None:
+    owner = chat.person("o-trad")
+    first = await owner.says("您好，請問在嗎")
+    second = await owner.says("謝謝")
+    assert "欢迎" not in first and "谢" not in second and second
+
+
+def test_a_quick_answer_must_be_a_plain_function() -> None:
+    router = Router("t")
+    with pytest.raises(TypeError, match="plain function"):
+        @router.quick("greeting")
+        async def not_quick(understanding, settings) -> str:  # type: ignore[no-untyped-def]
+            return "您好"

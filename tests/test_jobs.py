@@ -280,6 +280,7 @@ async def test_two_sender_processes_send_each_row_once(postgres_url, fake_wechat
     from models.migrate import upgrade_async
 
     fake, base = fake_wechat
+    fake.latency = 0.002  # so that neither process is done before the other has started
     settings = make_settings(WUYEBOT_DATABASE_URL=postgres_url)
     await upgrade_async(postgres_url)
     engine = create_engine(postgres_url)

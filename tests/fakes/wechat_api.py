@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ class FakeWeChatAPI:
     calls: list[Call] = field(default_factory=list)
     tokens_issued: int = 0
     scripted: deque[tuple[str, int | None, int]] = field(default_factory=deque)  # (path, errcode, http status)
+    latency: float = 0.0  # seconds each message send takes, as WeChat's do (tens of milliseconds)
 
     @property
     def current_token(self) -> str:
@@ -79,5 +81,7 @@ class FakeWeChatAPI:
             call.params["_failed"] = "1"
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
         if path in ("message/custom/send", "message/template/send"):
+            if self.latency:
+                await asyncio.sleep(self.latency)
             return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.calls)})
         return web.json_response({"errcode": 40004, "errmsg": f"fake has no {path}"})

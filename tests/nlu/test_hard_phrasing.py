@@ -1,0 +1,63 @@
+"""Hard phrasing found while estimating generalisation: Hong Kong words, voice slips, indirect dangers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.nlu import understand
+from bot.nlu.normalize import normalize
+from bot.nlu.rules import emergency_reason
+
+NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("後樓梯成陣石油氣味", "后楼梯成阵液化气味"),
+        ("唔係幾滿意", "不太满意"),
+        ("成座樓停晒電", "整栋楼全停电"),
+        ("窗鉸甩咗", "窗户合页掉了"),
+        ("個雪櫃插蘇冇電", "个冰箱插座没有电"),
+        ("R20261118007 到邊度啦", "R20261118007 到哪里啦"),
+        ("四顆星", "4星"),
+    ],
+)
+def test_cantonese_and_spoken_forms(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "後樓梯成陣石油氣味",
+        "有个阿姨倒在楼梯口 一动不动",
+        "雨水漏进配电箱了 一直噼里啪啦响",
+        "电梯门夹住了一个小朋友",
+        "房间里闻着像煤气 头有点晕",
+        "成座樓停晒電",
+    ],
+)
+def test_indirect_dangers_are_emergencies(text: str) -> None:
+    assert understand(text, NOW).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人把垃圾倒在楼道里",
+        "担心下雨的时候水漏进电表箱",
+        "电梯门夹到我的包了",
+        "地上都是水渍 保洁没拖干净",
+        "没有闻到煤气味 就是灶打不着",
+    ],
+)
+def test_near_misses_fire_no_emergency_rule(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is None
+
+
+def test_score_in_cantonese_is_not_a_plain_yes() -> None:
+    understanding = understand("唔係幾滿意 師傅遲到", NOW)
+    assert understanding.slots.get("score") == "2"

@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -30,7 +32,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # on the pool wait in asyncio instead of in SQLite's sleeping busy handler. Between processes
         # (serve and a `jobs run-due`), the busy timeout still applies.
         kwargs = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30, **kwargs}
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        database = make_url(url).database or ":memory:"
+        kwargs.setdefault("async_creator", sqlite_driver.connector(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
+        engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine

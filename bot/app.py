@@ -107,7 +107,10 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         resources: dict[str, Any] = {"settings": settings, "clock": app[CLOCK], "outbox": app[OUTBOX],
                                      **app[SERVICES]}
         dispatcher = dispatcher_factory()
-        await asyncio.to_thread(_warm_up, dispatcher)
+        # On a machine's very first start the NLU trains its model (about 2 s); the service answers
+        # /healthz meanwhile, and messages wait for it (see Inbox: ``understanding_ready``).
+        warm_up = asyncio.ensure_future(asyncio.to_thread(_warm_up, dispatcher))
+        warm_up.add_done_callback(_report_warm_up)
         engine = DialogueEngine(dispatcher, settings)
         resources["conversations"] = engine.conversations
         app[INBOX] = inbox = Inbox(
@@ -117,13 +120,21 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             resources=resources,
             # One process writes every conversation only on the embedded SQLite (see bot.quick).
             quick_replies=is_sqlite(settings.database_url),
+            understanding_ready=warm_up,
         )
         app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook.max_body_bytes)
         await inbox.start()
         yield
         await inbox.close()
+        with contextlib.suppress(Exception):
+            await warm_up  # a thread cannot be cancelled: let it finish before the loop closes
 
     return context
+
+
+def _report_warm_up(warm_up: asyncio.Future[None]) -> None:
+    if not warm_up.cancelled() and warm_up.exception() is not None:
+        log.error("the NLU could not load: %s", warm_up.exception())
 
 
 def _warm_up(dispatcher: Dispatcher) -> None:

@@ -69,6 +69,7 @@ class Inbox:
         passive_max_bytes: int,
         resources: Mapping[str, Any],
         quick_replies: bool = False,
+        understanding_ready: asyncio.Future[None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._engine = engine
@@ -82,6 +83,7 @@ class Inbox:
         self._account_written: dict[str, datetime] = {}
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
         self._finished: dict[str, None] = {}  # keys the full path handled (insertion-ordered, bounded)
+        self._understanding_ready = understanding_ready  # the NLU's model loading; messages wait for it
         self._quick = (QuickReplies(sessions, self._dispatcher, self._resources["settings"], passive_max_bytes)
                        if quick_replies else None)
 
@@ -131,7 +133,7 @@ class Inbox:
 
     def _quick_reply(self, inbound: Inbound) -> str | None:
         """Small talk answered without a transaction (see ``bot.quick``), or None for the full path."""
-        if self._quick is None or inbound.kind != TEXT:
+        if self._quick is None or inbound.kind != TEXT or not self._understands_now():
             return None
         key, openid = inbound.dedupe_key, inbound.openid
         earlier = self._quick.answered.get(key)
@@ -160,7 +162,12 @@ class Inbox:
                         del self._finished[old]
                 self._finished[inbound.dedupe_key] = None
 
+    def _understands_now(self) -> bool:
+        return self._understanding_ready is None or self._understanding_ready.done()
+
     async def _handle_once(self, inbound: Inbound, run: _Run) -> str | None:
+        if not self._understands_now():
+            await asyncio.shield(self._understanding_ready)  # type: ignore[arg-type]
         if self._quick is not None and self._quick.unwritten_for(inbound.openid):
             await self._quick.flush()  # the owner's earlier messages are on record before this one
         now = self._clock.now()

@@ -309,3 +309,28 @@ class TestHealth:
         async with service.http.get(service.url + "/healthz") as response:
             assert response.status == 200
             assert await response.json() == {"status": "ok"}
+
+
+class TestStartingUp:
+    async def test_healthy_while_the_nlu_loads_and_messages_wait_for_it(self, make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+        import threading
+
+        from handlers import build_dispatcher
+        from tests.support.understanding import keyword_understander
+
+        loaded = threading.Event()
+
+        def slow_first_load(text, now, expecting=None):  # type: ignore[no-untyped-def]
+            loaded.wait(5)  # the model trains on a machine's very first start
+            return keyword_understander(text, now, expecting)
+
+        service = await start_service(make_settings(), dispatcher_factory=lambda: build_dispatcher(slow_first_load),
+                                      run_sender=False)
+        async with service.http.get(service.url + "/healthz") as response:
+            assert response.status == 200  # not held up by the NLU
+        pending = asyncio.ensure_future(service.wechat.say(OPENID, "你好"))
+        await asyncio.sleep(0.2)
+        assert not pending.done() and await count(service, ProcessedMessage) == 0
+        loaded.set()
+        answer = await pending
+        assert "阳光花园" in answer.content

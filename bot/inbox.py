@@ -17,7 +17,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -28,7 +27,7 @@ from bot.clock import Clock
 from bot.dialogue import DialogueEngine
 from bot.gateway.inbound import TEXT, Inbound
 from bot.outbox import Outbox
-from bot.quick import QuickReplies
+from bot.quick import QuickReplies, remember
 from bot.reply_parts import split_utf8
 from bot.router import Reply, Turn
 from models import ProcessedMessage, Staff, WechatAccount
@@ -157,10 +156,7 @@ class Inbox:
         finally:
             run.done.set()
             if self._quick is not None:
-                if len(self._finished) >= FINISHED_LIMIT:
-                    for old in list(islice(self._finished, FINISHED_LIMIT // 10)):
-                        del self._finished[old]
-                self._finished[inbound.dedupe_key] = None
+                remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
 
     def _understands_now(self) -> bool:
         return self._understanding_ready is None or self._understanding_ready.done()

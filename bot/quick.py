@@ -71,10 +71,7 @@ class QuickReplies:
 
     def record(self, key: str, openid: str, now: datetime, text: str, answer: str) -> None:
         """Remember a quick answer for retries, and queue its dedupe record."""
-        if len(self.answered) >= ANSWERED_LIMIT:
-            for old in list(islice(self.answered, ANSWERED_LIMIT // 10)):
-                del self.answered[old]
-        self.answered[key] = answer
+        remember(self.answered, key, answer, ANSWERED_LIMIT)
         self._unwritten.append({"key": key, "openid": openid, "received_at": now, "text": text[:500], "reply": answer})
 
     def unwritten_for(self, openid: str) -> bool:
@@ -122,3 +119,11 @@ class QuickReplies:
         while True:
             await asyncio.sleep(FLUSH_SECONDS)
             await self.flush()
+
+
+def remember(recent: dict[str, Any], key: str, value: Any, limit: int) -> None:
+    """Put ``key`` into an insertion-ordered map that forgets its oldest tenth when full."""
+    if len(recent) >= limit:
+        for old in list(islice(recent, limit // 10)):
+            del recent[old]
+    recent[key] = value

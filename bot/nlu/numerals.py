@@ -26,6 +26,10 @@ _AFTER = re.compile(
 _WEEKDAY_BEFORE = ("周", "期", "拜", "初")
 _TIME_WORDS_BEFORE = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "今晚", "明晚", "明早", "晚", "早", "到", "至")
 # 一点 is "a little" unless a clock reading is clear from its neighbours.
+# After a comparative or a verb of degree (晚一点, 快一点, 便宜一点, 延长晚一点) it is "a bit" even
+# though 晚/早 also stand for evening and morning; 今晚一点 / 明早一点 keep the day, so the clock.
+_A_BIT_AFTER = re.compile(r"(?:(?<![今明昨每当])[晚早]|[快慢多少大小宜贵高低长短远近轻重好松紧清楚稍再])$")
+_ONE_OCLOCK_SURE = re.compile(r"点(?:半|钟|整|[0-9零二三四五六七八九十]|一刻|到[0-9一二三四五六七八九十两])")
 _ONE_OCLOCK_AFTER = re.compile(r"点(?:半|钟|左右|前|后|以后|之前|之后|到|至|整|[0-9零一二三四五六七八九十])")
 
 
@@ -95,8 +99,12 @@ def _replacement(text: str, run: str, start: int, end: int) -> str | None:
     if before.endswith(("单元", "栋", "幢", "座", "号楼", "室")):
         return _spell(run)  # the room after a building or unit: 三单元一千零二
     if after.startswith("点"):
-        if run == "一" and not (text[:start].endswith(_TIME_WORDS_BEFORE) or _ONE_OCLOCK_AFTER.match(after)):
-            return None
+        if run == "一":
+            if _A_BIT_AFTER.search(text[max(0, start - 2):start]):
+                if not _ONE_OCLOCK_SURE.match(after):
+                    return None  # 晚一点到, 快一点: a bit
+            elif not (text[:start].endswith(_TIME_WORDS_BEFORE) or _ONE_OCLOCK_AFTER.match(after)):
+                return None
         return _spell(run)
     if after.startswith("分之") or (run == "一" and after.startswith("时")):
         return None  # 三分之一, 一时半会

@@ -38,6 +38,12 @@ def test_cantonese_and_spoken_forms(text: str, expected: str) -> None:
         "电梯门夹住了一个小朋友",
         "房间里闻着像煤气 头有点晕",
         "成座樓停晒電",
+        "有个人倒在地上没反应",
+        "有人拿着刀在小区里追人",
+        "一个男的提着菜刀在楼下",
+        "空调外机架子断了一边 外机吊在半空晃 下面是人行道",
+        "招牌被风吹得摇摇欲坠",
+        "楼道好大的烟",
     ],
 )
 def test_indirect_dangers_are_emergencies(text: str) -> None:
@@ -52,6 +58,15 @@ def test_indirect_dangers_are_emergencies(text: str) -> None:
         "电梯门夹到我的包了",
         "地上都是水渍 保洁没拖干净",
         "没有闻到煤气味 就是灶打不着",
+        "人行闸机坏了 刷脸没反应",  # 人行 / 人脸 are no person
+        "人脸识别没反应",
+        "有人刷卡没反应",
+        "行人道的地砖翘起来了",
+        "廁所沖唔落 水浸到就嚟瀉出嚟",  # about to overflow, not flooding now
+        "水快要漫到客厅了",
+        "电梯里经常有人抽烟 烟好大",  # someone smoking, not a fire
+        "楼道里有人抽烟",
+        "厨房刀架坏了",
     ],
 )
 def test_near_misses_fire_no_emergency_rule(text: str) -> None:
@@ -61,3 +76,20 @@ def test_near_misses_fire_no_emergency_rule(text: str) -> None:
 def test_score_in_cantonese_is_not_a_plain_yes() -> None:
     understanding = understand("唔係幾滿意 師傅遲到", NOW)
     assert understanding.slots.get("score") == "2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客厅淹了 快来人",  # guard: 快来人 is a call for help, not "about to"
+        "水管爆了 家里淹了",
+        "有人抽烟 垃圾桶冒烟了",  # guard: smoke that burns counts beside a cigarette
+        "楼道里有个老人没反应",
+    ],
+)
+def test_guards_stay_emergencies(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is not None
+
+
+def test_habitual_smoking_in_the_lift_is_a_complaint() -> None:
+    assert understand("电梯里经常有人抽烟", NOW).intent == "complaint"

@@ -79,6 +79,27 @@ class TestSpokenNumbers:
     def test_words_stay_words(self, word: str) -> None:
         assert convert_numerals(word) == word
 
+    @pytest.mark.parametrize(
+        "phrase", ["延长晚一点", "师傅能不能晚一点到", "早一点来", "快一点", "便宜一点", "声音小一点", "再稍一点"]
+    )
+    def test_a_bit_after_a_comparative_is_no_clock(self, phrase: str) -> None:
+        assert convert_numerals(phrase) == phrase
+
+    @pytest.mark.parametrize(
+        ("said", "written"),
+        [
+            ("晚上一点", "晚上1点"),  # 晚上 is the evening, not "later"
+            ("今晚一点", "今晚1点"),
+            ("明早一点到", "明早1点到"),
+            ("下午一点", "下午1点"),
+            ("晚一点半", "晚1点半"),  # the half hour makes it a clock after all
+            ("晚一点钟", "晚1点钟"),
+            ("凌晨一点", "凌晨1点"),
+        ],
+    )
+    def test_one_oclock_with_a_period_stays_a_clock(self, said: str, written: str) -> None:
+        assert convert_numerals(said) == written
+
     @pytest.mark.parametrize(("run", "value"), [("二十一", 21), ("一百零二", 102), ("一千二", 1200), ("三百五", 350), ("十", 10)])
     def test_positional_values(self, run: str, value: int) -> None:
         assert to_int(run) == value

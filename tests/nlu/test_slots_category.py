@@ -31,6 +31,22 @@ def category(text: str, intent: str) -> str | None:
         ("楼道的声控灯坏了", "公共设施"),
         ("北门道闸抬不起来 车都堵在外面", "公共设施"),
         ("晾衣架的钢丝绳断了", "其他"),
+        # words that contain 电 are not 水电
+        ("门铃不响了 电池换过了", "其他"),
+        ("电动晾衣架升不上去", "其他"),
+        ("电话联系我 插座没电了", "水电"),  # guard: 电话 aside, 没电 is still 水电
+        ("电梯按钮没反应", "电梯"),
+        # drains that rise, smell or run slowly are blocked, not leaking
+        ("地漏返臭味 往上冒水", "管道堵塞"),
+        ("洗手盆去水好慢", "管道堵塞"),
+        ("马桶冲唔落", "管道堵塞"),
+        ("水管接头冒水", "渗漏水"),  # guard: a pipe that spurts leaks
+        ("管子爆了 水顺着墙往下流", "渗漏水"),
+        # a fault in words no list names is still a fault
+        ("冰箱不凉了", "其他"),
+        ("冷气唔冻", "其他"),
+        ("按压式水龙头弹不起来", "水电"),  # guard: the thing named still decides
+        ("马桶盖弹不起来", "其他"),
     ],
 )
 def test_repair_categories(text: str, expected: str) -> None:
@@ -47,6 +63,19 @@ def test_repair_categories(text: str, expected: str) -> None:
         ("水管爆了 家里淹了", "渗漏水"),
         ("整栋楼停电了 电梯也停了", "水电"),
         ("全楼停水", "水电"),
+        # what is happening outranks where it is
+        ("小孩从单车上摔下来 在小区门口", "其他"),
+        ("大堂有人拿刀", "其他"),
+        ("有人拿着刀在小区里追人", "其他"),
+        ("烧焦味 整个楼道都是", "其他"),
+        ("电梯里好大的烟", "其他"),
+        ("走廊电线冒火花", "水电"),
+        ("化粪池冒上来了 往电梯那边流", "管道堵塞"),
+        ("管子爆了 水顺着墙往我家灌 一直漫到卧室", "渗漏水"),
+        ("地下车库进水了 水已经漫到电梯口了", "渗漏水"),
+        ("楼上漏水 滴到我家电表箱", "渗漏水"),
+        ("整栋楼停电了 电梯按了没反应", "水电"),  # guard: 没反应 of a button is no person hurt
+        ("电梯困人 里面有个老人没反应", "电梯"),  # guard: a trapped lift stays a lift
     ],
 )
 def test_emergency_categories(text: str, expected: str) -> None:
@@ -68,6 +97,21 @@ def test_emergency_categories(text: str, expected: str) -> None:
         ("保安态度太差了", "服务态度"),
         ("楼道里堆满杂物 消防通道堵了", "安全秩序"),
         ("物业费年年涨 服务越来越差", "其他"),
+        ("前台的人理都不理", "服务态度"),
+        ("保安上班时间一直在玩手机", "服务态度"),
+        ("客服电话打唔通 打通咗又冇人理", "服务态度"),  # 打通 of a phone is no wall knocked through
+        ("楼上天天晚上拍篮球", "噪音"),
+        ("隔壁开派对到两点", "噪音"),
+        ("楼上唱K唱到半夜", "噪音"),
+        ("楼上洗衣机半夜咣咣响", "噪音"),
+        ("对门把房子隔成好多间租出去", "住改商"),
+        ("楼下把阳台封出去了", "违章搭建"),
+        ("楼顶私自加了一层", "违章搭建"),
+        ("楼下把两套房打通了", "违章搭建"),
+        ("楼道堆满纸箱和旧自行车 消防通道都堵了", "安全秩序"),
+        ("电动车推进电梯上楼充电", "安全秩序"),
+        ("外面的车乱停 把路都堵死了", "停车"),  # guard: cars stay 停车
+        ("电梯里经常有人抽烟", "其他"),
     ],
 )
 def test_complaint_categories(text: str, expected: str) -> None:

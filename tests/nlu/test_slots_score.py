@@ -35,6 +35,15 @@ def score(text: str, *, bare: bool = False) -> str | None:
         ("非常滿意，謝謝師傅", "5"),
         ("十分满意", "5"),
         ("三分吧", "3"),
+        # a verdict on the scale outranks generic praise or blame said before it
+        ("师傅人很好 态度也好 非常满意", "5"),
+        ("不错 十分满意", "5"),
+        ("修得挺好 就是来晚了 满意吧", "4"),
+        ("挺好的 但是不太满意", "2"),
+        ("很棒 一般般吧", "3"),
+        ("师傅很专业 一般人修不好 非常满意", "5"),  # 一般人 is no verdict
+        ("很好", "4"),  # guard: praise alone still scores
+        ("不太好", "2"),
     ],
 )
 def test_score_forms(text: str, expected: str) -> None:

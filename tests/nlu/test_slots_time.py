@@ -57,6 +57,21 @@ def when(text: str, now: datetime = SUNDAY, *, bare: bool = False) -> str | None
         ("下午3:30", SUNDAY, "2026-11-22T15:30"),
         ("聽日下晝兩點", SUNDAY, "2026-11-23T14:00"),
         ("晚上12点", SUNDAY, "2026-11-23T00:00"),
+        ("昨晚一点楼上还在吵", SUNDAY, "2026-11-22T01:00"),  # after midnight, not 13:00
+        ("今晚两点", SUNDAY, "2026-11-23T02:00"),
+        ("下个月三号搬家", SUNDAY, "2026-12-03"),
+        ("下月15号下午", SUNDAY, "2026-12-15T14:00"),
+        ("下个月3号", datetime.fromisoformat("2026-12-20T10:00:00+08:00"), "2027-01-03"),
+        ("这个月30号", SUNDAY, "2026-11-30"),
+        ("上个月28号交的", SUNDAY, "2026-10-28"),
+        ("师傅说今天下午来 现在都三点半了", SUNDAY, "2026-11-22T14:00"),  # the time now, not the visit
+        ("明天下午 已经约好了", SUNDAY, "2026-11-23T14:00"),
+        ("他下午来搬", SUNDAY, "2026-11-22T14:00"),  # someone comes then: the period's default
+        ("晚上在家", SUNDAY, "2026-11-22T19:00"),
+        ("上午能上门吗", SUNDAY, "2026-11-22T09:00"),
+        ("经常漏水 明天下午3点来修", SUNDAY, "2026-11-23T15:00"),  # the habit is another clause
+        ("下午3点以后来", SUNDAY, "2026-11-22T15:00"),
+        ("明天晚上10点以后别来了", SUNDAY, "2026-11-23T22:00"),  # a day is named: still that day's time
     ],
 )
 def test_time_forms(text: str, now: datetime, expected: str) -> None:
@@ -86,10 +101,25 @@ def test_now_in_another_timezone_resolves_in_shanghai() -> None:
         "13812345678",
         "R20261120003",
         "半小时",
+        "延长晚一点",  # a bit later, not 1 o'clock
+        "师傅能不能晚一点到",
+        "现在都三点半了还没人来",  # the time now
+        "已经五点了",
+        "成日週末開工 一朝早八點就開始鑽",  # a habit: 成日 (天天), bare 周末
+        "周末一大早8点就开始电钻",
+        "建议晚上十点后路灯别全关",  # a standing rule with no day
+        "晚上10点以后不准装修",
+        "晚上到处都黑漆漆的",  # a period with no one coming
+        "晚上来了一群人在楼下喝酒",
+        "下个月",
     ],
 )
 def test_no_time(text: str) -> None:
     assert when(text) is None
+
+
+def test_next_month_without_that_day_is_no_time() -> None:
+    assert when("下个月31号", datetime.fromisoformat("2026-10-22T10:00:00+08:00")) is None  # no 31 November
 
 
 def test_a_period_alone_counts_when_asked_for_a_time() -> None:

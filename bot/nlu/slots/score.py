@@ -6,13 +6,22 @@ import re
 
 _NUMBER = re.compile(r"(?<![\d.])([1-5])\s?(?:分|星|颗星|个星)(?!钟|之)|(?:打|给|评|评分|打分)[个了]?\s?([1-5])(?![\d.])|满分")
 _BARE = re.compile(r"^\s*([1-5])\s*(?:分|星)?[!.。~]?\s*$")
-# Most specific first: 非常不满意 before 不满意 before 满意.
-_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("1", re.compile(r"(?:非常|很|特别|极其|太|超级|十分|相当)不满意|很差|太差|极差|特别差|非常差|差劲|糟糕|一星|零分|差评.{0,4}差评")),
-    ("2", re.compile(r"不是很好|不怎么好|不太满意|不怎么满意|不大满意|不是很满意|不满意|不太好|不好|差评|比较差|有点差|不行|失望")),
-    ("5", re.compile(r"(?:非常|很|特别|超级|十分|相当|太|超)满意|满分|五星|完美|非常好|特别好|棒极了|太棒|好评")),
-    ("3", re.compile(r"一般|还行|还可以|凑合|马马虎虎|过得去|中规中矩|将就|普通|勉强")),
-    ("4", re.compile(r"满意|不错|挺好|很好|还好|可以的|挺棒|很棒|棒|好的很")),
+# Verdicts on the 回访 scale (满意 and its degrees, 一般, stars) outrank generic praise or blame
+# (很好, 不错, 不好) wherever they stand: 师傅人很好 态度也好 非常满意 is 5. Within a tier the one
+# said first wins; at the same place the most specific (非常不满意 before 不满意 before 满意).
+_VERDICTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("1", re.compile(r"(?:非常|很|特别|极其|太|超级|十分|相当)不满意|一星|零分")),
+    ("2", re.compile(r"不太满意|不怎么满意|不大满意|不是很满意|不满意")),
+    ("5", re.compile(r"(?:非常|很|特别|超级|十分|相当|太|超|极其)满意|满分|五星")),
+    ("3", re.compile(r"一般(?!人|都|来说|情况|要|是|会|不|的话)|还行|还可以|凑合|马马虎虎|过得去|中规中矩|将就|勉强")),
+    ("4", re.compile(r"满意")),
+)
+_PRAISE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("1", re.compile(r"很差|太差|极差|特别差|非常差|差劲|糟糕|差评.{0,4}差评")),
+    ("2", re.compile(r"不是很好|不怎么好|不太好|不好|差评|比较差|有点差|不行|失望")),
+    ("5", re.compile(r"完美|非常好|特别好|棒极了|太棒|好评")),
+    ("3", re.compile(r"普通")),
+    ("4", re.compile(r"不错|挺好|很好|还好|可以的|挺棒|很棒|棒|好的很")),
 )
 
 
@@ -34,9 +43,12 @@ def extract_score(text: str, *, bare: bool = False) -> str | None:
         if lone is not None:
             return lone.group(1)
     # The verdict said first is the verdict: 非常满意…还把垃圾带走了, 很差…非常不满意.
-    best: tuple[int, int, str] | None = None
-    for priority, (score, pattern) in enumerate(_WORDS):
-        word = pattern.search(text)
-        if word is not None and (best is None or (word.start(), priority) < best[:2]):
-            best = (word.start(), priority, score)
-    return best[2] if best is not None else None
+    for tier in (_VERDICTS, _PRAISE):
+        best: tuple[int, int, str] | None = None
+        for priority, (score, pattern) in enumerate(tier):
+            word = pattern.search(text)
+            if word is not None and (best is None or (word.start(), priority) < best[:2]):
+                best = (word.start(), priority, score)
+        if best is not None:
+            return best[2]
+    return None

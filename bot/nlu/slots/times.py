@@ -16,8 +16,13 @@ reads almost none of them. The rules, nlu/SPEC.md's defaults plus the decisions 
 - a span (下午两点到四点, 9点到11点之间) → its start; X点以后 → X点;
 - M月D号 → the nearest such date (1月3号 said on 28 December is next year); D号 alone → the nearest
   such day of this, the previous or the next month;
+- 下个月/下月 3号 → that day of the next month (上个月, 这个月/本月 likewise);
 - a period or a weekday that is habitual (每天晚上, 每周六, 天天半夜) or a weekday range (周一到周五)
-  is not a time; a period alone (晚上太暗) is not a time either, unless the dialogue asked for one.
+  is not a time; a clock reading in a clause that states a habit (成日周末 一早8点就开始钻) is not one
+  either, nor one that bounds a standing rule with no day (建议晚上10点后路灯别全关);
+- a clock reading that tells the time now (现在都3点半了, 已经5点了) is not the appointment;
+- a period alone (晚上太暗) is not a time unless someone comes or is there then (他下午来搬,
+  晚上在家 → today at the period's default), or the dialogue asked for one.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ _DAY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
     ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座)")),
     ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})(?=\s?(?:上午|下午|中午|晚上|早上|傍晚|凌晨|\d{1,2}[点时:]))")),
+    ("month", re.compile(r"(下下|下|上|这|本)个?月\s?(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
     ("d", re.compile(r"(?<![\d月.\-A-Za-z])(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
     ("rel", re.compile(r"大后天|大前天|今天|今日|今儿|今早|今晚|今夜|明天|明日|明儿|明早|明晚|明晨|后天|昨天|昨日|昨晚|昨夜|前天")),
     ("next2", re.compile(r"下下(?:个)?(?:周|星期)" + _WD)),
@@ -79,6 +85,19 @@ _CLOCK = re.compile(
 )
 
 
+# A clock reading in the same clause as one of these is a habit: 每天晚上10点, 成日(天天)周末 一早8点.
+_HABIT_WINDOW = re.compile(r"每天|天天|每晚|每个晚上|每周|每逢|每次|经常|总是|老是|一般|都是|平时|整天|一到|(?<![这本下个])周末")
+# Where a clause or a stated day starts, the habit words before it no longer apply.
+_CLAUSE_BREAK = re.compile(r"[,.!?;。]|今天|明天|后天|今晚|明晚|明早|这周|下周|[号日](?!常)")
+# Said with the clock, these make it the time now: 现在都3点半了, 已经5点了, 这都4点了.
+_NOW_BEFORE = re.compile(r"(?:现在|已经|这都|都|眼看|眼下|如今|目前)(?:都|已经|已|快|是|才)?\s?$")
+# A clock bounding a standing rule, with no day: 建议晚上10点后路灯别全关, 10点以后不准装修.
+_RULE_BEFORE = re.compile(r"建议|规定|应该|最好|希望|禁止|提议")
+_RULE_AFTER = re.compile(r"(?:钟)?\s?(?:以|之)?[后前]\S{0,10}?(?:别|不要|不能|不准|不许|禁止|不得|应该|最好|要求|统一|一律)")
+# A period alone is the appointment when someone comes or is there then: 他下午来搬, 晚上在家.
+_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?(?:来(?!电|了|过)|过来(?!了)|上门|到(?!处|底|了)|在家|有人在家|有空|方便|搬(?!了)|送(?!了)|修(?!了|好))")
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int
@@ -97,16 +116,18 @@ def extract_time(text: str, now: datetime, *, bare: bool = False) -> str | None:
     found = _first_day(text, local)
     if found is not None and found.exact is not None:
         return found.exact.strftime("%Y-%m-%dT%H:%M")
-    clock = _first_clock(text)
+    clock = _first_clock(text, dated=found is not None)
     period = found.period if found is not None else None
     if clock is not None and clock[3] is not None:
         period = clock[3]  # the period written right before the hour wins
+    comes = False
     if period is None:
         period_match = _PERIOD.search(text)
         if period_match is not None:
             period = period_match.group(1)
+            comes = _COMES_AFTER.match(text, period_match.end()) is not None
     if found is None and clock is None:
-        if bare and period is not None and _PERIOD_HOURS.get(period) is not None:
+        if (bare or comes) and period is not None and _PERIOD_HOURS.get(period) is not None:
             return datetime.combine(today, time(_PERIOD_HOURS[period] or 0)).strftime("%Y-%m-%dT%H:%M")
         return None
     day = found.day if found is not None and found.day is not None else today
@@ -125,8 +146,8 @@ def _resolve_hour(hour: int, period: str | None, day: date, today: date, local: 
     if hour == 24:
         return 0, day + timedelta(days=1)
     if period in _EVENING:
-        if period in ("晚上", "晚", "夜里", "夜间", "深夜") and hour == 12:
-            return 0, day + timedelta(days=1)
+        if period in ("晚上", "晚", "夜里", "夜间", "深夜") and (hour == 12 or 1 <= hour <= 4):
+            return hour % 12, day + timedelta(days=1)  # 晚上12点, 今晚1点: after midnight
         return (hour + 12 if hour < 12 else hour), day
     if period in ("中午", "正午"):
         return (hour + 12 if hour <= 3 else hour), day
@@ -143,8 +164,11 @@ def _resolve_hour(hour: int, period: str | None, day: date, today: date, local: 
     return hour, day
 
 
-def _first_clock(text: str) -> tuple[int, int, int, str | None] | None:
-    """(hour, minute, start, period written right before) of the first clock reading."""
+def _first_clock(text: str, *, dated: bool = False) -> tuple[int, int, int, str | None] | None:
+    """(hour, minute, start, period written right before) of the first clock reading.
+
+    ``dated``: the message names a day, so a clock bounding a rule is still that day's time.
+    """
     for match in _CLOCK.finditer(text):
         if match.group(6) is not None:
             hour, minute = int(match.group(6)), int(match.group(7))
@@ -162,8 +186,13 @@ def _first_clock(text: str) -> tuple[int, int, int, str | None] | None:
                 minute = 0
         if hour > 24 or minute > 59:
             continue
-        if re.search(r"(?:每天|天天|每晚|每个晚上|每周|经常|一般|都是|平时)\S{0,3}$", text[max(0, match.start() - 7):match.start()]):
+        window = _CLAUSE_BREAK.split(text[max(0, match.start() - 12):match.start()])[-1]
+        if _HABIT_WINDOW.search(window):
             continue  # 每天晚上10点以后还在装修: a habit, not an appointment
+        if _NOW_BEFORE.search(text[max(0, match.start() - 5):match.start()]):
+            continue  # 现在都3点半了: the time now
+        if not dated and (_RULE_BEFORE.search(window) or _RULE_AFTER.match(text, match.end())):
+            continue  # 建议晚上10点后路灯别全关: a rule, not a time
         before = text[max(0, match.start() - 3):match.start()]
         period = None
         for name in sorted(_PERIOD_HOURS, key=len, reverse=True):
@@ -198,6 +227,10 @@ def _resolve_day(kind: str, match: re.Match[str], local: datetime) -> _Found | N
             return _Found(start, _nearest_year(today, int(match.group(1)), int(match.group(2))))
         if kind == "d":
             return _Found(start, _nearest_month(today, int(match.group(1))))
+        if kind == "month":
+            shift = {"下下": 2, "下": 1, "上": -1, "这": 0, "本": 0}[match.group(1)]
+            year, month = divmod(today.year * 12 + today.month - 1 + shift, 12)
+            return _Found(start, date(year, month + 1, int(match.group(2))))
     except ValueError:
         return None
     if kind == "rel":

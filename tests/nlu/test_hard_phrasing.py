@@ -93,3 +93,24 @@ def test_guards_stay_emergencies(text: str) -> None:
 
 def test_habitual_smoking_in_the_lift_is_a_complaint() -> None:
     assert understand("电梯里经常有人抽烟", NOW).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["𨋢門夾住咗個阿伯 佢郁唔到", "电梯门夹住了一个阿婆", "大爷摔在楼梯口动不了", "有人在小区里拿着棍子打人",
+     "楼下两个人打起来了", "停车场有人斗殴"],
+)
+def test_more_people_and_violence_are_emergencies(text: str) -> None:
+    understanding = understand(text, NOW)
+    assert understanding.intent == "emergency", text
+    assert understanding.slots.get("category") in ("其他", "电梯")
+
+
+@pytest.mark.parametrize("text", ["我想打人工客服", "打人家电话没人接", "阿伯在楼下晒太阳", "保安大叔态度很差"])
+def test_person_words_alone_raise_no_alarm(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is None, text
+
+
+def test_since_this_morning_is_no_appointment() -> None:
+    assert "time" not in understand("整栋楼都没水了 从早上到现在", NOW).slots
+    assert understand("师傅早上到", NOW).slots.get("time") == "2026-11-22T09:00"

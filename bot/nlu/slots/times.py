@@ -95,7 +95,7 @@ _NOW_BEFORE = re.compile(r"(?:现在|已经|这都|都|眼看|眼下|如今|目�
 _RULE_BEFORE = re.compile(r"建议|规定|应该|最好|希望|禁止|提议")
 _RULE_AFTER = re.compile(r"(?:钟)?\s?(?:以|之)?[后前]\S{0,10}?(?:别|不要|不能|不准|不许|禁止|不得|应该|最好|要求|统一|一律)")
 # A period alone is the appointment when someone comes or is there then: 他下午来搬, 晚上在家.
-_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?(?:来(?!电|了|过)|过来(?!了)|上门|到(?!处|底|了)|在家|有人在家|有空|方便|搬(?!了)|送(?!了)|修(?!了|好))")
+_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?(?:来(?!电|了|过)|过来(?!了)|上门|到(?!处|底|了|现在|今天|目前|这会|晚上|中午|下午|傍晚|半夜)|在家|有人在家|有空|方便|搬(?!了)|送(?!了)|修(?!了|好))")
 
 
 @dataclass(frozen=True)

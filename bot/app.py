@@ -187,6 +187,8 @@ async def bearer_auth(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    if INBOX in request.app and request.app[INBOX].understanding_error is not None:
+        return web.json_response({"status": "error", "reason": "the NLU could not load (see the log)"}, status=503)
     try:
         async with request.app[ENGINE].connect() as connection:
             await connection.execute(text("SELECT 1"))

@@ -40,6 +40,8 @@ ACCOUNT_WRITE_INTERVAL = timedelta(minutes=5)
 # start-up, those of the last minutes before it (WeChat retries for about 15 s).
 FINISHED_LIMIT = 50_000
 RETRY_WINDOW = timedelta(minutes=2)
+CLOSE_WAIT_SECONDS = 10  # at shutdown, how long messages being handled may take to finish
+MEMORY_LIMIT = 100_000  # owners whose account freshness or script this process remembers
 SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
 
 
@@ -83,6 +85,8 @@ class Inbox:
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
         self._finished: dict[str, None] = {}  # keys the full path handled (insertion-ordered, bounded)
         self._understanding_ready = understanding_ready  # the NLU's model loading; messages wait for it
+        self._handling: dict[str, int] = {}  # openid → messages of theirs on the full path right now
+        self._tasks: set[asyncio.Task[None]] = set()
         self._quick = (QuickReplies(sessions, self._dispatcher, self._resources["settings"], passive_max_bytes)
                        if quick_replies else None)
 
@@ -102,8 +106,19 @@ class Inbox:
             await self._quick.flush()
 
     async def close(self) -> None:
+        """Let the messages being handled finish, then write the quick replies' records."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=CLOSE_WAIT_SECONDS)
         if self._quick is not None:
             await self._quick.close()
+
+    @property
+    def understanding_error(self) -> BaseException | None:
+        """Why the NLU could not load, if it could not (``/healthz`` reports it)."""
+        ready = self._understanding_ready
+        if ready is None or not ready.done() or ready.cancelled():
+            return None
+        return ready.exception()
 
     async def receive(self, inbound: Inbound, *, started: float | None = None) -> str | None:
         """The passive reply text for ``inbound``, or None to answer ``success``."""
@@ -115,10 +130,7 @@ class Inbox:
             quick = self._quick_reply(inbound)
             if quick is not None:
                 return quick
-            run = _Run()
-            self._running[key] = run
-            task = asyncio.create_task(self._handle(inbound, run))
-            task.add_done_callback(lambda _task: self._running.pop(key, None))
+            run = self._start(inbound)
         remaining = self._deadline - (loop.time() - started)
         try:
             await asyncio.wait_for(run.done.wait(), timeout=max(remaining, 0))
@@ -130,21 +142,48 @@ class Inbox:
             await run.done.wait()  # the reply is decided and being committed: a moment more
         return run.answer
 
+    def _start(self, inbound: Inbound) -> _Run:
+        """Handle ``inbound`` on the full path, in a task its retries can wait on."""
+        key, openid = inbound.dedupe_key, inbound.openid
+        run = _Run()
+        self._running[key] = run
+        self._handling[openid] = self._handling.get(openid, 0) + 1
+        task = asyncio.create_task(self._handle(inbound, run))
+        self._tasks.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._tasks.discard(done)
+            self._running.pop(key, None)
+            left = self._handling.pop(openid, 1) - 1
+            if left:
+                self._handling[openid] = left
+
+        task.add_done_callback(finished)
+        return run
+
     def _quick_reply(self, inbound: Inbound) -> str | None:
         """Small talk answered without a transaction (see ``bot.quick``), or None for the full path."""
         if self._quick is None or inbound.kind != TEXT or not self._understands_now():
             return None
+        try:
+            return self._quick_answer(self._quick, inbound)
+        except Exception:  # never a 500 for it: the full path answers, or says sorry
+            log.exception("quick reply to %s failed; taking the full path", inbound.dedupe_key)
+            return None
+
+    def _quick_answer(self, quick: QuickReplies, inbound: Inbound) -> str | None:
         key, openid = inbound.dedupe_key, inbound.openid
-        earlier = self._quick.answered.get(key)
+        earlier = quick.answered.get(key)
         if earlier is not None:
             return earlier  # a retry of a quick reply
         now = self._clock.now()
-        if (key in self._finished or self._script_preference.get(openid) is not False
+        if (key in self._finished or openid in self._handling  # an earlier message of theirs may change things
+                or self._script_preference.get(openid) is not False
                 or not self._engine.conversations.known_empty(openid) or not self._account_fresh(openid, now)):
             return None
-        answer = self._quick.answer(inbound.text, now)
+        answer = quick.answer(inbound.text, now)
         if answer is not None:
-            self._quick.record(key, openid, now, inbound.text, answer)
+            quick.record(key, openid, now, inbound.text, answer)
         return answer
 
     async def _handle(self, inbound: Inbound, run: _Run) -> None:
@@ -159,11 +198,12 @@ class Inbox:
                 remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
 
     def _understands_now(self) -> bool:
-        return self._understanding_ready is None or self._understanding_ready.done()
+        ready = self._understanding_ready
+        return ready is None or (ready.done() and self.understanding_error is None)
 
     async def _handle_once(self, inbound: Inbound, run: _Run) -> str | None:
-        if not self._understands_now():
-            await asyncio.shield(self._understanding_ready)  # type: ignore[arg-type]
+        if self._understanding_ready is not None:
+            await asyncio.shield(self._understanding_ready)  # waits while it loads; raises if it failed
         if self._quick is not None and self._quick.unwritten_for(inbound.openid):
             await self._quick.flush()  # the owner's earlier messages are on record before this one
         now = self._clock.now()
@@ -183,6 +223,8 @@ class Inbox:
                     if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
                                                  .values(prefers_traditional=traditional))
+                        if len(self._script_preference) >= MEMORY_LIMIT:
+                            self._script_preference.clear()
                         self._script_preference[inbound.openid] = traditional
                     if run.passive is None:
                         run.passive = True
@@ -211,7 +253,7 @@ class Inbox:
         last = self._account_written.get(inbound.openid)
         if last is not None and now - last < ACCOUNT_WRITE_INTERVAL:
             return False
-        if len(self._account_written) > 100_000:
+        if len(self._account_written) >= MEMORY_LIMIT:
             self._account_written.clear()
         self._account_written[inbound.openid] = now
         return True

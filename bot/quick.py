@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -41,6 +41,7 @@ ANSWER_CACHE_LIMIT = 4096  # distinct short texts whose quick answer (or its abs
 ANSWERED_LIMIT = 50_000  # quick answers kept for retries (WeChat retries within about 15 s)
 UNWRITTEN_LIMIT = 100_000  # records held while the database refuses them; beyond, the oldest go
 FLUSH_SECONDS = 0.2
+CLOSE_ATTEMPTS = 3  # at shutdown, tries to write what is left before giving up (logged)
 
 
 class QuickReplies:
@@ -54,6 +55,9 @@ class QuickReplies:
         self._answers: dict[str, str | None] = {}  # text → its quick answer, None when it has none
         self.answered: dict[str, str] = {}  # dedupe key → the quick answer given
         self._unwritten: list[dict[str, Any]] = []
+        self._writing: list[dict[str, Any]] = []  # the batch being written now
+        self._write_lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
 
     def answer(self, text: str, now: datetime) -> str | None:
@@ -75,30 +79,46 @@ class QuickReplies:
         self._unwritten.append({"key": key, "openid": openid, "received_at": now, "text": text[:500], "reply": answer})
 
     def unwritten_for(self, openid: str) -> bool:
-        return any(row["openid"] == openid for row in self._unwritten)
+        """Whether some quick reply to ``openid`` is not in the database yet (queued or being written)."""
+        return any(row["openid"] == openid for row in chain(self._writing, self._unwritten))
 
     def start(self) -> None:
         self._flusher = asyncio.create_task(self._flush_regularly())
 
     async def close(self) -> None:
+        """Stop the regular writes after the one under way, then write what is left."""
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-        await self.flush()
+            self._stopping.set()
+            await self._flusher
+        for attempt in range(1, CLOSE_ATTEMPTS + 1):
+            if await self.flush():
+                return
+            if attempt < CLOSE_ATTEMPTS:
+                await asyncio.sleep(0.5)
+        log.error("%d dedupe records of quick replies were not written before shutdown", len(self._unwritten))
 
-    async def flush(self) -> None:
-        """Write the queued dedupe records in one transaction; on failure keep them for the next try."""
-        rows, self._unwritten = self._unwritten, []
-        if not rows:
-            return
-        try:
-            async with self._sessions.begin() as session:
-                connection = await session.connection()
-                await connection.execute(sqlite_insert(ProcessedMessage).on_conflict_do_nothing(), rows)
-        except Exception:
-            log.exception("writing %d dedupe records of quick replies failed; retrying shortly", len(rows))
-            self._unwritten = (rows + self._unwritten)[-UNWRITTEN_LIMIT:]
+    async def flush(self) -> bool:
+        """Write the queued records in one transaction, after any batch already being written.
+
+        False when the database refused them: they stay queued for the next try.
+        """
+        async with self._write_lock:
+            self._writing, self._unwritten = self._unwritten, []
+            if not self._writing:
+                return True
+            try:
+                async with self._sessions.begin() as session:
+                    connection = await session.connection()
+                    await connection.execute(sqlite_insert(ProcessedMessage).on_conflict_do_nothing(), self._writing)
+            except BaseException as error:  # cancelled too: the batch goes back, never lost in between
+                self._unwritten = (self._writing + self._unwritten)[-UNWRITTEN_LIMIT:]
+                if not isinstance(error, Exception):
+                    raise
+                log.exception("writing %d dedupe records of quick replies failed; retrying", len(self._writing))
+                return False
+            finally:
+                self._writing = []
+        return True
 
     def _compute(self, text: str, now: datetime) -> str | None:
         if len(text) > MAX_CHARS or not text.strip():
@@ -116,8 +136,9 @@ class QuickReplies:
         return answer
 
     async def _flush_regularly(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), FLUSH_SECONDS)
             await self.flush()
 
 

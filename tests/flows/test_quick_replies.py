@@ -3,6 +3,7 @@ written behind, and never for an owner with something going on."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -103,3 +104,65 @@ def test_a_quick_answer_must_be_a_plain_function() -> None:
         @router.quick("greeting")
         async def not_quick(understanding, settings) -> str:  # type: ignore[no-untyped-def]
             return "您好"
+
+
+async def hold_the_database(chat: Chat, release: asyncio.Event) -> None:
+    """Another transaction of the process (a scheduler job, the sender) holds the one SQLite connection."""
+    async with chat.sessions.begin() as session:
+        await session.connection()
+        await release.wait()
+
+
+async def test_small_talk_waits_while_an_earlier_message_of_the_owner_is_handled(chat: Chat) -> None:
+    owner = chat.person("o-busy")
+    await owner.says("你好")
+    release = asyncio.Event()
+    holder = asyncio.create_task(hold_the_database(chat, release))
+    await asyncio.sleep(0.05)
+    report = asyncio.create_task(owner.says("我家厨房水龙头坏了"))  # will open the repair form
+    await asyncio.sleep(0.05)
+    hello = asyncio.create_task(owner.says("你好"))
+    await asyncio.sleep(0.05)
+    assert not hello.done()  # not answered from memory: the report may change everything
+    release.set()
+    await holder
+    await report
+    plain = await chat.person("o-plain").says("你好")
+    assert await hello != plain
+
+
+async def test_shutdown_writes_every_quick_reply_even_with_the_database_busy(chat: Chat) -> None:
+    owner = chat.person("o-close")
+    await owner.says("你好")
+    release = asyncio.Event()
+    holder = asyncio.create_task(hold_the_database(chat, release))
+    await asyncio.sleep(0.05)
+    assert await owner.says("在吗") and await owner.says("谢谢")
+    await asyncio.sleep(0.4)  # the regular write has taken the batch and waits for the connection
+    closing = asyncio.create_task(chat.service.app[INBOX].close())
+    await asyncio.sleep(0.05)
+    release.set()
+    await holder
+    await closing
+    async with chat.sessions() as session:
+        texts = set((await session.scalars(select(ProcessedMessage.text)
+                                           .where(ProcessedMessage.openid == "o-close"))).all())
+    assert texts == {"你好", "在吗", "谢谢"}
+
+
+async def test_a_failing_quick_answer_falls_back_to_the_full_path(make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+    from bot.nlu import understand
+    from handlers import build_dispatcher
+
+    def broken(understanding, settings):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in a quick answer")
+
+    def dispatcher():  # type: ignore[no-untyped-def]
+        built = build_dispatcher(understand)
+        built.quick_answers["greeting"] = broken
+        return built
+
+    service = await start_service(make_settings(), dispatcher_factory=dispatcher, run_sender=False)
+    first = await service.wechat.say("o-bug", "你好")
+    second = await service.wechat.say("o-bug", "在吗")
+    assert second.status == 200 and second.content == first.content  # the full path's greeting

@@ -287,6 +287,13 @@ class TestBadInput:
         status, _ = await self.post_raw(service, sneaky.encode())
         assert status == 400
 
+    async def test_an_element_where_text_belongs_is_400(self, service) -> None:  # type: ignore[no-untyped-def]
+        await service.wechat.say(OPENID, "你好")
+        for field in ("Content", "FromUserName", "MsgType", "CreateTime"):
+            xml = text_xml(OPENID, "你好").replace(f"<{field}>", f"<{field}><b>x</b>", 1)
+            status, _ = await self.post_raw(service, xml.encode())
+            assert status == 400, field
+
     async def test_owner_text_that_looks_like_markup_is_answered(self, service) -> None:  # type: ignore[no-untyped-def]
         answer = await service.wechat.say(OPENID, "<!DOCTYPE> 是什么 <!-- 你好 -->")
         assert answer.status == 200
@@ -312,6 +319,20 @@ class TestHealth:
 
 
 class TestStartingUp:
+    async def test_an_nlu_that_cannot_load_makes_the_service_unhealthy(self, make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+        from handlers import build_dispatcher
+
+        def broken(text, now, expecting=None):  # type: ignore[no-untyped-def]
+            raise RuntimeError("no corpus")
+
+        service = await start_service(make_settings(), dispatcher_factory=lambda: build_dispatcher(broken),
+                                      run_sender=False)
+        await asyncio.sleep(0.1)
+        async with service.http.get(service.url + "/healthz") as response:
+            assert response.status == 503 and "NLU" in (await response.json())["reason"]
+        answer = await service.wechat.say(OPENID, "你好")
+        assert answer.status == 200 and "稍后" in answer.content  # sorry, not a 500
+
     async def test_healthy_while_the_nlu_loads_and_messages_wait_for_it(self, make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
         import threading
 

@@ -92,36 +92,44 @@ def parse_inbound(xml: str) -> Inbound:
 
 
 def _to_inbound(message: BaseMessage) -> Inbound:
-    raw: dict[str, str] = message._data  # wechatpy keeps the parsed fields here
-    openid = (raw.get("FromUserName") or "").strip()
+    raw: dict[str, object] = message._data  # wechatpy keeps the parsed fields here
+
+    def field(name: str) -> str:
+        """A field as text; an element where text belongs (<Content><b>x</b></Content>) is malformed."""
+        value = raw.get(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise MalformedMessage(f"{name} is not text")
+        return value
+
+    openid = field("FromUserName").strip()
     if not openid:
         raise MalformedMessage("FromUserName missing")
     try:
-        created_at = datetime.fromtimestamp(int(raw.get("CreateTime") or 0), UTC)
+        created_at = datetime.fromtimestamp(int(field("CreateTime") or 0), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         raise MalformedMessage("CreateTime is not a timestamp") from None
-    msg_id = str(raw["MsgId"]) if raw.get("MsgId") else None
-    common = {"openid": openid, "account": raw.get("ToUserName") or "", "created_at": created_at, "msg_id": msg_id}
-    message_type = (raw.get("MsgType") or "").lower()
+    msg_id = field("MsgId") or None
+    common = {"openid": openid, "account": field("ToUserName"), "created_at": created_at, "msg_id": msg_id}
+    message_type = field("MsgType").lower()
 
     if isinstance(message, UnknownMessage) and message_type != "event":
         return Inbound(kind=UNSUPPORTED, extra={"type": message_type}, **common)
     if message_type == "text":
-        return Inbound(kind=TEXT, text=raw.get("Content") or "", **common)
+        return Inbound(kind=TEXT, text=field("Content"), **common)
     if message_type == "voice":
-        recognition = raw.get("Recognition") or ""
-        return Inbound(kind=VOICE, text=recognition, extra={"media_id": raw.get("MediaId") or ""}, **common)
+        return Inbound(kind=VOICE, text=field("Recognition"), extra={"media_id": field("MediaId")}, **common)
     if message_type == "image":
-        return Inbound(kind=IMAGE, extra={"pic_url": raw.get("PicUrl") or "", "media_id": raw.get("MediaId") or ""}, **common)
+        return Inbound(kind=IMAGE, extra={"pic_url": field("PicUrl"), "media_id": field("MediaId")}, **common)
     if message_type == "location":
-        extra = {"latitude": raw.get("Location_X") or "", "longitude": raw.get("Location_Y") or "",
-                 "label": raw.get("Label") or ""}
+        extra = {"latitude": field("Location_X"), "longitude": field("Location_Y"), "label": field("Label")}
         return Inbound(kind=LOCATION, extra=extra, **common)
     if message_type == "link":
-        return Inbound(kind=LINK, text=raw.get("Title") or "",
-                       extra={"url": raw.get("Url") or "", "description": raw.get("Description") or ""}, **common)
+        return Inbound(kind=LINK, text=field("Title"),
+                       extra={"url": field("Url"), "description": field("Description")}, **common)
     if message_type == "event":
-        event = (getattr(message, "event", None) or raw.get("Event") or "").lower()
-        key = raw.get("EventKey")
-        return Inbound(kind=EVENT, event=event or "unknown", event_key=str(key) if key else None, **common)
+        event = field("Event").lower()
+        key = field("EventKey")
+        return Inbound(kind=EVENT, event=event or "unknown", event_key=key or None, **common)
     return Inbound(kind=UNSUPPORTED, extra={"type": message_type}, **common)

@@ -32,8 +32,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # on the pool wait in asyncio instead of in SQLite's sleeping busy handler. Between processes
         # (serve and a `jobs run-due`), the busy timeout still applies.
         kwargs = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30, **kwargs}
-        database = make_url(url).database or ":memory:"
-        kwargs.setdefault("async_creator", sqlite_driver.connector(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
+        parsed = make_url(url)
+        if not parsed.query:  # URL options (uri, mode, timeout …) are left to SQLAlchemy's own aiosqlite connect
+            database = parsed.database or ":memory:"
+            if database != ":memory:":
+                database = str(Path(database).resolve())  # as SQLAlchemy does: a later chdir changes nothing
+            kwargs.setdefault("async_creator",
+                              sqlite_driver.connector(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)

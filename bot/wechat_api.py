@@ -130,9 +130,19 @@ class WeChatAPI:
         return row.token
 
     async def _new_token(self, session: AsyncSession, fetched: tuple[str, datetime] | None = None) -> str:
-        """Store a token fetched from WeChat (now, unless already ``fetched``) and cache it."""
+        """Store a token fetched from WeChat (now, unless already ``fetched``) and cache it.
+
+        Should another process have stored one fetched later meanwhile (SQLite has no shared lock),
+        that newer one is kept and used.
+        """
         token, expires_at = fetched or await self._fetch_token()
-        await session.merge(AccessToken(appid=self._appid, token=token, expires_at=expires_at))
+        row = await session.get(AccessToken, self._appid)
+        if row is None:
+            session.add(AccessToken(appid=self._appid, token=token, expires_at=expires_at))
+        elif row.expires_at > expires_at:
+            token, expires_at = row.token, row.expires_at
+        else:
+            row.token, row.expires_at = token, expires_at
         self._cached = (token, expires_at)
         return token
 

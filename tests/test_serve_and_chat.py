@@ -53,6 +53,12 @@ async def test_serve_demo_is_healthy_within_5_seconds_and_chat_answers(tmp_path:
         assert chat.returncode == 0, text
         assert "客服：您好，阳光花园物业客服" in text
         assert "缴费" in text
+
+        second = await asyncio.create_subprocess_exec(  # a second server on the same SQLite file is refused
+            sys.executable, "-m", "bot", "serve", cwd=tmp_path, env={**env, "WUYEBOT_PORT": str(free_port())},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        refused = (await asyncio.wait_for(second.communicate(), timeout=30))[0].decode()
+        assert second.returncode == 2 and "another `wuyebot serve` already runs" in refused, refused
     finally:
         serve.terminate()
         log = (await asyncio.wait_for(serve.communicate(), timeout=20))[0].decode()

@@ -106,23 +106,31 @@ def test_a_quick_answer_must_be_a_plain_function() -> None:
             return "您好"
 
 
-async def hold_the_database(chat: Chat, release: asyncio.Event) -> None:
-    """Another transaction of the process (a scheduler job, the sender) holds the one SQLite connection."""
-    async with chat.sessions.begin() as session:
-        await session.connection()
-        await release.wait()
+async def hold_the_database(chat: Chat, release: asyncio.Event) -> asyncio.Task[None]:
+    """Another transaction of the process (a scheduler job, the sender) holds the one SQLite connection
+    until ``release``; returns once it holds it."""
+    holding = asyncio.Event()
+
+    async def hold() -> None:
+        async with chat.sessions.begin() as session:
+            await session.connection()
+            holding.set()
+            await release.wait()
+
+    task = asyncio.create_task(hold())
+    await holding.wait()
+    return task
 
 
 async def test_small_talk_waits_while_an_earlier_message_of_the_owner_is_handled(chat: Chat) -> None:
     owner = chat.person("o-busy")
     await owner.says("你好")
     release = asyncio.Event()
-    holder = asyncio.create_task(hold_the_database(chat, release))
-    await asyncio.sleep(0.05)
+    holder = await hold_the_database(chat, release)
     report = asyncio.create_task(owner.says("我家厨房水龙头坏了"))  # will open the repair form
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # the report reaches the inbox and waits for the database
     hello = asyncio.create_task(owner.says("你好"))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
     assert not hello.done()  # not answered from memory: the report may change everything
     release.set()
     await holder
@@ -135,8 +143,7 @@ async def test_shutdown_writes_every_quick_reply_even_with_the_database_busy(cha
     owner = chat.person("o-close")
     await owner.says("你好")
     release = asyncio.Event()
-    holder = asyncio.create_task(hold_the_database(chat, release))
-    await asyncio.sleep(0.05)
+    holder = await hold_the_database(chat, release)
     assert await owner.says("在吗") and await owner.says("谢谢")
     await asyncio.sleep(0.4)  # the regular write has taken the batch and waits for the connection
     closing = asyncio.create_task(chat.service.app[INBOX].close())

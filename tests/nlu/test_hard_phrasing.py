@@ -114,3 +114,88 @@ def test_person_words_alone_raise_no_alarm(text: str) -> None:
 def test_since_this_morning_is_no_appointment() -> None:
     assert "time" not in understand("整栋楼都没水了 从早上到现在", NOW).slots
     assert understand("师傅早上到", NOW).slots.get("time") == "2026-11-22T09:00"
+
+
+# Triggers added for fires, floods, illness, violence and falling objects, each with the near-miss
+# that must stay quiet: the pair shows where the guard sits.
+@pytest.mark.parametrize(
+    ("danger", "near_miss"),
+    [
+        ("我家抽油烟机着了 火扑不灭", "插座烧了 要换一个"),
+        ("客厅的取暖器着起来了", "新装修的胶味很重"),
+        ("插座烧黑了还在冒火星", "手机充电了一下就满了"),
+        ("消防警报一直在响 楼道里都是烟味", "火警铃误报了好几次 能不能修一下"),
+        ("电箱那里有陣燶味", "燃气灶的火苗是黄色的 正常吗"),
+        ("燃气管被挖断了 呲呲往外冒气", "燃气表电池没电 断气了"),
+        ("燃气报警器一直在滴滴响", "燃气报警器多少钱 物业有卖吗"),
+        ("我闻到很重的煤起味", "煤气费在哪里交"),
+        ("家里水管接口崩开了 水像喷泉一样", "水龙头喷出黄水"),
+        ("总阀坏了关不掉 水已经没过脚脖子了", "水没过多久又停了"),
+        ("天花板的灯里面在往下流水 滋滋响", "卫生间灯不亮了"),
+        ("地库的化粪池满了 粪水一直往外涌", "地漏返臭味"),
+        ("保洁阿姨在车库晕过去了", "以前有人在电梯里摔倒过 建议加扶手"),
+        ("我爷爷喘不上气 嘴唇都紫了", "我家孩子摔了一跤 已经没事了"),
+        ("我妈吃东西噎住了", "刚才有点头晕 现在好多了"),
+        ("洗衣机外壳带电 碰到手被电麻了", "门禁卡带电池吗"),
+        ("地下车库有人在打一个女的", "打个人工电话"),
+        ("有人在我家门口 说要杀了我", "楼上半夜砸门 吵死了"),
+        ("有陌生人撬我家的门 人还在门口", "有人撬了我的电动车锁 车没了"),
+        ("有人在小区里开车撞人", "我的车被撞了 要看监控"),
+        ("停车场入口的道闸把一个小孩砸倒了", "快递车撞倒了路灯"),
+        ("我的腿被道闸砸了 起不来", "手给蚊子咬了"),
+        ("有个小孩站在窗台上 大人不在家", "工人在外墙刷漆"),
+        ("阳台的玻璃护栏碎了 小孩在旁边", "阳台的玻璃护栏有条裂缝"),
+        ("有人在楼道里泼汽油", "一条蛇皮袋扔在楼道"),
+        ("我家阳台的玻璃裂了 一大块快要掉下去了", "窗户玻璃有一条裂缝 需要换"),
+        ("楼上的空调外机架子断了 外机挂在那里晃", "空调外机的支架有点锈"),
+        ("我们在里面不敢动 电梯门外是墙", "孩子的玩具卡在电梯门缝里了"),
+    ],
+)
+def test_new_triggers_and_their_guards(danger: str, near_miss: str) -> None:
+    assert emergency_reason(normalize(danger).text) is not None, danger
+    assert emergency_reason(normalize(near_miss).text) is None, near_miss
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月电梯困人那次 你们半个小时才到",
+        "电梯上周困了一次人 后来也没人解释",
+        "我报的电梯困人的单子处理到哪了",
+        "通知说明天整栋楼停电检修 要停多久",
+        "昨天报的整栋楼停水 现在恢复了没有",
+        "你好 请问电梯困人应该打什么电话",
+        "电视上说有个小区着火了",
+    ],
+)
+def test_past_planned_and_asked_about_dangers_are_not_now(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我已经报了警 有人被困在电梯里",
+        "通知大家 楼道着火了 快跑",
+        "煤气泄漏 应该是隔壁的",
+        "电梯困人过了半小时还没人来",
+        "火已经灭了 但是烟很大 有人晕倒了",
+    ],
+)
+def test_guards_do_not_swallow_live_dangers(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("保洁阿姨在车库晕过去了", "其他"),
+        ("我们这栋从早上到现在一滴水都没有", "水电"),
+        ("总阀坏了关不掉 水已经没过脚脖子了", "渗漏水"),
+        ("闻到臭鸡蛋味越来越浓 整层楼都是", "燃气"),
+    ],
+)
+def test_new_emergency_categories(text: str, category: str) -> None:
+    understanding = understand(text, NOW)
+    assert understanding.intent == "emergency", text
+    assert understanding.slots.get("category") == category, text

@@ -199,3 +199,28 @@ def test_new_emergency_categories(text: str, category: str) -> None:
     understanding = understand(text, NOW)
     assert understanding.intent == "emergency", text
     assert understanding.slots.get("category") == category, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["楼下垃圾桶烧紧 好大烟", "一号梯关着两个人 按铃没人理", "电梯突然冲到顶 里面有人", "切菜割到手 血止不住",
+     "楼下有只狗在咬一个小孩", "老公摸了一下开关就倒了", "洗澡的时候热水器开着 我头晕想吐", "孩子吞了一颗纽扣电池",
+     "老婆羊水破了 车堵在小区门口出不去", "外墙那块板子松了 随时要砸下来", "热水管裂了 烫水一直往外喷 关不掉"],
+)
+def test_dangers_said_plainly_are_emergencies(text: str) -> None:
+    assert understand(text, NOW).intent == "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我在烧水 等下再说", "我家狗不咬人", "狗会不会咬人", "3号梯关着的 没人用", "孩子被锁在门外了 物业有备用钥匙吗",
+     "如果电梯停了人被困在里面 多久能有人来", "昨天电梯困人 你们四十分钟才到", "着火了怎么跑",
+     "电梯里有股烧焦的味道 但现在已经没有了", "冷水管冻裂了 现在小小的在渗", "随时都可以来修"],
+)
+def test_no_rule_fires_for_what_is_not_happening_now(text: str) -> None:
+    assert emergency_reason(normalize(text).text) is None, text
+
+
+def test_a_lift_number_is_no_date() -> None:
+    assert "time" not in understand("3号梯有点慢", NOW).slots
+    assert understand("一号梯关着两个人", NOW).slots.get("category") == "电梯"

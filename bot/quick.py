@@ -7,7 +7,7 @@ record, reading the conversation, writing the reply. The inbox answers from here
 
 - this process knows the owner's conversation is empty (it left it so, see ``ConversationStore``),
   their account row is fresh (the 48-hour window) and they write in simplified characters;
-- the message was not seen before by the full path;
+- the message was not seen before by the full path, and no earlier message of theirs is on it now;
 - the text is not a staff command or a reply the bot asked for by name, and the NLU reads it
   confidently, without slots, as an intent with a quick answer that fits in one passive reply.
 

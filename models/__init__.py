@@ -5,8 +5,8 @@ from models.base import Base
 from models.bill import Bill, FeeReminder
 from models.estate import Building, Estate, Home, Resident
 from models.gate import GatePass
-from models.messaging import AccessToken, ConversationState, JobRun, OutboxMessage, ProcessedMessage
-from models.staff import Staff
+from models.messaging import AccessToken, ConversationState, HealthCheck, JobRun, OutboxMessage, ProcessedMessage, WebhookNonce
+from models.staff import Staff, StaffBindingCode
 from models.visit import BindingAttempt, ReturnVisit
 from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketReporter
 
@@ -23,15 +23,18 @@ __all__ = [
     "GatePass",
     "Home",
     "JobRun",
+    "HealthCheck",
     "HomeBinding",
     "OutboxMessage",
     "ProcessedMessage",
     "Resident",
     "ReturnVisit",
     "Staff",
+    "StaffBindingCode",
     "Ticket",
     "TicketDeadline",
     "TicketEvent",
     "TicketReporter",
+    "WebhookNonce",
     "WechatAccount",
 ]

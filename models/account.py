@@ -47,15 +47,19 @@ class HomeBinding(Base):
 
 
 async def record_inbound(session: AsyncSession, openid: str, at: datetime, event: str | None) -> None:
-    """Keep the account row current: last message time (48-hour window) and (un)subscription."""
+    """Keep the account row current: last message time (48-hour window) and (un)subscription.
+
+    Anything but an unsubscribe proves the owner follows the account and reads it: a mark left by
+    an earlier 43004 (unfollowed) or 43101 (refuses messages) is cleared.
+    """
     values: dict[str, object] = {"openid": openid, "last_inbound_at": at, "subscribed": True}
-    changes: dict[str, object] = {"last_inbound_at": at}
+    changes: dict[str, object] = {"last_inbound_at": at, "subscribed": True, "refused_at": None}
     if event in ("subscribe", "subscribe_scan"):
         values["subscribed_at"] = changes["subscribed_at"] = at
-        changes["subscribed"] = True
     elif event == "unsubscribe":
         values["subscribed"] = changes["subscribed"] = False
         values["unsubscribed_at"] = changes["unsubscribed_at"] = at
+        del changes["refused_at"]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(WechatAccount).values(**values)
     await session.execute(statement.on_conflict_do_update(index_elements=["openid"], set_=changes))

@@ -12,7 +12,8 @@ from models.base import Base
 from models.types import AwareDateTime
 
 OUTBOX_CHANNELS = ("customer_service", "template", "wecom_robot")
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dead")
+# held: waiting for the owner to write again (outside WeChat's 48-hour window, no template to fall back on)
+OUTBOX_STATUSES = ("pending", "sending", "sent", "held", "dead")
 
 
 class ProcessedMessage(Base):
@@ -57,6 +58,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # which claim may record the outcome
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
@@ -70,6 +72,25 @@ class AccessToken(Base):
     appid: Mapped[str] = mapped_column(String(64), primary_key=True)
     token: Mapped[str] = mapped_column(String(600))
     expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class WebhookNonce(Base):
+    """A (timestamp, nonce) pair WeChat signed, with the body it came with, for the replay window."""
+
+    __tablename__ = "webhook_nonces"
+
+    pair: Mapped[str] = mapped_column(String(120), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the body
+    forget_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class HealthCheck(Base):
+    """One row that /healthz rewrites now and then: proof that the database still accepts writes."""
+
+    __tablename__ = "health_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class JobRun(Base):

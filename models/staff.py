@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.types import AwareDateTime
 
 STAFF_ROLES = ("staff", "supervisor", "admin")
 
@@ -25,3 +28,20 @@ class Staff(Base):
     @property
     def skill_set(self) -> frozenset[str]:
         return frozenset(skill for skill in self.skills.split("|") if skill)
+
+
+class StaffBindingCode(Base):
+    """A one-time code an admin hands a staff member, who sends it from WeChat to bind that account.
+
+    Only the code's hash is kept; a code works once, for one staff member, until it expires.
+    """
+
+    __tablename__ = "staff_binding_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    used_by: Mapped[str | None] = mapped_column(String(64))  # the openid that was bound

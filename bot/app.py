@@ -12,20 +12,21 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import text
 
 from bot import sandbox
 from bot.clock import Clock, SystemClock
 from bot.courier import Courier
 from bot.db import create_engine, is_sqlite, session_factory
 from bot.dialogue import DialogueEngine
+from bot.gateway.replay import DatabaseReplayGuard, MemoryReplayGuard, ReplayGuard
 from bot.gateway.webhook import Webhook
+from bot.health import DatabaseProbe
 from bot.inbox import Inbox
 from bot.outbox import Outbox, OutboxSender
 from bot.router import Dispatcher
 from bot.settings import Settings
 from bot.keys import (
-    CLOCK, ENGINE, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API,
+    CLOCK, ENGINE, HEALTH, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API,
 )
 from bot.jobs import JobRunner
 from bot.wechat_api import WeChatAPI
@@ -62,7 +63,7 @@ def create_app(
     app.router.add_get("/wechat", _webhook_verify)
     app.router.add_post("/wechat", _webhook_receive)
     if settings.wechat.sandbox:
-        app.router.add_get("/sandbox/outbox", sandbox.list_pushes)
+        app.router.add_get("/sandbox/outbox", _sandbox_outbox)
     return app
 
 
@@ -77,6 +78,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[SETTINGS].database_url)
     app[ENGINE] = engine
     app[SESSIONS] = session_factory(engine)
+    app[HEALTH] = DatabaseProbe(app[SESSIONS], app[CLOCK])
     yield
     await engine.dispose()
 
@@ -89,7 +91,7 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
             app[WECHAT_API] = WeChatAPI(http, settings.wechat, app[SESSIONS], app[CLOCK])
         wake = asyncio.Event()
         app[OUTBOX] = Outbox(app[CLOCK], settings.quiet_hours, settings.tz, on_enqueue=wake.set)
-        courier = Courier(app[SESSIONS], app.get(WECHAT_API), http)
+        courier = Courier(app[SESSIONS], app.get(WECHAT_API), http, settings.notifications.wecom_robots)
         app[SENDER] = OutboxSender(app[SESSIONS], app[CLOCK], courier, settings.notifications.outbox,
                                    templates=settings.notifications.templates)
         app[SENDER_WAKE] = wake
@@ -122,7 +124,8 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             quick_replies=is_sqlite(settings.database_url),
             understanding_ready=warm_up,
         )
-        app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook.max_body_bytes)
+        app[SENDER].on_account_marked = inbox.forget_account
+        app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook, _replay_guard(app))
         await inbox.start()
         yield
         await inbox.close()
@@ -130,6 +133,15 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             await warm_up  # a thread cannot be cancelled: let it finish before the loop closes
 
     return context
+
+
+def _replay_guard(app: web.Application) -> ReplayGuard:
+    """Nonces in memory where one process serves the webhook (SQLite), in the database otherwise."""
+    settings = app[SETTINGS]
+    window = timedelta(seconds=settings.webhook.replay_window_seconds)
+    if is_sqlite(settings.database_url):
+        return MemoryReplayGuard(window)
+    return DatabaseReplayGuard(app[SESSIONS], window)
 
 
 def _report_warm_up(warm_up: asyncio.Future[None]) -> None:
@@ -174,28 +186,42 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     scheduler.shutdown(wait=False)
 
 
+def bearer_ok(request: web.Request) -> bool:
+    """``Authorization: Bearer <WUYEBOT_ADMIN_TOKEN>``, compared in constant time; no token set, no entry.
+
+    Header bytes that are not UTF-8 arrive as surrogates; they are compared as the bytes they were.
+    """
+    expected = request.app[SETTINGS].admin_token
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if not expected or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(token.strip().encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
 @web.middleware
 async def bearer_auth(request: web.Request, handler: Any) -> web.StreamResponse:
-    """``/api/*`` needs ``Authorization: Bearer <WUYEBOT_ADMIN_TOKEN>``; with no token set, nobody gets in."""
-    if request.path.startswith("/api/"):
-        expected = request.app[SETTINGS].admin_token
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
-            return web.json_response({"error": "missing or wrong bearer token"}, status=401,
-                                     headers={"WWW-Authenticate": "Bearer"})
+    """``/api/*`` needs the admin bearer token."""
+    if request.path.startswith("/api/") and not bearer_ok(request):
+        return web.json_response({"error": "missing or wrong bearer token"}, status=401,
+                                 headers={"WWW-Authenticate": "Bearer"})
     return await handler(request)
 
 
 async def healthz(request: web.Request) -> web.Response:
     if INBOX in request.app and request.app[INBOX].understanding_error is not None:
         return web.json_response({"status": "error", "reason": "the NLU could not load (see the log)"}, status=503)
-    try:
-        async with request.app[ENGINE].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as error:
-        log.error("health check: database does not answer: %s", error)
-        return web.json_response({"status": "error", "reason": "database does not answer"}, status=503)
+    verdict = await request.app[HEALTH].check()
+    if not verdict.ok:
+        return web.json_response({"status": "error", "reason": verdict.reason}, status=503)
     return web.json_response({"status": "ok"})
+
+
+async def _sandbox_outbox(request: web.Request) -> web.Response:
+    """Pushes shown to `wuyebot chat`: only to this machine, or with the admin token (docs/security.md)."""
+    if not (sandbox.from_this_machine(request) or bearer_ok(request)):
+        return web.json_response({"error": "the sandbox outbox answers only on this machine or with the admin token"},
+                                 status=403)
+    return await sandbox.list_pushes(request)
 
 
 async def _webhook_verify(request: web.Request) -> web.Response:

@@ -71,7 +71,8 @@ async def chat(settings: Settings, base_url: str, openid: str) -> int:
     print(f"与 {settings.estate.name} 客服对话（{openid}），输入内容后回车；Ctrl-D 退出。")
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
         client = WebhookClient(http, settings, base_url)
-        poller = asyncio.create_task(_print_pushes(http, base_url, openid)) if settings.wechat.sandbox else None
+        poller = (asyncio.create_task(_print_pushes(http, base_url, openid, settings.admin_token))
+                  if settings.wechat.sandbox else None)
         try:
             while True:
                 line = await asyncio.to_thread(_read_line)
@@ -101,13 +102,17 @@ def _read_line() -> str | None:
         return None
 
 
-async def _print_pushes(http: aiohttp.ClientSession, base_url: str, openid: str) -> None:
-    """Sandbox pushes for this openid, printed as they arrive (only new ones from start-up on)."""
+async def _print_pushes(http: aiohttp.ClientSession, base_url: str, openid: str, admin_token: str | None) -> None:
+    """Sandbox pushes for this openid, printed as they arrive (only new ones from start-up on).
+
+    The service shows them to this machine, or to anyone with the admin token (docs/security.md).
+    """
+    headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
     after = None
     while True:
         with contextlib.suppress(aiohttp.ClientError, TimeoutError, ValueError):
             params = {"openid": openid, "after": str(after or 0)}
-            async with http.get(base_url + "/sandbox/outbox", params=params) as response:
+            async with http.get(base_url + "/sandbox/outbox", params=params, headers=headers) as response:
                 if response.status == 200:
                     pushes = (await response.json())["pushes"]
                     if after is None:  # skip what was sent before this chat began

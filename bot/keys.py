@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.gateway.webhook import Webhook
+from bot.health import DatabaseProbe
 from bot.inbox import Inbox
 from bot.jobs import JobRunner
 from bot.outbox import Outbox, OutboxSender
@@ -20,6 +21,7 @@ from bot.wechat_api import WeChatAPI
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)  # type: ignore[type-abstract]
 ENGINE = web.AppKey("engine", AsyncEngine)
+HEALTH = web.AppKey("health", DatabaseProbe)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 WECHAT_API = web.AppKey("wechat_api", WeChatAPI)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from aiohttp import web
 from sqlalchemy import select
 
 from models import OutboxMessage
+
+
+def from_this_machine(request: web.Request) -> bool:
+    """A direct connection from loopback; a request relayed by a proxy (X-Forwarded-For) is not."""
+    remote = request.remote or ""
+    try:
+        loopback = ipaddress.ip_address(remote.split("%")[0]).is_loopback
+    except ValueError:
+        loopback = False
+    return loopback and "X-Forwarded-For" not in request.headers and "Forwarded" not in request.headers
 
 
 async def list_pushes(request: web.Request) -> web.Response:

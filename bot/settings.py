@@ -167,9 +167,10 @@ class ScheduleSettings(_Section):
     daily_summary: str = "30 8 * * *"
     weekly_report: str = "0 9 * * mon"
     monthly_report: str = "0 9 1 * *"
+    prune: str = "30 3 * * *"  # records that serve a moment (see handlers/pruning.py)
     catch_up_days: int = Field(default=3, gt=0)  # a run missed while the service was down is made up within
 
-    @field_validator("fee_reminders", "daily_summary", "weekly_report", "monthly_report")
+    @field_validator("fee_reminders", "daily_summary", "weekly_report", "monthly_report", "prune")
     @classmethod
     def _crontab(cls, value: str) -> str:
         from apscheduler.triggers.cron import CronTrigger
@@ -185,6 +186,19 @@ class WebhookSettings(_Section):
     reply_deadline_seconds: float = Field(default=4.0, gt=0, lt=5)
     max_body_bytes: int = Field(default=65536, gt=0)
     passive_reply_max_bytes: int = Field(default=2048, ge=64)
+    # A signed request is accepted only this close to now (WeChat retries for about 15 s; clocks drift).
+    replay_window_seconds: int = Field(default=300, ge=30, le=3600)
+    read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)  # the whole body must arrive within
+    # With WECHAT_AES_KEY set, plaintext requests are refused unless the account is in 兼容模式.
+    compatible_mode: bool = False
+
+
+class RetentionSettings(_Section):
+    """How long records that only serve a moment are kept (the daily pruning job)."""
+
+    processed_messages_days: int = Field(default=7, gt=0)  # dedupe, and the last messages shown to staff
+    idle_accounts_days: int = Field(default=180, gt=0)  # accounts bound to nothing that have gone quiet
+    finished_pushes_days: int = Field(default=180, gt=0)  # sent or dead outbox rows
 
 
 class WechatCredentials(_Section):
@@ -235,6 +249,7 @@ class Settings(_Section):
     chase_interval_minutes: int = Field(default=60, gt=0)
     merge_window_minutes: int = Field(default=120, gt=0)
     webhook: WebhookSettings = WebhookSettings()
+    retention: RetentionSettings = RetentionSettings()
     wechat: WechatCredentials
 
     @field_validator("timezone")

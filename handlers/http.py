@@ -15,9 +15,11 @@ def error(status: int, reason: str) -> web.Response:
 async def json_object(request: web.Request) -> dict[str, Any] | web.Response:
     """The request body as a JSON object, or the 400 to answer instead."""
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return error(400, "body must be JSON")
+        body = json.loads(await request.read())
+    except web.HTTPRequestEntityTooLarge:
+        return error(413, "body is too large")
+    except (ValueError, RecursionError):  # bad JSON or UTF-8, an integer of thousands of digits, deep nesting
+        return error(400, "body must be a JSON object")
     if not isinstance(body, dict):
         return error(400, "body must be a JSON object")
     return body

@@ -99,9 +99,9 @@ class TestSafeMode:
         assert answer.status == 200 and "<Encrypt>" in answer.body
         assert "阳光花园" in answer.content  # decrypted with the same nonce and timestamp (checked in post)
 
-    async def test_plaintext_still_accepted_in_compatible_mode(self, safe_service) -> None:  # type: ignore[no-untyped-def]
+    async def test_plaintext_is_refused_outside_compatible_mode(self, safe_service) -> None:  # type: ignore[no-untyped-def]
         answer = await safe_service.wechat.say(OPENID, "你好")
-        assert "阳光花园" in answer.content
+        assert answer.status == 403  # accepted in compatible mode: tests/test_hardening.py
 
     async def test_wrong_msg_signature_is_403(self, safe_service) -> None:  # type: ignore[no-untyped-def]
         wechat = safe_service.wechat
@@ -226,7 +226,7 @@ class TestDeadline:
             await asyncio.sleep(0.05)
         async with service.app[SESSIONS]() as session:
             push = (await session.scalars(select(OutboxMessage))).one()
-            stored = await session.get(ProcessedMessage, "msg:50")
+            stored = await session.get(ProcessedMessage, f"msg:{OPENID}:50")
         assert push.recipient == OPENID and push.payload["text"] == "处理完了：慢1"
         assert stored.reply is None  # delivered by push, so a later retry answers success
         assert runs == ["慢1"]

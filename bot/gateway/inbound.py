@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,10 @@ from wechatpy.messages import BaseMessage, UnknownMessage
 TEXT, VOICE, IMAGE, LOCATION, LINK, EVENT, UNSUPPORTED = (
     "text", "voice", "image", "location", "link", "event", "unsupported",
 )
+
+
+MAX_OPENID = 64  # WeChat's openids are 28 characters; the column holds 64
+MAX_MSG_ID = 32  # a 64-bit number in decimal
 
 
 class MalformedMessage(Exception):
@@ -39,10 +44,15 @@ class Inbound:
 
     @property
     def dedupe_key(self) -> str:
-        """WeChat retries a message with the same MsgId; an event with the same sender and CreateTime."""
+        """WeChat retries a message with the same sender and MsgId; an event with the same sender and
+        CreateTime. The sender is part of the key: a MsgId is only unique per sender as far as we can
+        trust it, and a stored reply must never reach another owner."""
         if self.msg_id:
-            return f"msg:{self.msg_id}"
-        return f"evt:{self.openid}:{int(self.created_at.timestamp())}:{self.event or self.kind}:{self.event_key or ''}"
+            return f"msg:{self.openid}:{self.msg_id}"
+        key = self.event_key or ""
+        if len(key) > 40:
+            key = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return f"evt:{self.openid}:{int(self.created_at.timestamp())}:{self.event or self.kind}:{key}"
 
 
 # A DTD, and with it any entity, can only come as a markup declaration (<!DOCTYPE …>); a body with
@@ -60,8 +70,10 @@ def check_xml(body: str) -> None:
         return
     try:
         fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException) as error:
-        raise MalformedMessage(f"{type(error).__name__}: {error}") from None
+    except DefusedXmlException:
+        raise MalformedMessage("DTDs, entities and external references are not allowed") from None
+    except ParseError:
+        raise MalformedMessage("the body is not well-formed XML") from None
 
 
 def read_encrypted_envelope(body: str) -> str:
@@ -69,8 +81,10 @@ def read_encrypted_envelope(body: str) -> str:
     check_xml(body)
     try:
         element = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException) as error:
-        raise MalformedMessage(f"{type(error).__name__}: {error}") from None
+    except DefusedXmlException:
+        raise MalformedMessage("DTDs, entities and external references are not allowed") from None
+    except ParseError:
+        raise MalformedMessage("the body is not well-formed XML") from None
     encrypted = element.findtext("Encrypt")
     if not encrypted:
         raise MalformedMessage("safe-mode body without Encrypt")
@@ -82,10 +96,10 @@ def parse_inbound(xml: str) -> Inbound:
     check_xml(xml)
     try:
         message = parse_message(xml)
-    except ExpatError as error:
-        raise MalformedMessage(f"ExpatError: {error}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise MalformedMessage(f"not a WeChat message: {error!r}") from None
+    except ExpatError:
+        raise MalformedMessage("the body is not well-formed XML") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+        raise MalformedMessage("the XML is not a WeChat message") from None
     if message is None:
         raise MalformedMessage("empty message")
     return _to_inbound(message)
@@ -106,11 +120,15 @@ def _to_inbound(message: BaseMessage) -> Inbound:
     openid = field("FromUserName").strip()
     if not openid:
         raise MalformedMessage("FromUserName missing")
+    if len(openid) > MAX_OPENID or any(char.isspace() or ord(char) < 32 for char in openid):
+        raise MalformedMessage("FromUserName is not an openid")
     try:
         created_at = datetime.fromtimestamp(int(field("CreateTime") or 0), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         raise MalformedMessage("CreateTime is not a timestamp") from None
-    msg_id = field("MsgId") or None
+    msg_id = field("MsgId").strip() or None
+    if msg_id is not None and (len(msg_id) > MAX_MSG_ID or not msg_id.isascii() or not msg_id.isalnum()):
+        raise MalformedMessage("MsgId is not a message id")
     common = {"openid": openid, "account": field("ToUserName"), "created_at": created_at, "msg_id": msg_id}
     message_type = field("MsgType").lower()
 
@@ -129,7 +147,7 @@ def _to_inbound(message: BaseMessage) -> Inbound:
         return Inbound(kind=LINK, text=field("Title"),
                        extra={"url": field("Url"), "description": field("Description")}, **common)
     if message_type == "event":
-        event = field("Event").lower()
-        key = field("EventKey")
+        event = field("Event").lower()[:40]
+        key = field("EventKey")[:200]
         return Inbound(kind=EVENT, event=event or "unknown", event_key=key or None, **common)
     return Inbound(kind=UNSUPPORTED, extra={"type": message_type}, **common)

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.dialogue import DialogueEngine
 from bot.gateway.inbound import TEXT, Inbound
-from bot.outbox import Outbox
+from bot.outbox import Outbox, release_held
 from bot.quick import QuickReplies, remember
 from bot.reply_parts import split_utf8
 from bot.router import Reply, Turn
@@ -219,6 +219,8 @@ class Inbox:
                         raise _AlreadyHandled from None
                     if self._account_needs_writing(inbound, now):
                         await record_inbound(session, inbound.openid, now, inbound.event)
+                        if inbound.event != "unsubscribe":
+                            await release_held(session, inbound.openid, now)
                     parts, traditional = await self._reply_parts(session, inbound, now)
                     if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
@@ -240,6 +242,11 @@ class Inbox:
             except _AlreadyHandled:
                 # Another process handled (or is handling) the same message: its reply, if stored.
                 return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    def forget_account(self, openid: str) -> None:
+        """Another part of the service changed the account row (the sender marked it unreachable):
+        the owner's next message writes it again, whatever this process remembered."""
+        self._account_written.pop(openid, None)
 
     def _account_fresh(self, openid: str, now: datetime) -> bool:
         last = self._account_written.get(openid)

@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.privacy import scrub_secrets
 from bot.settings import WechatCredentials
 from models import AccessToken
 
@@ -42,6 +43,13 @@ class WeChatError(Exception):
         self.errcode = errcode
         self.errmsg = errmsg
         self.http_status = http_status
+
+
+def _errcode(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 class WeChatAPI:
@@ -159,16 +167,21 @@ class WeChatAPI:
         return await self._request("POST", path, params={"access_token": token}, json=body)
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """One call. Redirects are not followed (WeChat's API never redirects, and a redirect would
+        carry the token elsewhere); errors never carry the URL, which holds the token or the secret."""
         try:
-            async with self._http.request(method, self._base + path, timeout=self._timeout, **kwargs) as response:
-                if response.status >= 400:
-                    raise WeChatError(None, f"HTTP {response.status} from WeChat", http_status=response.status)
+            async with self._http.request(method, self._base + path, timeout=self._timeout, allow_redirects=False,
+                                          **kwargs) as response:
+                if response.status >= 300:
+                    raise WeChatError(None, f"HTTP {response.status} from WeChat {path}", http_status=response.status)
                 payload = await response.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-            raise WeChatError(None, f"WeChat unreachable: {type(error).__name__}: {error}") from error
+        except TimeoutError as error:
+            raise WeChatError(None, f"WeChat {path} did not answer within {self._timeout.total:g} s") from error
+        except (aiohttp.ClientError, ValueError) as error:
+            raise WeChatError(None, f"WeChat {path} unreachable: {type(error).__name__}") from error
         if not isinstance(payload, dict):
             raise WeChatError(None, "WeChat answered something that is not a JSON object")
         errcode = payload.get("errcode", 0)
         if errcode:
-            raise WeChatError(int(errcode), str(payload.get("errmsg", "")))
+            raise WeChatError(_errcode(errcode), scrub_secrets(str(payload.get("errmsg", ""))[:200]))
         return payload

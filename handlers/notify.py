@@ -7,24 +7,18 @@ Owners hear about their tickets: the reporter and every extra reporter of a merg
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.privacy import mask_phones
 from bot.outbox import CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT, Outbox, template_payload
 from bot.settings import Settings
 from models import Staff, Ticket, TicketReporter, WechatAccount
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=48)
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-
-
-def mask_phones(text: str) -> str:
-    """138****5678: owners' phone numbers never appear whole in group messages."""
-    return _PHONE.sub(r"\1****\2", text)
 
 
 class Notifier:
@@ -55,11 +49,10 @@ class Notifier:
 
     async def to_group(self, session: AsyncSession, team: str, markdown: str, *, key: str) -> bool:
         """A WeCom group robot, if one is configured for the team or building."""
-        url = self._settings.notifications.wecom_robots.get(team)
-        if url is None:
+        if team not in self._settings.notifications.wecom_robots:
             return False
         await self._outbox.enqueue(session, key=key, recipient=team, channel=WECOM_ROBOT, kind="group",
-                                   urgent=True, payload={"url": url, "markdown": mask_phones(markdown)})
+                                   urgent=True, payload={"markdown": mask_phones(markdown)})
         return True
 
     async def to_owners(

@@ -65,12 +65,13 @@ class TestWeChatErrorCodes:
         assert all(len(value) <= 20 and "\n" not in value for value in values)
         assert (await row(service, "k")).status == "sent"
 
-    async def test_no_template_configured_is_dead(self, live) -> None:  # type: ignore[no-untyped-def]
+    async def test_no_template_configured_is_held_for_the_owner(self, live) -> None:  # type: ignore[no-untyped-def]
         fake, service = live
         fake.fail_next("message/custom/send", 45015)
         await push(service, "k", "您好", kind="ticket_update")
-        assert (await service.app[SENDER].run_once()).failed == 1
-        assert "no template" in (await row(service, "k")).last_error
+        assert (await service.app[SENDER].run_once()).retried == 1
+        held = await row(service, "k")
+        assert held.status == "held" and "no template" in held.last_error
 
     @pytest.mark.parametrize(("errcode", "field"), [(43004, "unsubscribed_at"), (43101, "refused_at")])
     async def test_not_following_or_refusing_is_dead_and_marked(self, live, errcode, field) -> None:  # type: ignore[no-untyped-def]

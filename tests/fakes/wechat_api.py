@@ -68,6 +68,8 @@ class FakeWeChatAPI:
             if scripted_path == path:
                 del self.scripted[index]
                 call.params["_failed"] = "1"
+                if status in (301, 302, 307, 308):  # a misconfigured proxy bouncing the call, URL and all
+                    raise web.HTTPFound(location=str(request.url))
                 if status != 200:
                     return web.Response(status=status, text="upstream error")
                 return web.json_response({"errcode": errcode, "errmsg": f"scripted error {errcode}"})

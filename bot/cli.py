@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     run_due.add_argument("--now", default=None, help="ISO time, e.g. 2026-12-05T10:00 (estate time zone if no offset)")
     run_due.set_defaults(run=_jobs_run_due)
 
+    staff = commands.add_parser("staff", help="staff accounts").add_subparsers(title="staff commands")
+    bind_code = staff.add_parser("bind-code", help="a one-time code that binds a staff member's WeChat account")
+    bind_code.add_argument("phone", help="the staff member's phone, as in the staff file")
+    bind_code.add_argument("--hours", type=int, default=24, help="how long the code works (default 24)")
+    bind_code.set_defaults(run=_staff_bind_code)
+
     nlu = commands.add_parser("nlu", help="owner-message understanding").add_subparsers(title="nlu commands")
     nlu.add_parser("predict", help="JSON Lines in (text, now), predictions out").set_defaults(run=_nlu_predict)
     evaluate = nlu.add_parser("eval", help="score the NLU on a labelled JSON Lines file")
@@ -74,8 +80,10 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _logging(level: int = logging.INFO) -> None:
+    from bot.logs import configure_logging
+
+    configure_logging(level)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -128,8 +136,37 @@ def _jobs_run_due(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"wuyebot: --now {args.now!r} is not an ISO time such as 2026-12-05T10:00", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.WARNING)
+    _logging(logging.WARNING)
     return asyncio.run(run_due(settings, now))
+
+
+def _staff_bind_code(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from handlers.staff_binding import issue_code_command
+
+    settings = _settings()
+    if not 1 <= args.hours <= 24 * 7:
+        print("wuyebot: --hours must be between 1 and 168", file=sys.stderr)
+        return 2
+    if is_sqlite_url(settings.database_url):
+        from models.migrate import upgrade
+
+        upgrade(settings.database_url)
+    issued = asyncio.run(issue_code_command(settings, args.phone, hours=args.hours, now=datetime.now(UTC)))
+    if issued is None:
+        print(f"wuyebot: no staff member has the phone {args.phone}", file=sys.stderr)
+        return 1
+    until = issued.expires_at.astimezone(settings.tz)
+    print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”（{until:%m月%d日%H:%M}前有效，仅限一次）。")
+    return 0
+
+
+def is_sqlite_url(url: str) -> bool:
+    from bot.db import is_sqlite
+
+    return is_sqlite(url)
 
 
 def _nlu_predict(_args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ def ensure_sqlite_directory(url: str) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """The engine; SQL parameters (owners' words, phones) never appear in its errors or logs."""
     ensure_sqlite_directory(url)
     if is_sqlite(url):
         # One connection per process: SQLite has one writer at a time anyway, and transactions queued
@@ -39,11 +40,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
                 database = str(Path(database).resolve())  # as SQLAlchemy does: a later chdir changes nothing
             kwargs.setdefault("async_creator",
                               sqlite_driver.connector(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
-        engine = create_async_engine(url, **kwargs)
+        engine = create_async_engine(url, hide_parameters=True, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -40,6 +40,13 @@ def serve(settings: Settings, *, demo: bool = False) -> int:
         return 0
 
 
+def serve_lock_path(database: str) -> Path:
+    """The lock beside the real database file: a symlink or a relative path to the same file, and a
+    path through a symlinked folder, all name the same lock."""
+    real = Path(database).expanduser().resolve()
+    return real.with_name(real.name + ".serve-lock")
+
+
 @contextlib.contextmanager
 def _only_server(database_url: str) -> Iterator[bool]:
     """On SQLite, one serving process per database file: it alone writes conversations and answers
@@ -48,7 +55,7 @@ def _only_server(database_url: str) -> Iterator[bool]:
     if not is_sqlite(database_url) or database in (None, "", ":memory:"):
         yield True
         return
-    lock_path = Path(database).with_name(Path(database).name + ".serve-lock")
+    lock_path = serve_lock_path(database)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
         try:

@@ -11,13 +11,14 @@ from handlers.services import build_services
 
 def build_dispatcher(understander: Understander) -> Dispatcher:
     from handlers import (
-        binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, status, suggestion,
-        visitor,
+        binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding,
+        status, suggestion, visitor,
     )
 
     dispatcher = Dispatcher(understander)
     dispatcher.include_routers(
         staff.router,
+        staff_binding.router,
         binding.router,
         fee.router,
         repair.router,

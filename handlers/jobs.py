@@ -11,6 +11,7 @@ from bot.jobs import ScheduledJob
 from bot.outbox import Outbox
 from bot.settings import Settings
 from handlers.escalation import escalate_due
+from handlers.pruning import prune
 from handlers.fee_reminders import dunning_flags, send_fee_reminders
 from handlers.replies import visits as replies
 from handlers.summaries import daily_summary, push_to_supervisors
@@ -39,8 +40,12 @@ def scheduled_jobs(services: dict[str, Any], outbox: Outbox, settings: Settings)
     async def daily(session: AsyncSession, now: datetime) -> str:
         return await daily_summary(session, now, notifier, settings)
 
+    async def pruning(session: AsyncSession, now: datetime) -> str:
+        return await prune(session, now, settings.retention)
+
     jobs = [
         ScheduledJob("sla_check", sla_check),
+        ScheduledJob("prune", pruning, schedule.prune),
         ScheduledJob("return_visits", return_visits),
         ScheduledJob("fee_reminders", fee_reminders, schedule.fee_reminders),
         ScheduledJob("daily_summary", daily, schedule.daily_summary),

@@ -68,7 +68,7 @@ async def test_a_retry_of_a_quick_reply_gets_it_again_and_one_record(chat: Chat)
     assert retried.content == first.content
     async with chat.sessions() as session:
         stored = (await session.scalars(select(ProcessedMessage.reply)
-                                        .where(ProcessedMessage.key == "msg:8300000001"))).all()
+                                        .where(ProcessedMessage.key == "msg:o-retry:8300000001"))).all()
     assert stored == [first.content]
 
 

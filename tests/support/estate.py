@@ -28,3 +28,16 @@ async def seed_estate(session: AsyncSession) -> dict[str, object]:
     session.add_all(staff.values())
     await session.flush()
     return {"home": home, "other": other, **staff}
+
+
+async def seed_bills(chat: object, room: str = "3-2-501") -> None:
+    """Two unpaid months for ``room`` (used where a test needs some arrears to show)."""
+    from sqlalchemy import select
+
+    from models import Bill
+
+    async with chat.sessions.begin() as session:  # type: ignore[attr-defined]
+        home = await session.scalar(select(Home).where(Home.room_key == room))
+        assert home is not None
+        session.add_all([Bill(home_id=home.id, period="2026-09", item="物业费", amount=Decimal("235.50"), paid=False),
+                         Bill(home_id=home.id, period="2026-10", item="物业费", amount=Decimal("235.50"), paid=False)])

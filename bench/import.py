@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.db import create_engine, session_factory  # noqa: E402
-from models.importer import ImportResult, import_file  # noqa: E402
+from bot.storage.db import create_engine, session_factory  # noqa: E402
+from handlers.importer import ImportResult, import_file  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 
 ITEMS = ("物业费", "停车费", "水费", "电费", "垃圾费")

@@ -26,12 +26,13 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import insert  # noqa: E402
 
 from bot.clock import FrozenClock, SystemClock  # noqa: E402
-from bot.courier import Courier  # noqa: E402
-from bot.db import create_engine, session_factory  # noqa: E402
-from bot.outbox import Outbox, OutboxSender  # noqa: E402
+from bot.outbox.courier import Courier  # noqa: E402
+from bot.storage.db import create_engine, session_factory  # noqa: E402
+from bot.outbox.queue import Outbox
+from bot.outbox.sender import OutboxSender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.wechat_api import WeChatAPI  # noqa: E402
-from handlers.fee_reminders import send_fee_reminders  # noqa: E402
+from handlers.domain.fee_reminders import send_fee_reminders  # noqa: E402
 from models import Bill, Building, Estate, Home, HomeBinding, Resident, WechatAccount  # noqa: E402
 from models.migrate import upgrade_async  # noqa: E402
 

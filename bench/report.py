@@ -27,14 +27,12 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import create_engine as create_sync_engine, insert  # noqa: E402
 
-from bot.db import create_engine, session_factory  # noqa: E402
+from bot.storage.db import create_engine, session_factory  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from handlers.calendar import WorkingCalendar  # noqa: E402
+from handlers.domain.calendar import WorkingCalendar  # noqa: E402
 from handlers.reports import MONTH, WEEK, last_complete, monthly_report, weekly_report  # noqa: E402
-from handlers.sla import SlaPolicy  # noqa: E402
-from models import (  # noqa: E402
-    Bill, Building, Estate, FeeReminder, Home, ReturnVisit, Staff, Ticket, TicketDeadline, TicketEvent,
-)
+from handlers.domain.sla import SlaPolicy  # noqa: E402
+from models import # noqa: E402     Bill, Building, Estate, FeeReminder, Home, ReturnVisit, Staff, Ticket, TicketDeadline, TicketEvent
 from models.migrate import upgrade  # noqa: E402
 from models.ticket import NUMBER_PREFIXES  # noqa: E402
 

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.webhook import free_port, wait_ready  # noqa: E402
-from bot.chat import text_message_xml  # noqa: E402
+from bot.cli.chat import text_message_xml  # noqa: E402
 from bot.gateway.signature import sign  # noqa: E402
 
 TOKEN = "bench-token"

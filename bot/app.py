@@ -13,22 +13,21 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot import sandbox
+from bot.outbox import sandbox
 from bot.clock import Clock, SystemClock
-from bot.courier import Courier
-from bot.db import create_engine, is_sqlite, session_factory
-from bot.dialogue import DialogueEngine
+from bot.outbox.courier import Courier
+from bot.storage.db import create_engine, is_sqlite, session_factory
+from bot.dialogue.engine import DialogueEngine
 from bot.gateway.replay import DatabaseReplayGuard, MemoryReplayGuard, ReplayGuard
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
-from bot.inbox import Inbox
-from bot.outbox import Outbox, OutboxSender
-from bot.router import Dispatcher
+from bot.gateway.inbox import Inbox
+from bot.outbox.queue import Outbox
+from bot.outbox.sender import OutboxSender
+from bot.dialogue.router import Dispatcher
 from bot.settings import Settings
-from bot.keys import (
-    CLOCK, ENGINE, HEALTH, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API,
-)
-from bot.jobs import JobRunner
+from bot.keys import CLOCK, ENGINE, HEALTH, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API
+from bot.schedule.runner import JobRunner
 from bot.wechat_api import WeChatAPI
 
 log = logging.getLogger(__name__)
@@ -179,7 +178,7 @@ async def _sender_loop(app: web.Application) -> AsyncIterator[None]:
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     """Periodic jobs on APScheduler; each reads its work from the database (bot.jobs)."""
-    from bot.scheduler import start_scheduler
+    from bot.schedule.ticker import start_scheduler
 
     scheduler = start_scheduler(app[SETTINGS], app[JOBS], app[CLOCK], app[SENDER_WAKE].set)
     yield

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
-from bot.inbox import Inbox
-from bot.jobs import JobRunner
-from bot.outbox import Outbox, OutboxSender
+from bot.gateway.inbox import Inbox
+from bot.schedule.runner import JobRunner
+from bot.outbox.queue import Outbox
+from bot.outbox.sender import OutboxSender
 from bot.settings import Settings
 from bot.wechat_api import WeChatAPI
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from bot.router import Dispatcher, Understander
-from handlers.api import api_routes
-from handlers.gate_api import gate_routes
+from bot.dialogue.router import Dispatcher, Understander
+from handlers.web.api import api_routes
+from handlers.web.gate import gate_routes
 from handlers.jobs import scheduled_jobs
-from handlers.services import build_services
+from handlers.domain.services import build_services
 
 
 def build_dispatcher(understander: Understander) -> Dispatcher:
-    from handlers import (
-        binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding,
-        status, suggestion, visitor,
-    )
+    from handlers.flows import binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding, status, suggestion, visitor
 
     dispatcher = Dispatcher(understander)
     dispatcher.include_routers(

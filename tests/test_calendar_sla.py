@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.settings import CalendarSettings, HoursWindow, load_settings
-from handlers.calendar import WorkingCalendar
-from handlers.sla import SlaPolicy
+from handlers.domain.calendar import WorkingCalendar
+from handlers.domain.sla import SlaPolicy
 from tests.conftest import REPO
 
 TZ = ZoneInfo("Asia/Shanghai")

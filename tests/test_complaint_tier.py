@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.complaint_tier import IMPORTANT, MAJOR, MINOR, classify, is_angry
+from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, classify, is_angry
 
 
 @pytest.mark.parametrize(("text", "category", "tier"), [

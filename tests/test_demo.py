@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
-from bot.db import create_engine, session_factory
-from bot.demo import DEMO_STAFF, bill_periods, load_demo_if_empty
+from bot.storage.db import create_engine, session_factory
+from bot.cli.demo import DEMO_STAFF, bill_periods, load_demo_if_empty
 from bot.settings import Settings
 from models import Bill, Building, Estate, Home, Resident, Staff
 from models.migrate import upgrade

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.router import Dispatcher, Router
+from bot.dialogue.router import Dispatcher, Router
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ async def complaint() -> str:
 
 
 def unsure_dispatcher() -> Dispatcher:
-    from handlers import greeting
+    from handlers.flows import greeting
 
     dispatcher = Dispatcher(unsure)
     dispatcher.include_routers(picked, greeting.router)

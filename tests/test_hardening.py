@@ -24,9 +24,7 @@ from bot.clock import FrozenClock
 from bot.gateway.signature import sign
 from bot.keys import ENGINE, JOBS, OUTBOX, SENDER, SESSIONS
 from bot.logs import configure_logging
-from models import (
-    OutboxMessage, ProcessedMessage, Staff, Ticket, WechatAccount,
-)
+from models import OutboxMessage, ProcessedMessage, Staff, Ticket, WechatAccount
 from tests.conftest import AES_KEY, REPO
 from tests.support.chat import Chat
 from tests.support.estate import seed_bills, seed_estate
@@ -119,7 +117,7 @@ class TestItem1ReplayedSignatures:
 
 class TestItem1StaffBindingCodes:
     async def test_a_one_time_code_binds_a_staff_account(self, chat: Chat) -> None:
-        from handlers.staff_binding import issue_code
+        from handlers.flows.staff_binding import issue_code
 
         async with chat.sessions.begin() as session:
             wang = await session.scalar(select(Staff).where(Staff.name == "王师傅"))
@@ -136,7 +134,7 @@ class TestItem1StaffBindingCodes:
         assert "您目前没有未完成的工单" not in await chat.person("staff-wang").says("我的工单")
 
     async def test_an_expired_code_and_too_many_wrong_codes(self, chat: Chat) -> None:
-        from handlers.staff_binding import issue_code
+        from handlers.flows.staff_binding import issue_code
 
         async with chat.sessions.begin() as session:
             li = await session.scalar(select(Staff).where(Staff.name == "李师傅"))
@@ -234,8 +232,8 @@ class TestItem3PushesOutlivingTheirLease:
     async def test_a_batch_longer_than_its_lease_is_sent_once_by_two_senders(self, live) -> None:  # type: ignore[no-untyped-def]
         """The probe: 8 s per send, 40 alerts, a second sender after the lease: 79 sends. Scaled: the
         lease is 2 s, each send 0.25 s, 4 at a time: the batch takes 2.5 s."""
-        from bot.courier import Courier
-        from bot.outbox import OutboxSender
+        from bot.outbox.courier import Courier
+        from bot.outbox.sender import OutboxSender
         from bot.clock import SystemClock
 
         fake, service = live
@@ -434,7 +432,7 @@ class TestItems8And9HealthAndLogs:
 
 class TestItem10OneServerPerRealFile:
     def test_a_symlink_to_the_database_names_the_same_lock(self, tmp_path: Path) -> None:
-        from bot.serve import _only_server
+        from bot.cli.serve import _only_server
 
         real = tmp_path / "data" / "wuyebot.db"
         real.parent.mkdir()

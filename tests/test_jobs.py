@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
 from bot.keys import JOBS, OUTBOX, SENDER, SERVICES, SESSIONS
-from handlers.fee_reminders import dunning_flags
-from handlers.tickets import NewTicket
+from handlers.domain.fee_reminders import dunning_flags
+from handlers.domain.tickets import NewTicket
 from models import Bill, Home, HomeBinding, OutboxMessage, Resident, ReturnVisit, WechatAccount
 from tests.conftest import REPO
 from tests.support.estate import seed_estate
@@ -276,8 +276,8 @@ def test_run_due_cli_is_idempotent(tmp_path, capsys) -> None:  # type: ignore[no
 
 
 async def test_two_sender_processes_send_each_row_once(postgres_url, fake_wechat, make_settings) -> None:  # type: ignore[no-untyped-def]
-    from bot.outbox import Outbox
-    from bot.db import create_engine, session_factory
+    from bot.outbox.queue import Outbox
+    from bot.storage.db import create_engine, session_factory
     from models.migrate import upgrade_async
 
     fake, base = fake_wechat

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.settings import load_settings
-from handlers import faq
-from handlers.faq import KnowledgeBaseError, kb_path, load_kb, parse_kb, placeholder_values, render
+from handlers.flows import faq
+from handlers.flows.faq import KnowledgeBaseError, kb_path, load_kb, parse_kb, placeholder_values, render
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "kb.yaml"
@@ -127,7 +127,7 @@ class TestMalformed:
         (tmp_path / "config.yaml").write_text("", encoding="utf-8")
         (tmp_path / "kb.yaml").write_text(yaml.safe_dump({"entries": [_entry(answer="{nope}")]}), encoding="utf-8")
         monkeypatch.setenv("WUYEBOT_CONFIG", str(tmp_path / "config.yaml"))
-        with caplog.at_level(logging.ERROR, logger="handlers.faq"):
+        with caplog.at_level(logging.ERROR, logger="handlers.flows.faq"):
             assert faq.knowledge_base() is None
         assert "unknown placeholder {nope}" in caplog.text
         turn = SimpleNamespace(understanding=SimpleNamespace(text="门禁卡丢了怎么补办"))

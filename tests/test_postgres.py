@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
 from bot.keys import OUTBOX, SENDER, SERVICES, SESSIONS
-from handlers.tickets import NewTicket
+from handlers.domain.tickets import NewTicket
 from models import OutboxMessage, ProcessedMessage
 from tests.support.estate import seed_estate
 from tests.support.understanding import gateway_dispatcher

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.keys import SENDER, SERVICES, SESSIONS
-from handlers.escalation import escalate_due
-from handlers.intake import ChaseOutcome
-from handlers.tickets import TRANSITIONS, InvalidTransition, NewTicket
+from handlers.domain.escalation import escalate_due
+from handlers.domain.intake import ChaseOutcome
+from handlers.domain.tickets import TRANSITIONS, InvalidTransition, NewTicket
 from models import OutboxMessage, Ticket, TicketReporter
 from tests.support.estate import seed_estate
 from tests.support.understanding import gateway_dispatcher
@@ -312,7 +312,7 @@ class TestGroupRobots:
 
 
 def test_mask_phones() -> None:
-    from handlers.notify import mask_phones
+    from handlers.domain.notify import mask_phones
 
     assert mask_phones("业主13812345678报修") == "业主138****5678报修"
     assert mask_phones("订单号2138123456789") == "订单号2138123456789"  # not a phone: part of a longer number

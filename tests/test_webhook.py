@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import SESSIONS
 from bot.gateway.signature import sign
-from bot.router import Router
+from bot.dialogue.router import Router
 from models import OutboxMessage, ProcessedMessage, WechatAccount
 from tests.conftest import AES_KEY
 from tests.support.understanding import gateway_dispatcher

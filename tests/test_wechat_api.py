@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.db import create_engine, session_factory
+from bot.storage.db import create_engine, session_factory
 from bot.wechat_api import WeChatAPI, WeChatError
 from models import AccessToken
 from models.migrate import upgrade_async

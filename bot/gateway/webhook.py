@@ -20,7 +20,7 @@ from wechatpy.replies import TextReply
 from bot.gateway.inbound import MalformedMessage, parse_inbound, read_encrypted_envelope
 from bot.gateway.replay import ReplayGuard, timestamp_fresh
 from bot.gateway.signature import sign, signature_holds
-from bot.inbox import Inbox
+from bot.gateway.inbox import Inbox
 from bot.settings import WebhookSettings, WechatCredentials
 
 log = logging.getLogger(__name__)

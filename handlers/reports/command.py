@@ -52,7 +52,7 @@ def run_report_command(kind: str, period: str | None, out: str | None, settings:
 
 
 async def _compute(settings: Settings, period: Period, now: datetime) -> Report:
-    from bot.db import create_engine, is_sqlite, session_factory
+    from bot.storage.db import create_engine, is_sqlite, session_factory
 
     if is_sqlite(settings.database_url):  # a fresh embedded database gets its schema: an empty report, not a crash
         from models.migrate import upgrade_async

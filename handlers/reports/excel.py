@@ -16,9 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.reports import wording as words
 from handlers.reports.figures import Report
-from handlers.reports.tables import (
-    COUNT, DAY, MONEY, NUMERIC, RATE, TIME, Cell, Table, display, heading, report_tables,
-)
+from handlers.reports.tables import COUNT, DAY, MONEY, NUMERIC, RATE, TIME, Cell, Table, display, heading, report_tables
 
 FORMATS = {COUNT: "0", MONEY: "¥#,##0.00", RATE: "0.00%", TIME: "yyyy-mm-dd hh:mm", DAY: "yyyy-mm-dd"}
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7")

@@ -47,9 +47,9 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers.fee_reminders import dunning_flags
+from handlers.domain.fee_reminders import dunning_flags
 from handlers.reports.period import MONTH, Period, Span, week_spans
-from handlers.tickets import OPEN_STATUSES
+from handlers.domain.tickets import OPEN_STATUSES
 from models import Bill, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
 
 RATE_PLACES = Decimal("0.0001")

@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from handlers.replies.staff import DEADLINE_NAMES
 from handlers.reports import wording as words
-from handlers.reports.figures import (
-    ComplaintCounts, MonthlyReport, Report, WeekSatisfaction, WeeklyReport,
-)
-from handlers.tickets import STATUS_NAMES
+from handlers.reports.figures import ComplaintCounts, MonthlyReport, Report, WeekSatisfaction, WeeklyReport
+from handlers.domain.tickets import STATUS_NAMES
 
 TEXT, COUNT, MONEY, RATE, TIME, DAY = "text", "count", "money", "rate", "time", "day"
 NUMERIC = frozenset({COUNT, MONEY, RATE})

@@ -25,7 +25,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    from bot.db import create_engine
+    from bot.storage.db import create_engine
 
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     try:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.nlu import understand
-from handlers.emergency import emergency_kinds
+from handlers.flows.emergency import emergency_kinds
 from models import OutboxMessage, Staff
 from tests.flows.conftest import MONDAY_10
 from tests.support.chat import Chat

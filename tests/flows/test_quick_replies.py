@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from bot.keys import ENGINE, INBOX
-from bot.router import Router
+from bot.dialogue.router import Router
 from models import ProcessedMessage
 from tests.support.chat import Chat
 from tests.support.wechat import text_xml

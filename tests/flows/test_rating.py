@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from bot.nlu import understand
-from handlers.homes import home_by_room
-from handlers.tickets import NewTicket
+from handlers.domain.homes import home_by_room
+from handlers.domain.tickets import NewTicket
 from models import ReturnVisit, Ticket
 from tests.support.chat import Chat
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers import passes
+from handlers.domain import passes
 from models import GatePass, Home, Resident
 from tests.support.chat import Chat
 
@@ -136,7 +136,7 @@ async def test_list_and_cancel_a_permit(chat: Chat) -> None:
 
 
 def test_items_read_from_the_first_message() -> None:
-    from handlers.release import is_move, items_in
+    from handlers.flows.release import is_move, items_in
 
     assert items_in("周六搬家，要开放行条，搬柜子和冰箱") == "柜子和冰箱"
     assert items_in("申请放行 搬两个大衣柜出去") == "两个大衣柜"

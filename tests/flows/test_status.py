@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.nlu import understand
-from handlers.homes import home_by_room
-from handlers.tickets import NewTicket
+from handlers.domain.homes import home_by_room
+from handlers.domain.tickets import NewTicket
 from tests.support.chat import Chat
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.nlu import understand
-from handlers.suggestion import has_content
+from handlers.flows.suggestion import has_content
 from tests.flows.conftest import MONDAY_10
 from tests.support.chat import Chat
 

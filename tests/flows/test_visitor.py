@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from handlers import passes
+from handlers.domain import passes
 from models import GatePass
 from tests.support.chat import Chat
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, session_factory
+from bot.storage.db import create_engine, session_factory
 from models.migrate import upgrade
 
 OWNERS_HEADER = ["building", "unit", "room", "area_m2", "name", "phone", "role"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Bill, Home
-from models.importer import HeaderError, import_file
+from handlers.importer import HeaderError, import_file
 from tests.importer.conftest import BILLS_HEADER, OWNERS_HEADER, write_csv, write_xlsx
 
 Sessions = async_sessionmaker[AsyncSession]

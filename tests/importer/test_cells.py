@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from models.importer import cells
-from models.importer.addresses import parse_address
-from models.importer.cells import CellError
-from models.importer.vocabulary import COMPLAINT_CATEGORIES, REPAIR_CATEGORIES, STAFF_ROLE_NAMES
+from handlers.importer import cells
+from handlers.importer.addresses import parse_address
+from handlers.importer.cells import CellError
+from handlers.importer.vocabulary import COMPLAINT_CATEGORIES, REPAIR_CATEGORIES, STAFF_ROLE_NAMES
 from models.staff import STAFF_ROLES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.importer import HeaderError
-from models.importer.columns import match_header
+from handlers.importer import HeaderError
+from handlers.importer.columns import match_header
 
 
 def test_contract_names() -> None:

@@ -12,9 +12,9 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import Settings, load_settings
-from models.importer import run as importer_run
-from models.importer import run_import_command
-from models.importer.progress import ImportProgress
+from handlers.importer import run as importer_run
+from handlers.importer import run_import_command
+from handlers.importer.progress import ImportProgress
 from tests.importer.conftest import BILLS_HEADER, OWNERS_HEADER, write_csv, write_xlsx
 
 REPO = Path(__file__).resolve().parents[2]

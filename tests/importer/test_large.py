@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Home, Resident
-from models.importer import import_file
+from handlers.importer import import_file
 
 ROWS = 12_000
 REMARK = "业主要求周末上门维修，联系前请先发短信确认" * 10  # an ignored 备注 column, as real registers have

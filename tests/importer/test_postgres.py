@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.db import create_engine, session_factory
+from bot.storage.db import create_engine, session_factory
 from models import Bill, Home, Resident, Staff
-from models.importer import import_file
+from handlers.importer import import_file
 from models.migrate import upgrade
 from tests.importer.conftest import BILLS_HEADER, STAFF_HEADER, write_csv, write_xlsx
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.importer import EmptyFile, UnreadableFile
-from models.importer.reading import cell_text, detect_encoding, open_table
+from handlers.importer import EmptyFile, UnreadableFile
+from handlers.importer.reading import cell_text, detect_encoding, open_table
 from tests.importer.conftest import OWNERS_HEADER, write_csv, write_xlsx
 
 ROWS = [OWNERS_HEADER, ["3栋", "2单元", "501", "89.50", "张伟", "13800000001", "业主"]]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Staff
-from models.importer import import_file
+from handlers.importer import import_file
 from tests.importer.conftest import STAFF_HEADER, write_csv, write_xlsx
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -10,7 +10,8 @@ from datetime import datetime
 import pytest
 
 import bot.nlu
-from bot.nlu import CONFIDENCE_THRESHOLD, NaiveTimeError, Understanding, parse_yes_no, to_traditional, understand
+from bot.nlu import CONFIDENCE_THRESHOLD, NaiveTimeError, Understanding, parse_yes_no, understand
+from bot.script import to_traditional
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 

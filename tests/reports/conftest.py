@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.keys import JOBS, SERVICES, SESSIONS
 from bot.settings import CalendarSettings
-from handlers.tickets import NewTicket
+from handlers.domain.tickets import NewTicket
 from models import Bill, FeeReminder, Home, ReturnVisit
 from tests.support.estate import seed_estate
 from tests.support.understanding import gateway_dispatcher

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bot.keys import JOBS, SESSIONS
-from bot.outbox import TEMPLATE, TEMPLATE_FIELD_LIMIT
+from bot.outbox.queue import TEMPLATE, TEMPLATE_FIELD_LIMIT
 from handlers.reports import compute, parse_period
-from handlers.reports_jobs import monthly_summary, weekly_summary
+from handlers.jobs.reports import monthly_summary, weekly_summary
 from models import JobRun, OutboxMessage
 from tests.reports.conftest import NOW, SUMMARY_TEMPLATE, TZ, at
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.router import Dispatcher
+from bot.dialogue.router import Dispatcher
 
 
 @dataclass(frozen=True)

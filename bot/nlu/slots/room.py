@@ -1,4 +1,8 @@
-"""Room addresses: building, optional unit, room, in the normal form of ``models.rooms.room_key``.
+"""Room addresses: building, optional unit, room, and their normal form (``room_key``).
+
+The normal form (docs/nlu.md) is building, unit and room joined by ``-``, arabic digits, letters
+upper-case, the unit left out when there is none (``3-2-501``, ``B-1203``, ``8-602``); the importer
+uses the same function, so the owner register and owners' messages always agree.
 
 Read after normalisation, so spoken numbers are digits already (五号楼一单元三零二 → 5号楼1单元302).
 A building with no room number (9号楼6楼, 5栋1单元) is a place, not a room; a number followed by
@@ -7,11 +11,8 @@ A building with no room number (9号楼6楼, 5栋1单元) is a place, not a room
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from collections.abc import Callable
-from pathlib import Path
+import unicodedata
 
 _BUILDING = r"(?P<b>\d{1,3}|[A-Za-z]\d{0,2})\s?(?:号楼|栋楼?|幢楼?|座|号(?=\s?\d)|#楼?)"
 _UNIT = r"(?P<u>\d{1,2})\s?(?:单元|门洞)"
@@ -30,31 +31,20 @@ _DASHED = re.compile(
 _BARE = re.compile(rf"(?<![\dA-Za-z\-.]){_ROOM}(?:室|房|号)?{_NOT_ROOM_AFTER}")
 
 
-def _load_room_key() -> Callable[[str, str | None, str], str]:
-    """``models.rooms.room_key`` without importing the ``models`` package.
-
-    ``models/__init__`` imports SQLAlchemy; the NLU must start without it (``wuyebot nlu predict``
-    in under 2 s), so the one pure module is loaded from its file when the package is not loaded.
-    """
-    loaded = sys.modules.get("models.rooms")
-    if loaded is not None:
-        return loaded.room_key  # type: ignore[no-any-return]
-    spec = importlib.util.find_spec("models")  # finds the package without running its __init__
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    for location in locations:
-        path = Path(location) / "rooms.py"
-        if path.is_file():
-            module_spec = importlib.util.spec_from_file_location("_wuyebot_nlu_rooms", path)
-            if module_spec is not None and module_spec.loader is not None:
-                module = importlib.util.module_from_spec(module_spec)
-                module_spec.loader.exec_module(module)
-                return module.room_key  # type: ignore[no-any-return]
-    from models.rooms import room_key  # last resort: the ordinary import
-
-    return room_key
+def room_key(building: str, unit: str | None, room: str) -> str:
+    """Join already-parsed parts into the normal form; empty parts are an error."""
+    parts = [_clean(building), _clean(unit or ""), _clean(room)]
+    if not parts[0] or not parts[2]:
+        raise ValueError("building and room are required")
+    return "-".join(part for part in parts if part)
 
 
-room_key = _load_room_key()
+def _clean(part: str) -> str:
+    cleaned = unicodedata.normalize("NFKC", part).strip().upper()
+    # Leading zeros in a building or unit number are noise ("03栋"), in a room they are not written.
+    if cleaned.isdigit():
+        cleaned = str(int(cleaned))
+    return cleaned
 
 
 def extract_room(text: str, *, bare: bool = False) -> str | None:

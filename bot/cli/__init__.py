@@ -1,0 +1,181 @@
+"""The ``wuyebot`` command line. Imports are lazy so `wuyebot nlu predict` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wuyebot", description="物业客服机器人 wuyebot")
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="run the webhook, admin API and scheduler")
+    serve.add_argument("--demo", action="store_true", help="load a sample estate when the database is empty")
+    serve.set_defaults(run=_serve)
+
+    chat = commands.add_parser("chat", help="chat with the running service as an owner")
+    chat.add_argument("--openid", default="demo-owner", help="the WeChat openid to speak as")
+    chat.add_argument("--url", default=None, help="base URL of the running service (default from settings)")
+    chat.set_defaults(run=_chat)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(title="db commands")
+    db.add_parser("upgrade", help="create or migrate the schema").set_defaults(run=_db_upgrade)
+
+    imp = commands.add_parser("import", help="load owners, bills or staff from .csv/.xlsx")
+    imp.add_argument("kind", choices=("owners", "bills", "staff"), help="which register the file holds")
+    imp.add_argument("file", help="a .csv (UTF-8, UTF-8 with BOM, GBK) or .xlsx file")
+    imp.set_defaults(run=_import)
+
+    report = commands.add_parser("report", help="the weekly complaint report or the monthly service report")
+    report.add_argument("kind", choices=("weekly", "monthly"), help="weekly (投诉处理周报) or monthly (服务月报)")
+    report.add_argument("--period", default=None, help="2026-W47 or 2026-10 (default: the last complete week or month)")
+    report.add_argument("--out", default=None, help="also write the report to this .xlsx file (one sheet per table)")
+    report.set_defaults(run=_report)
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(title="jobs commands")
+    run_due = jobs.add_parser("run-due", help="run every job and push due now (or at --now), then exit")
+    run_due.add_argument("--now", default=None, help="ISO time, e.g. 2026-12-05T10:00 (estate time zone if no offset)")
+    run_due.set_defaults(run=_jobs_run_due)
+
+    staff = commands.add_parser("staff", help="staff accounts").add_subparsers(title="staff commands")
+    bind_code = staff.add_parser("bind-code", help="a one-time code that binds a staff member's WeChat account")
+    bind_code.add_argument("phone", help="the staff member's phone, as in the staff file")
+    bind_code.add_argument("--hours", type=int, default=24, help="how long the code works (default 24)")
+    bind_code.set_defaults(run=_staff_bind_code)
+
+    nlu = commands.add_parser("nlu", help="owner-message understanding").add_subparsers(title="nlu commands")
+    nlu.add_parser("predict", help="JSON Lines in (text, now), predictions out").set_defaults(run=_nlu_predict)
+    evaluate = nlu.add_parser("eval", help="score the NLU on a labelled JSON Lines file")
+    evaluate.add_argument("--data", required=True, help="labelled JSON Lines file")
+    evaluate.set_defaults(run=_nlu_eval)
+    return parser
+
+
+def _settings() -> Settings:
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"wuyebot: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _logging(level: int = logging.INFO) -> None:
+    from bot.logs import configure_logging
+
+    configure_logging(level)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.cli.serve import serve
+
+    _logging()
+    return serve(_settings(), demo=args.demo)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.cli.chat import chat
+
+    settings = _settings()
+    url = args.url or f"http://{settings.host}:{settings.port}"
+    return asyncio.run(chat(settings, url.rstrip("/"), args.openid))
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    from models.migrate import upgrade
+
+    settings = _settings()
+    _logging()
+    upgrade(settings.database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from handlers.importer import run_import_command
+
+    return run_import_command(args.kind, args.file, _settings())
+
+
+def _report(args: argparse.Namespace) -> int:
+    from handlers.reports.command import run_report_command
+
+    return run_report_command(args.kind, args.period, args.out, _settings())
+
+
+def _jobs_run_due(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.cli.run_due import parse_now, run_due
+
+    settings = _settings()
+    try:
+        now = parse_now(args.now, settings)
+    except ValueError:
+        print(f"wuyebot: --now {args.now!r} is not an ISO time such as 2026-12-05T10:00", file=sys.stderr)
+        return 2
+    _logging(logging.WARNING)
+    return asyncio.run(run_due(settings, now))
+
+
+def _staff_bind_code(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from handlers.flows.staff_binding import issue_code_command
+
+    settings = _settings()
+    if not 1 <= args.hours <= 24 * 7:
+        print("wuyebot: --hours must be between 1 and 168", file=sys.stderr)
+        return 2
+    if is_sqlite_url(settings.database_url):
+        from models.migrate import upgrade
+
+        upgrade(settings.database_url)
+    issued = asyncio.run(issue_code_command(settings, args.phone, hours=args.hours, now=datetime.now(UTC)))
+    if issued is None:
+        print(f"wuyebot: no staff member has the phone {args.phone}", file=sys.stderr)
+        return 1
+    until = issued.expires_at.astimezone(settings.tz)
+    print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”（{until:%m月%d日%H:%M}前有效，仅限一次）。")
+    return 0
+
+
+def is_sqlite_url(url: str) -> bool:
+    from bot.storage.db import is_sqlite
+
+    return is_sqlite(url)
+
+
+def _nlu_predict(_args: argparse.Namespace) -> int:
+    from bot.nlu.cli import main_predict
+
+    return main_predict(sys.stdin, sys.stdout)
+
+
+def _nlu_eval(args: argparse.Namespace) -> int:
+    from bot.nlu.cli import main_eval
+
+    return main_eval(args.data, sys.stdout)

@@ -1,0 +1,249 @@
+"""The dialogue engine: one active form per owner, slot filling, corrections, interruptions.
+
+For a text message it decides, with the owner's persisted conversation state:
+- an active form waiting for a slot takes a bare answer (501, 明天下午, 5分) for that slot,
+  a correction (不对，是502) for any slot it accepts, 取消 at any step, and a clear question about
+  something else (我家物业费多少) is answered before the form resumes where it was;
+- otherwise the message is understood from scratch; a low-confidence reading gets a clarifying
+  question with the two likeliest readings, and two misunderstandings in a row offer a human;
+- an owner handed to a human gets no bot replies until the handoff ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import wording as replies
+from bot.dialogue.conversation import CONFIRM, Conversation, ConversationStore, Form
+from bot.nlu.labels import SLOTS as NLU_SLOTS
+from bot.dialogue.router import Ask, Confirm, Dispatcher, Reply, Route, Turn
+from bot.settings import Settings
+
+# Labels that never interrupt a form: they are what bare answers get mistaken for.
+NEVER_INTERRUPTS = frozenset({"other", "greeting", "cancel", "rating"})
+# While the form waits for words of the owner's own, only a very clear other request interrupts.
+FREE_TEXT_INTERRUPTION_CONFIDENCE = 0.8
+
+
+class DialogueEngine:
+    def __init__(self, dispatcher: Dispatcher, settings: Settings) -> None:
+        self.dispatcher = self._dispatcher = dispatcher
+        self._settings = settings
+        self._store = ConversationStore(settings.conversation.idle_timeout_minutes)
+
+    @property
+    def conversations(self) -> ConversationStore:
+        """The process's one store: handlers that touch a conversation use it too (``conversations``)."""
+        return self._store
+
+    async def handle(self, turn: Turn, resources: Mapping[str, Any], *, is_staff: bool = False) -> Reply | None:
+        route = self._dispatcher.route_for_non_dialogue(turn, is_staff=is_staff)
+        if route is not None:
+            answer = await route({**resources, "turn": turn, "now": turn.now})
+            return answer if isinstance(answer, Reply) or answer is None else Reply(getattr(answer, "text", ""))
+        session: AsyncSession = resources["session"]
+        conversation = await self._store.load(session, turn.openid, turn.now)
+        resources = {**resources, "turn": turn, "now": turn.now, "conversation": conversation}
+        if conversation.in_handoff(turn.now):
+            if self._dispatcher.handoff_route is not None:
+                await self._dispatcher.handoff_route(resources)
+            await self._store.save(session, conversation, turn.now)
+            return None
+        matched = self._dispatcher.pattern_route(turn.text)
+        if matched is not None:
+            route, match = matched
+            text = _text(await route({**resources, "match": match}))
+        else:
+            text = await self._respond(turn, conversation, resources)
+        if conversation.expired_form:
+            expired = replies.EXPIRED.format(flow=replies.INTENT_NAMES.get(conversation.expired_form, "登记"),
+                                             minutes=self._settings.conversation.idle_timeout_minutes)
+            text = f"{expired}\n{text}" if text else expired
+        await self._store.save(session, conversation, turn.now)
+        return Reply(text) if text else None
+
+    async def _respond(self, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
+        form = conversation.form
+        if form is not None:
+            route = self._dispatcher.intent_route(form.intent)
+            if route is not None and route.form:
+                return await self._continue_form(turn, conversation, form, route, resources)
+            conversation.form = None
+        return await self._fresh(turn, conversation, resources)
+
+    async def _fresh(self, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
+        understanding = turn.understanding
+        intent = self._picked_reading(turn, conversation) or understanding.intent
+        conversation.clarifying = []
+        if intent == understanding.intent and not understanding.confident:
+            conversation.misses += 1
+            if conversation.misses >= 2:
+                conversation.misses = 0
+                return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
+            first, second = (label for label, _score in understanding.alternatives[:2])
+            conversation.clarifying = [first, second]
+            return replies.CLARIFY.format(first=replies.INTENT_NAMES[first], second=replies.INTENT_NAMES[second])
+        if intent == "other":  # off-topic or not understood: twice in a row, a human is offered
+            conversation.misses += 1
+            if conversation.misses >= 2:
+                conversation.misses = 0
+                return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
+        else:
+            conversation.misses = 0
+        if intent == "cancel":
+            return replies.NOTHING_TO_CANCEL
+        return await self._run_intent(intent, turn, conversation, resources)
+
+    @staticmethod
+    def _picked_reading(turn: Turn, conversation: Conversation) -> str | None:
+        """After a clarifying question, "报修" or "第一个" picks one of the two readings offered."""
+        if not conversation.clarifying:
+            return None
+        text = turn.understanding.text.strip()
+        if text in ("第一个", "前者", "1"):
+            return conversation.clarifying[0]
+        if text in ("第二个", "后者", "2"):
+            return conversation.clarifying[1]
+        for label in conversation.clarifying:
+            if replies.INTENT_NAMES[label] in text:
+                return label
+        return None
+
+    async def _run_intent(self, intent: str, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
+        route = self._dispatcher.intent_route(intent) or self._dispatcher.fallback_route
+        if route is None:
+            return ""
+        if route.form:
+            slots = {name: value for name, value in turn.understanding.slots.items() if name in route.accepts}
+            form = Form(intent=intent, slots=slots, first_text=turn.text)
+            conversation.form = form
+            return await self._step(form, route, conversation, resources)
+        answer = await route(resources)
+        return _text(answer)
+
+    async def _continue_form(
+        self, turn: Turn, conversation: Conversation, form: Form, route: Route, resources: dict[str, Any]
+    ) -> str:
+        flow = replies.INTENT_NAMES.get(form.intent, "登记")
+        expecting = form.asking if form.asking not in (None, CONFIRM) else None
+        understanding = turn.understand(expecting=expecting if expecting in NLU_SLOTS else None)
+        if understanding.intent == "cancel" and understanding.confident and not understanding.slots:
+            conversation.form = None
+            return replies.CANCELLED.format(flow=flow)
+        corrections = {name: value for name, value in understanding.slots.items() if name in route.accepts}
+        if not corrections and _CORRECTION.match(understanding.text):
+            corrections = self._read_correction(turn, form, route)
+        if form.asking == CONFIRM:
+            from bot.nlu import parse_yes_no
+
+            verdict = parse_yes_no(understanding.text)
+            if corrections:
+                form.slots.update(corrections)
+                form.confirmed = False
+            elif verdict is True:
+                form.confirmed = True
+            elif verdict is False:
+                conversation.form = None
+                return replies.CANCELLED.format(flow=flow)
+            else:
+                interruption = await self._interruption(turn, form, conversation, resources)
+                return interruption if interruption is not None else replies.CONFIRM_AGAIN
+            return await self._step(form, route, conversation, resources)
+        if expecting is not None and expecting in understanding.slots:
+            form.slots.update(corrections)
+            form.answers.pop(expecting, None)
+            return await self._step(form, route, conversation, resources)
+        interruption = await self._interruption(turn, form, conversation, resources)
+        if interruption is not None:
+            return interruption
+        if corrections:
+            form.slots.update(corrections)
+            return await self._step(form, route, conversation, resources)
+        if expecting is not None and expecting in route.free_text | set(form.data.get("free_text", ())):
+            form.answers[expecting] = turn.text.strip()
+            return await self._step(form, route, conversation, resources)
+        question = form.data.get("question", "")
+        return replies.REASK.format(slot=replies.SLOT_NAMES.get(expecting or "", "您的回答"), question=question)
+
+    @staticmethod
+    def _read_correction(turn: Turn, form: Form, route: Route) -> dict[str, str]:
+        """不对，是502: try the text as an answer for each slot the form accepts."""
+        candidates = [slot for slot in CORRECTION_ORDER if slot in route.accepts]
+        for slot in sorted(candidates, key=lambda name: name not in form.slots):  # stable: keeps the order
+            value = turn.understand(expecting=slot).slots.get(slot)
+            if value is not None and value != "其他":
+                return {slot: merge_slot(slot, form.slots.get(slot), value)}
+        return {}
+
+    async def _interruption(self, turn: Turn, form: Form, conversation: Conversation,
+                            resources: dict[str, Any]) -> str | None:
+        """A clear question about something else: answered, then the form resumes (or is replaced)."""
+        understanding = turn.understanding  # from scratch, not as an answer to the form's question
+        if not understanding.confident or understanding.intent in NEVER_INTERRUPTS | {form.intent}:
+            return None
+        waiting_for_words = form.asking in form.data.get("free_text", ()) or form.asking == CONFIRM
+        if (waiting_for_words and understanding.intent not in ("emergency", "human")
+                and understanding.confidence < FREE_TEXT_INTERRUPTION_CONFIDENCE):
+            return None  # an answer in the owner's own words that merely sounds like another request
+        other = self._dispatcher.intent_route(understanding.intent)
+        if other is None:
+            return None
+        if other.form or understanding.intent == "emergency":
+            old = replies.INTENT_NAMES.get(form.intent, "登记")
+            conversation.form = None
+            answer = await self._run_intent(understanding.intent, turn, conversation, resources)
+            return replies.SWITCHED.format(old=old) + answer if understanding.intent != "emergency" else answer
+        answer = _text(await other(resources))
+        resume = replies.RESUME.format(flow=replies.INTENT_NAMES.get(form.intent, "登记"),
+                                       question=form.data.get("question", ""))
+        return f"{answer}\n\n{resume}"
+
+    async def _step(self, form: Form, route: Route, conversation: Conversation, resources: dict[str, Any]) -> str:
+        """Ask for the next missing slot, or let the handler decide: ask, confirm or finish."""
+        for slot in route.needs:
+            if slot not in form.slots and slot not in form.answers:
+                return self._ask(form, Ask(slot, route.asks.get(slot, f"请告诉我{replies.SLOT_NAMES.get(slot, slot)}。"),
+                                           free_text=slot in route.free_text))
+        answer = await route({**resources, "form": form})
+        if isinstance(answer, Ask):
+            return self._ask(form, answer)
+        if isinstance(answer, Confirm):
+            form.asking = CONFIRM
+            form.data["question"] = answer.text
+            return answer.text
+        conversation.form = None
+        return _text(answer)
+
+    @staticmethod
+    def _ask(form: Form, ask: Ask) -> str:
+        form.asking = ask.slot
+        form.data["question"] = ask.question
+        free = set(form.data.get("free_text", ()))
+        if ask.free_text:
+            free.add(ask.slot)
+        else:
+            free.discard(ask.slot)
+        form.data["free_text"] = sorted(free)
+        return ask.question
+
+
+# Which slot a bare correction most likely means: exact forms first, the open vocabulary last.
+CORRECTION_ORDER = ("room", "phone", "plate", "ticket", "time", "score", "category")
+_CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
+
+
+def merge_slot(name: str, old: str | None, new: str) -> str:
+    """A bare room number corrects only the room of the address given before (3-2-501 + 502 → 3-2-502)."""
+    if name == "room" and old and "-" in old and "-" not in new:
+        return old.rsplit("-", 1)[0] + "-" + new
+    return new
+
+
+def _text(answer: object) -> str:
+    if answer is None:
+        return ""
+    return getattr(answer, "text", str(answer))

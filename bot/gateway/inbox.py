@@ -1,0 +1,290 @@
+"""Handling one inbound message exactly once, and answering within WeChat's deadline.
+
+WeChat waits 5 s for an answer, then retries the same message up to three times. Here:
+
+- a retry of a message being handled waits on the same run; a retry of a handled one gets the
+  stored first reply (or ``success`` when that reply went out as a push); a handler never runs twice;
+- the dedupe record is written in the transaction that holds the handler's effects;
+- at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox;
+- a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes;
+- small talk from an owner with nothing going on is answered without a transaction (``bot.quick``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.dialogue.engine import DialogueEngine
+from bot.messages import TEXT, Inbound
+from bot.outbox.queue import Outbox
+from bot.outbox.sender import release_held
+from bot.gateway.quick import QuickReplies, remember
+from bot.gateway.parts import split_utf8
+from bot.dialogue.router import Reply, Turn
+from models import ProcessedMessage, Staff, WechatAccount
+from models.account import record_inbound
+
+log = logging.getLogger(__name__)
+
+ACCOUNT_WRITE_INTERVAL = timedelta(minutes=5)
+# Messages the full path handled lately, so a retry of one is never answered quickly instead; at
+# start-up, those of the last minutes before it (WeChat retries for about 15 s).
+FINISHED_LIMIT = 50_000
+RETRY_WINDOW = timedelta(minutes=2)
+CLOSE_WAIT_SECONDS = 10  # at shutdown, how long messages being handled may take to finish
+MEMORY_LIMIT = 100_000  # owners whose account freshness or script this process remembers
+SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
+
+
+class _AlreadyHandled(Exception):
+    """The dedupe record exists: some process has handled this message."""
+
+
+@dataclass
+class _Run:
+    """One message being handled; retries of the same message wait on it."""
+
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    answer: str | None = None  # the passive reply, None for "success"
+    passive: bool | None = None  # decided once: True = reply in the HTTP answer, False = by push
+
+
+class Inbox:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        engine: DialogueEngine,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        deadline_seconds: float,
+        passive_max_bytes: int,
+        resources: Mapping[str, Any],
+        quick_replies: bool = False,
+        understanding_ready: asyncio.Future[None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._engine = engine
+        self._dispatcher = engine.dispatcher
+        self._outbox = outbox
+        self._clock = clock
+        self._deadline = deadline_seconds
+        self._passive_max_bytes = passive_max_bytes
+        self._resources = dict(resources)
+        self._running: dict[str, _Run] = {}
+        self._account_written: dict[str, datetime] = {}
+        self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
+        self._finished: dict[str, None] = {}  # keys the full path handled (insertion-ordered, bounded)
+        self._understanding_ready = understanding_ready  # the NLU's model loading; messages wait for it
+        self._handling: dict[str, int] = {}  # openid → messages of theirs on the full path right now
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._quick = (QuickReplies(sessions, self._dispatcher, self._resources["settings"], passive_max_bytes)
+                       if quick_replies else None)
+
+    async def start(self) -> None:
+        """Remember the messages handled just before a restart, and start writing quick replies' records."""
+        if self._quick is None:
+            return
+        async with self._sessions() as session:
+            keys = await session.scalars(select(ProcessedMessage.key)
+                                         .where(ProcessedMessage.received_at >= self._clock.now() - RETRY_WINDOW))
+            self._finished.update(dict.fromkeys(keys))
+        self._quick.start()
+
+    async def flush(self) -> None:
+        """Write the dedupe records of quick replies now rather than at the next batch."""
+        if self._quick is not None:
+            await self._quick.flush()
+
+    async def close(self) -> None:
+        """Let the messages being handled finish, then write the quick replies' records."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=CLOSE_WAIT_SECONDS)
+        if self._quick is not None:
+            await self._quick.close()
+
+    @property
+    def understanding_error(self) -> BaseException | None:
+        """Why the NLU could not load, if it could not (``/healthz`` reports it)."""
+        ready = self._understanding_ready
+        if ready is None or not ready.done() or ready.cancelled():
+            return None
+        return ready.exception()
+
+    async def receive(self, inbound: Inbound, *, started: float | None = None) -> str | None:
+        """The passive reply text for ``inbound``, or None to answer ``success``."""
+        loop = asyncio.get_running_loop()
+        started = loop.time() if started is None else started
+        key = inbound.dedupe_key
+        run = self._running.get(key)
+        if run is None:
+            quick = self._quick_reply(inbound)
+            if quick is not None:
+                return quick
+            run = self._start(inbound)
+        remaining = self._deadline - (loop.time() - started)
+        try:
+            await asyncio.wait_for(run.done.wait(), timeout=max(remaining, 0))
+        except TimeoutError:
+            if run.passive is None:
+                run.passive = False  # the handler will push its reply when it finishes
+                log.warning("message %s passed the %.1f s deadline; answering success", key, self._deadline)
+                return None
+            await run.done.wait()  # the reply is decided and being committed: a moment more
+        return run.answer
+
+    def _start(self, inbound: Inbound) -> _Run:
+        """Handle ``inbound`` on the full path, in a task its retries can wait on."""
+        key, openid = inbound.dedupe_key, inbound.openid
+        run = _Run()
+        self._running[key] = run
+        self._handling[openid] = self._handling.get(openid, 0) + 1
+        task = asyncio.create_task(self._handle(inbound, run))
+        self._tasks.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._tasks.discard(done)
+            self._running.pop(key, None)
+            left = self._handling.pop(openid, 1) - 1
+            if left:
+                self._handling[openid] = left
+
+        task.add_done_callback(finished)
+        return run
+
+    def _quick_reply(self, inbound: Inbound) -> str | None:
+        """Small talk answered without a transaction (see ``bot.quick``), or None for the full path."""
+        if self._quick is None or inbound.kind != TEXT or not self._understands_now():
+            return None
+        try:
+            return self._quick_answer(self._quick, inbound)
+        except Exception:  # never a 500 for it: the full path answers, or says sorry
+            log.exception("quick reply to %s failed; taking the full path", inbound.dedupe_key)
+            return None
+
+    def _quick_answer(self, quick: QuickReplies, inbound: Inbound) -> str | None:
+        key, openid = inbound.dedupe_key, inbound.openid
+        earlier = quick.answered.get(key)
+        if earlier is not None:
+            return earlier  # a retry of a quick reply
+        now = self._clock.now()
+        if (key in self._finished or openid in self._handling  # an earlier message of theirs may change things
+                or self._script_preference.get(openid) is not False
+                or not self._engine.conversations.known_empty(openid) or not self._account_fresh(openid, now)):
+            return None
+        answer = quick.answer(inbound.text, now)
+        if answer is not None:
+            quick.record(key, openid, now, inbound.text, answer)
+        return answer
+
+    async def _handle(self, inbound: Inbound, run: _Run) -> None:
+        try:
+            run.answer = await self._handle_once(inbound, run)
+        except Exception:
+            log.exception("handling %s failed", inbound.dedupe_key)
+            run.answer = SORRY if run.passive is not False else None
+        finally:
+            run.done.set()
+            if self._quick is not None:
+                remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
+
+    def _understands_now(self) -> bool:
+        ready = self._understanding_ready
+        return ready is None or (ready.done() and self.understanding_error is None)
+
+    async def _handle_once(self, inbound: Inbound, run: _Run) -> str | None:
+        if self._understanding_ready is not None:
+            await asyncio.shield(self._understanding_ready)  # waits while it loads; raises if it failed
+        if self._quick is not None and self._quick.unwritten_for(inbound.openid):
+            await self._quick.flush()  # the owner's earlier messages are on record before this one
+        now = self._clock.now()
+        key = inbound.dedupe_key
+        async with self._sessions() as session:
+            try:
+                async with session.begin():
+                    connection = await session.connection()  # Core statements: no ORM work on the hot path
+                    try:
+                        await connection.execute(insert(ProcessedMessage).values(
+                            key=key, openid=inbound.openid, received_at=now, text=inbound.text[:500], reply=None))
+                    except IntegrityError:
+                        raise _AlreadyHandled from None
+                    if self._account_needs_writing(inbound, now):
+                        await record_inbound(session, inbound.openid, now, inbound.event)
+                        if inbound.event != "unsubscribe":
+                            await release_held(session, inbound.openid, now)
+                    parts, traditional = await self._reply_parts(session, inbound, now)
+                    if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
+                        await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
+                                                 .values(prefers_traditional=traditional))
+                        if len(self._script_preference) >= MEMORY_LIMIT:
+                            self._script_preference.clear()
+                        self._script_preference[inbound.openid] = traditional
+                    if run.passive is None:
+                        run.passive = True
+                    passive, pushed = (parts[:1], parts[1:]) if run.passive else ([], parts)
+                    for index, part in enumerate(pushed, start=len(passive)):
+                        await self._outbox.enqueue(session, key=f"reply:{key}:{index}", recipient=inbound.openid,
+                                                   text=part, urgent=True)
+                    answer = passive[0] if passive else None
+                    if answer is not None:
+                        await connection.execute(update(ProcessedMessage).where(ProcessedMessage.key == key)
+                                                 .values(reply=answer))
+                    return answer
+            except _AlreadyHandled:
+                # Another process handled (or is handling) the same message: its reply, if stored.
+                return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    def forget_account(self, openid: str) -> None:
+        """Another part of the service changed the account row (the sender marked it unreachable):
+        the owner's next message writes it again, whatever this process remembered."""
+        self._account_written.pop(openid, None)
+
+    def _account_fresh(self, openid: str, now: datetime) -> bool:
+        last = self._account_written.get(openid)
+        return last is not None and now - last < ACCOUNT_WRITE_INTERVAL
+
+    def _account_needs_writing(self, inbound: Inbound, now: datetime) -> bool:
+        """The account row changes on (un)subscription; its last-message time needs only minutes' precision
+        (the 48-hour window), so a busy owner's row is written at most every few minutes."""
+        if inbound.event is not None:
+            return True
+        last = self._account_written.get(inbound.openid)
+        if last is not None and now - last < ACCOUNT_WRITE_INTERVAL:
+            return False
+        if len(self._account_written) >= MEMORY_LIMIT:
+            self._account_written.clear()
+        self._account_written[inbound.openid] = now
+        return True
+
+    async def _reply_parts(
+        self, session: AsyncSession, inbound: Inbound, now: datetime
+    ) -> tuple[list[str], bool | None]:
+        """The reply, cut to WeChat's size, and the script the owner wrote in (None: not understood)."""
+        turn = Turn(inbound, now, self._dispatcher.understander)
+        is_staff = False
+        if self._dispatcher.looks_like_command(inbound.text):
+            is_staff = await session.scalar(select(Staff.id).where(Staff.openid == inbound.openid)) is not None
+        resources = {**self._resources, "session": session}
+        reply = await self._engine.handle(turn, resources, is_staff=is_staff)
+        traditional = turn.understanding.traditional if turn.understood else None
+        if reply is None or not reply.text.strip():
+            return [], traditional
+        text = reply.text
+        if traditional:
+            from bot.script import to_traditional
+
+            text = to_traditional(text)
+        return split_utf8(text, self._passive_max_bytes), traditional
+
+
+__all__ = ["Inbox", "Reply"]

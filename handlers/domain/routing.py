@@ -1,0 +1,87 @@
+"""Who gets a new ticket (派单): matching skills, by the dispatch mode configured per kind.
+
+- ``least_loaded``: the matching staff member on duty with the fewest open tickets is assigned;
+- ``grab`` (抢单): every matching staff member on duty is offered the ticket; the first to reply
+  ``接单`` takes it;
+- nobody matching: the supervisor on duty (any supervisor when none is on duty).
+
+Emergencies also alert every supervisor at once, day or night.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers.domain.notify import Notifier
+from handlers.replies import staff as replies
+from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
+from models import Staff, Ticket
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    assignee: Staff | None
+    offered: tuple[Staff, ...]
+
+
+class TicketRouter:
+    def __init__(self, desk: TicketDesk, notifier: Notifier, settings: Settings) -> None:
+        self._desk = desk
+        self._notifier = notifier
+        self._settings = settings
+
+    async def route(self, session: AsyncSession, ticket: Ticket, now: datetime, *, summary: str) -> RoutingResult:
+        """Assign or offer the ticket and notify the people concerned, in the caller's transaction."""
+        staff = list(await session.scalars(select(Staff).where(Staff.role.in_(("staff", "supervisor")))))
+        matching = [s for s in staff if s.on_duty and ticket.category and ticket.category in s.skill_set]
+        supervisors = [s for s in staff if s.role == "supervisor"]
+        on_duty_supervisors = [s for s in supervisors if s.on_duty] or supervisors
+        mode = getattr(self._settings.dispatch, ticket.kind, "least_loaded")
+        result: RoutingResult
+        if not matching:
+            chosen = await self._least_loaded(session, on_duty_supervisors)
+            result = await self._assign(session, ticket, chosen, now, summary)
+        elif mode == "grab":
+            for person in matching:
+                await self._notifier.to_staff(
+                    session, person, replies.OFFER.format(summary=summary, number=ticket.number),
+                    key=f"offer:{ticket.number}:{person.id}", ticket=ticket)
+            result = RoutingResult(assignee=None, offered=tuple(matching))
+        else:
+            chosen = await self._least_loaded(session, matching)
+            result = await self._assign(session, ticket, chosen, now, summary)
+        if ticket.kind == "emergency":
+            for person in supervisors:
+                if person is not result.assignee:
+                    await self._notifier.to_staff(
+                        session, person, replies.EMERGENCY_ALERT.format(summary=summary, number=ticket.number),
+                        key=f"emergency:{ticket.number}:{person.id}", ticket=ticket)
+        return result
+
+    async def _assign(self, session: AsyncSession, ticket: Ticket, person: Staff | None, now: datetime,
+                      summary: str) -> RoutingResult:
+        if person is None:
+            return RoutingResult(assignee=None, offered=())
+        await self._desk.apply(session, ticket, "assign", now, by="system", note=f"派给 {person.name}",
+                               assignee_id=person.id)
+        template = replies.EMERGENCY_ALERT if ticket.kind == "emergency" else replies.ASSIGNED
+        await self._notifier.to_staff(
+            session, person, template.format(summary=summary, number=ticket.number),
+            key=f"assigned:{ticket.number}:{person.id}:{len(ticket.events)}", ticket=ticket)
+        return RoutingResult(assignee=person, offered=(person,))
+
+    @staticmethod
+    async def _least_loaded(session: AsyncSession, people: list[Staff]) -> Staff | None:
+        if not people:
+            return None
+        loads = dict((await session.execute(
+            select(Ticket.assignee_id, func.count())
+            .where(Ticket.assignee_id.in_([p.id for p in people]), Ticket.status.in_(OPEN_STATUSES))
+            .group_by(Ticket.assignee_id)
+        )).all())
+        return min(people, key=lambda person: (loads.get(person.id, 0), person.id))

@@ -1,0 +1,85 @@
+"""SLA clocks: the deadlines a ticket must meet, from config.yaml's numbers (DOMAIN.md's defaults).
+
+| kind | deadline | limit |
+|---|---|---|
+| repair | ``on_site`` | someone on site within 1 working day |
+| repair | ``resolve`` | done within 3 (single trade) or 7 (multi-trade) working days |
+| emergency | ``acknowledge`` | acknowledged by staff within 15 minutes, day or night |
+| complaint, major | ``report`` / ``answer`` / ``resolve`` | to the estate manager the same day; a clear answer within 2 days; resolved within 10 days |
+| complaint, important | ``report`` / ``resolve`` | to the supervisor within 1 hour; resolved within 3 days |
+| complaint, minor | ``resolve`` | within 2 days, or the owner's own date |
+| suggestion | ``answer`` | answered within 3 days |
+
+Working days follow :class:`handlers.calendar.WorkingCalendar`; "days" for complaints and
+suggestions are calendar days, as the standards write them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.settings import Settings
+from handlers.domain.calendar import WorkingCalendar
+
+# Which deadline a transition meets: the action that shows the promise was kept.
+MET_BY_ACTION = {
+    "accept": ("acknowledge", "report"),
+    "start": ("on_site", "answer"),
+    "complete": ("on_site", "answer", "resolve", "acknowledge", "report"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    due_at: datetime
+
+
+class SlaPolicy:
+    def __init__(self, settings: Settings, calendar: WorkingCalendar) -> None:
+        self._sla = settings.sla
+        self.calendar = calendar
+
+    def deadlines(
+        self,
+        kind: str,
+        start: datetime,
+        *,
+        tier: str | None = None,
+        multi_trade: bool = False,
+        owner_due: datetime | None = None,
+    ) -> list[Deadline]:
+        sla = self._sla
+        if kind == "repair":
+            resolve_days = sla.repair.multi_trade_working_days if multi_trade else sla.repair.single_trade_working_days
+            return [
+                Deadline("on_site", self.calendar.add_working_days(start, sla.repair.on_site_working_days)),
+                Deadline("resolve", self.calendar.add_working_days(start, resolve_days)),
+            ]
+        if kind == "emergency":
+            return [Deadline("acknowledge", start + timedelta(minutes=sla.emergency.acknowledge_minutes))]
+        if kind == "complaint":
+            return self._complaint(start, tier or "minor", owner_due)
+        if kind == "suggestion":
+            return [Deadline("answer", start + timedelta(days=sla.suggestion.answer_within_days))]
+        return []
+
+    def _complaint(self, start: datetime, tier: str, owner_due: datetime | None) -> list[Deadline]:
+        limits = getattr(self._sla.complaint, tier)
+        deadlines: list[Deadline] = []
+        if limits.report_to is not None:
+            hours = limits.report_within_hours or 0
+            report = self.calendar.end_of_day(start) if hours == 0 else start + timedelta(hours=hours)
+            deadlines.append(Deadline("report", report))
+        if limits.answer_within_days is not None:
+            deadlines.append(Deadline("answer", start + timedelta(days=limits.answer_within_days)))
+        resolve = start + timedelta(days=limits.resolve_within_days)
+        if tier == "minor" and owner_due is not None:
+            resolve = owner_due
+        deadlines.append(Deadline("resolve", resolve))
+        return deadlines
+
+    def warn_at(self, starts_at: datetime, due_at: datetime) -> datetime:
+        """When to warn that a deadline is close: at ``warn_at_fraction`` (80%) of the time allowed."""
+        return starts_at + (due_at - starts_at) * self._sla.warn_at_fraction

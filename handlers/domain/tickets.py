@@ -1,0 +1,187 @@
+"""The ticket life cycle (工单): numbers, states, transitions with their event rows, SLA deadlines.
+
+States run new → assigned → accepted → in_progress → completed → visited → closed; an owner may
+cancel before work starts; a bad rating or "not fixed" reopens a finished ticket back to assigned
+with fresh deadlines. Every transition is an event row; anything else raises InvalidTransition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
+from models import Ticket, TicketDeadline, TicketEvent
+from models.ticket import NUMBER_PREFIXES
+
+STATUS_NAMES = {
+    "new": "待派单", "assigned": "已派单", "accepted": "已接单", "in_progress": "处理中",
+    "completed": "已完成", "visited": "已回访", "closed": "已关闭", "cancelled": "已取消",
+}
+ACTION_NAMES = {
+    "create": "创建", "assign": "派单", "accept": "接单", "start": "开始处理", "complete": "完工",
+    "visit": "回访", "close": "关闭", "reopen": "重新打开", "cancel": "取消", "note": "备注",
+    "chase": "催办",
+}
+
+# action → (states it may start from, state it leads to); None keeps the state.
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "assign": (frozenset({"new", "assigned", "accepted"}), "assigned"),
+    "accept": (frozenset({"assigned"}), "accepted"),
+    "start": (frozenset({"accepted"}), "in_progress"),
+    "complete": (frozenset({"accepted", "in_progress"}), "completed"),
+    "visit": (frozenset({"completed"}), "visited"),
+    "close": (frozenset({"completed", "visited"}), "closed"),
+    "reopen": (frozenset({"completed", "visited", "closed"}), "assigned"),
+    "cancel": (frozenset({"new", "assigned", "accepted"}), "cancelled"),
+    "note": (frozenset(STATUS_NAMES) - {"cancelled"}, None),
+    "chase": (frozenset({"new", "assigned", "accepted", "in_progress"}), None),
+}
+OPEN_STATUSES = frozenset({"new", "assigned", "accepted", "in_progress"})
+
+
+class InvalidTransition(Exception):
+    """The ticket's state does not allow the action; the message says why, in Chinese."""
+
+    def __init__(self, ticket: Ticket, action: str) -> None:
+        self.ticket_number = ticket.number
+        self.status = ticket.status
+        self.action = action
+        super().__init__(
+            f"工单 {ticket.number} 当前状态为“{STATUS_NAMES.get(ticket.status, ticket.status)}”，"
+            f"不能{ACTION_NAMES.get(action, action)}"
+        )
+
+
+class UnknownAction(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    kind: str
+    description: str
+    openid: str | None = None
+    home_id: int | None = None
+    place: str | None = None
+    building: str | None = None
+    category: str | None = None
+    tier: str | None = None
+    contact_phone: str | None = None
+    preferred_time: str | None = None
+    multi_trade: bool = False
+    owner_due: datetime | None = None
+
+
+class TicketDesk:
+    """Creates tickets and moves them through their states, inside the caller's transaction."""
+
+    def __init__(self, sla: SlaPolicy, tz: ZoneInfo) -> None:
+        self.sla = sla
+        self.tz = tz
+
+    async def next_number(self, session: AsyncSession, kind: str, at: datetime) -> str:
+        prefix = NUMBER_PREFIXES[kind]
+        day = at.astimezone(self.tz).date()
+        statement = text(
+            "INSERT INTO daily_sequences (prefix, day, last) VALUES (:prefix, :day, 1) "
+            "ON CONFLICT (prefix, day) DO UPDATE SET last = daily_sequences.last + 1 RETURNING last"
+        )
+        sequence = (await session.execute(statement, {"prefix": prefix, "day": day})).scalar_one()
+        return f"{prefix}{day:%Y%m%d}{sequence:03d}"
+
+    async def create(self, session: AsyncSession, new: NewTicket, at: datetime, by: str) -> Ticket:
+        ticket = Ticket(
+            number=await self.next_number(session, new.kind, at), kind=new.kind, status="new",
+            home_id=new.home_id, place=new.place, building=new.building, category=new.category, tier=new.tier,
+            description=new.description, openid=new.openid, contact_phone=new.contact_phone,
+            preferred_time=new.preferred_time, multi_trade=new.multi_trade, created_at=at, updated_at=at,
+            owner_due=new.owner_due,
+        )
+        ticket.events = [TicketEvent(at=at, action="create", from_status=None, to_status="new", by=by, note="")]
+        ticket.deadlines = [
+            TicketDeadline(name=deadline.name, starts_at=at, due_at=deadline.due_at, escalation_level=0)
+            for deadline in self.sla.deadlines(new.kind, at, tier=new.tier, multi_trade=new.multi_trade,
+                                               owner_due=new.owner_due)
+        ]
+        session.add(ticket)
+        await session.flush()
+        return ticket
+
+    async def load(self, session: AsyncSession, number: str, *, for_update: bool = False) -> Ticket | None:
+        query = (
+            select(Ticket)
+            .where(Ticket.number == number.upper())
+            .options(selectinload(Ticket.events), selectinload(Ticket.deadlines))
+        )
+        if for_update:
+            query = query.with_for_update()
+        return await session.scalar(query)
+
+    async def apply(
+        self, session: AsyncSession, ticket: Ticket, action: str, at: datetime, by: str, note: str = "",
+        *, assignee_id: int | None = None,
+    ) -> TicketEvent:
+        """Perform ``action`` or raise InvalidTransition; writes the event row and updates the clocks."""
+        if action not in TRANSITIONS:
+            raise UnknownAction(action)
+        allowed_from, to_status = TRANSITIONS[action]
+        if ticket.status not in allowed_from:
+            raise InvalidTransition(ticket, action)
+        from_status = ticket.status
+        if to_status is not None:
+            ticket.status = to_status
+        if action == "assign" and assignee_id is not None:
+            ticket.assignee_id = assignee_id
+        if action == "complete":
+            ticket.completed_at = at
+        if action in ("close", "cancel"):
+            ticket.closed_at = at
+        for deadline in ticket.deadlines:
+            if deadline.met_at is None and deadline.name in MET_BY_ACTION.get(action, ()):
+                deadline.met_at = at
+        if action == "reopen":
+            self._restart_clocks(ticket, at)
+            ticket.completed_at = ticket.closed_at = None
+        ticket.updated_at = at
+        event = TicketEvent(at=at, action=action, from_status=from_status,
+                            to_status=ticket.status, by=by, note=note)
+        ticket.events.append(event)
+        await session.flush()
+        return event
+
+    def _restart_clocks(self, ticket: Ticket, at: datetime) -> None:
+        fresh = {d.name: d.due_at for d in self.sla.deadlines(
+            ticket.kind, at, tier=ticket.tier, multi_trade=ticket.multi_trade, owner_due=None)}
+        for deadline in ticket.deadlines:
+            if deadline.name in fresh:
+                deadline.starts_at, deadline.due_at = at, fresh[deadline.name]
+                deadline.met_at, deadline.escalation_level = None, 0
+
+
+def ticket_json(ticket: Ticket, tz: ZoneInfo, *, room: str | None, with_events: bool = False) -> dict[str, object]:
+    """A ticket as CONTRACT.md writes it; times in local ISO form."""
+    data: dict[str, object] = {
+        "number": ticket.number,
+        "kind": ticket.kind,
+        "status": ticket.status,
+        "room": room,
+        "place": ticket.place,
+        "category": ticket.category,
+        "tier": ticket.tier,
+        "description": ticket.description,
+        "created_at": ticket.created_at.astimezone(tz).isoformat(),
+        "deadlines": {d.name: d.due_at.astimezone(tz).isoformat() for d in ticket.deadlines},
+    }
+    if with_events:
+        data["events"] = [
+            {"at": e.at.astimezone(tz).isoformat(), "action": e.action, "from": e.from_status,
+             "to": e.to_status, "by": e.by, "note": e.note}
+            for e in ticket.events
+        ]
+    return data

@@ -1,0 +1,380 @@
+"""绑定房屋: verify room, name and phone against the owner register (业主档案), then bind.
+
+- An owner is bound at once; the first home of an account becomes its current home.
+- A tenant (Resident.role ``tenant``) waits for an owner of that home: every owner account bound
+  to it is asked to reply “同意 NNNN” or “拒绝 NNNN”; only an active owner of that home decides,
+  and the tenant hears the outcome by push.
+- Failures are counted per openid and local day (BindingAttempt): at
+  ``conversation.binding_attempts_per_day`` binding is locked until the next day. A failure never
+  says which of room, name and phone was wrong, so the bot cannot be used to learn who lives where.
+- One account may hold several homes: 切换到 3-2-502 picks the current one, 我绑定了哪些房子 lists
+  them, 解除绑定 3-2-501 unbinds. The NLU has no label for these, so they are text patterns (and
+  cues inside a ``bind_unit`` message).
+
+The consent code is derived from the binding's id (:func:`consent_code`), so it needs no column:
+it is unique among any 9000 consecutive bindings, and it is only ever looked up among the pending
+bindings of homes the replying account owns, so a guessed code decides nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue.conversation import Form
+from bot.script import to_traditional
+from bot.outbox.queue import Outbox
+from bot.dialogue.router import Ask, Router, Turn
+from bot.settings import Settings
+from handlers.domain.homes import home_by_room
+from handlers.domain.notify import mask_phones
+from handlers.replies import binding as replies
+from models import BindingAttempt, Home, HomeBinding, Resident
+
+router = Router("binding")
+
+OWNER, TENANT = "owner", "tenant"
+ACTIVE, PENDING, REJECTED, REVOKED = "active", "pending", "rejected", "revoked"
+
+# Cues inside a bind_unit message that ask for something other than a new binding.
+_UNBIND_CUE = re.compile(r"解绑|解除.{0,4}绑定|取消.{0,4}绑定|不想绑")
+_SWITCH_CUE = re.compile(r"切换|换到|换成")
+_LIST_CUE = re.compile(r"哪些|哪几|几套|多套|两套|查看.{0,2}绑定|已绑定的")
+
+# Texts the NLU cannot label: fullmatch after trimming (see Router.text).
+UNBIND_PATTERN = (r"(?:我要|我想|请|帮我|麻烦)?(?:解绑|解除绑定|取消绑定|解除房屋绑定|取消房屋绑定)"
+                  r"(?:房屋|房子)?\s*[:：]?\s*(?P<room>\S{0,24})")
+SWITCH_PATTERN = (r"(?:请|帮我)?(?:切换(?:到|成|为)?(?:当前)?(?:房屋|房子)?|换到|换成)\s*[:：]?\s*"
+                  r"(?P<room>(?:[0-9A-Za-z一二三四五六七八九十零〇两]\S{0,23})?)")
+LIST_PATTERN = (r"(?:我|我家)?(?:都)?(?:绑定?了|绑定的|已绑定的?)(?:哪些|哪几套|几套|什么)?(?:房子|房屋|房)(?:有哪些)?[？?]?"
+                r"|我的(?:房子|房屋)有哪些[？?]?|查看(?:已)?绑定(?:的)?(?:房屋|房子)?"
+                r"|我(?:家)?有(?:两|二|2|三|3|几|多)套房(?:子)?[，,。]?(?:都想绑(?:定)?(?:在这个号上)?)?")
+CONSENT_PATTERN = r"(同意|拒绝)\s*(\d{4})"
+
+_PHONE_IN_TEXT = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
+_NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+|(?:手机号?|电话|号码|[:：,，。.\s])+$")
+_NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
+
+
+class BindingRejected(Exception):
+    """The details given do not match the owner register (never says which detail)."""
+
+
+@dataclass(frozen=True)
+class BoundHome:
+    binding: HomeBinding
+    home: Home
+
+    @property
+    def room(self) -> str:
+        return self.home.room_key
+
+
+def consent_code(binding_id: int) -> str:
+    """A 4-digit code for a tenant's request (7919 is prime to 9000, so codes cycle through all 9000)."""
+    return f"{1000 + (binding_id * 7919) % 9000}"
+
+
+async def bound_homes(session: AsyncSession, openid: str, *, statuses: tuple[str, ...] = (ACTIVE,)) -> list[BoundHome]:
+    """The homes this account acts for, the current one first."""
+    rows = await session.execute(
+        select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
+        .where(HomeBinding.openid == openid, HomeBinding.status.in_(statuses))
+        .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
+    return [BoundHome(binding, home) for binding, home in rows]
+
+
+def find_bound(homes: list[BoundHome], room: str) -> BoundHome | None:
+    """A room named in full (3-2-502), or by its last part (502) when that is unambiguous among the account's homes."""
+    room = room.upper()
+    exact = [bound for bound in homes if bound.room == room]
+    if exact:
+        return exact[0]
+    if "-" not in room:
+        tail = [bound for bound in homes if bound.room.rsplit("-", 1)[-1] == room]
+        if len(tail) == 1:
+            return tail[0]
+    return None
+
+
+# --- binding -------------------------------------------------------------------------------------
+
+
+@router.form("bind_unit", accepts=("room", "phone"))
+async def bind_home(form: Form, turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
+                    now: datetime) -> Ask | str:
+    if "started" not in form.data:
+        form.data["started"] = True
+        other = await _not_a_new_binding(turn, session, form.slots.get("room"), now)
+        if other is not None:
+            return other
+    if await _failures_today(session, turn.openid, now, settings) >= settings.conversation.binding_attempts_per_day:
+        return _locked(settings)
+    room = form.slots.get("room")
+    if room is None or "-" not in room:
+        form.slots.pop("room", None)
+        return Ask("room", replies.ASK_ROOM if room is None else replies.ASK_FULL_ROOM)
+    home = await home_by_room(session, room)
+    if home is not None:
+        known = await _known(session, turn.openid, home)
+        if known is not None:
+            return known
+    if form.asking == "name" and "name" not in form.answers:
+        _name_beside_phone(form, turn.text)
+    if "name" not in form.answers:
+        return Ask("name", replies.ASK_NAME, free_text=True)
+    if "phone" not in form.slots:
+        return Ask("phone", replies.ASK_PHONE)
+    try:
+        if home is None:
+            raise BindingRejected
+        resident = await _verify(session, home, form.answers["name"], form.slots["phone"])
+    except BindingRejected:
+        return await _failed(session, turn.openid, now, settings)
+    session.add(BindingAttempt(openid=turn.openid, at=now, succeeded=True))
+    if resident.role == OWNER:
+        return await _bind_owner(session, turn.openid, home, resident, now)
+    return await _ask_owner_consent(session, outbox, turn.openid, home, resident, now, settings)
+
+
+async def _not_a_new_binding(turn: Turn, session: AsyncSession, room: str | None, now: datetime) -> str | None:
+    """A bind_unit message that asks to unbind, switch or list (解绑之前那套房子, 我绑定了哪些房子)."""
+    words = turn.understanding.text
+    if _UNBIND_CUE.search(words):
+        return await _unbind(session, turn.openid, room, now)
+    if _SWITCH_CUE.search(words):
+        return await _switch(session, turn.openid, room)
+    if _LIST_CUE.search(words):
+        return await _list(session, turn.openid)
+    return None
+
+
+async def _known(session: AsyncSession, openid: str, home: Home) -> str | None:
+    """Binding again is harmless: say it is done (or waiting), ask nothing."""
+    mine = await bound_homes(session, openid, statuses=(ACTIVE, PENDING))
+    for bound in mine:
+        if bound.home.id != home.id:
+            continue
+        if bound.binding.status == PENDING:
+            return replies.ALREADY_PENDING.format(room=home.room_key)
+        if bound.binding.is_current:
+            return replies.ALREADY_BOUND.format(room=home.room_key)
+        return replies.ALREADY_BOUND_NOT_CURRENT.format(room=home.room_key)
+    return None
+
+
+def _name_beside_phone(form: Form, text: str) -> None:
+    """“张伟 13800000001” answers the name question and the phone one together."""
+    if not _PHONE_IN_TEXT.search(text):
+        return
+    rest = _NAME_NOISE.sub("", _PHONE_IN_TEXT.sub(" ", text).strip()).strip()
+    if _NAME.fullmatch(rest):
+        form.answers["name"] = rest
+
+
+def _same_name(given: str, registered: str) -> bool:
+    """Names compare after trimming, ignoring spaces, case and the script (張偉 is 张伟)."""
+
+    def plain(name: str) -> str:
+        return to_traditional("".join(name.split()).replace("•", "·")).casefold()
+
+    return plain(_NAME_NOISE.sub("", given.strip())) == plain(registered)
+
+
+async def _verify(session: AsyncSession, home: Home, name: str, phone: str) -> Resident:
+    """The register row with this home, phone and name; BindingRejected for any mismatch."""
+    residents = await session.scalars(select(Resident).where(Resident.home_id == home.id, Resident.phone == phone))
+    for resident in residents:
+        if _same_name(name, resident.name):
+            return resident
+    raise BindingRejected
+
+
+async def _failures_today(session: AsyncSession, openid: str, now: datetime, settings: Settings) -> int:
+    start = datetime.combine(now.astimezone(settings.tz).date(), time(0), tzinfo=settings.tz)
+    count = await session.scalar(
+        select(func.count()).select_from(BindingAttempt)
+        .where(BindingAttempt.openid == openid, BindingAttempt.succeeded.is_(False),
+               BindingAttempt.at >= start, BindingAttempt.at < start + timedelta(days=1)))
+    return int(count or 0)
+
+
+async def _failed(session: AsyncSession, openid: str, now: datetime, settings: Settings) -> str:
+    session.add(BindingAttempt(openid=openid, at=now, succeeded=False))
+    await session.flush()
+    left = settings.conversation.binding_attempts_per_day - await _failures_today(session, openid, now, settings)
+    if left <= 0:
+        return _locked(settings)
+    return replies.MISMATCH.format(left=left, office=_office(settings))
+
+
+def _locked(settings: Settings) -> str:
+    return replies.LOCKED.format(limit=settings.conversation.binding_attempts_per_day, office=_office(settings),
+                                 hotline=settings.estate.hotline)
+
+
+def _office(settings: Settings) -> str:
+    return settings.estate.office_address or "物业服务中心"
+
+
+async def _bind_owner(session: AsyncSession, openid: str, home: Home, resident: Resident, now: datetime) -> str:
+    homes = await bound_homes(session, openid)
+    session.add(HomeBinding(openid=openid, home_id=home.id, resident_id=resident.id, role=OWNER, status=ACTIVE,
+                            is_current=not homes, created_at=now, decided_at=now))
+    if homes:
+        return replies.OWNER_BOUND_NOT_CURRENT.format(room=home.room_key, current=homes[0].room)
+    return replies.OWNER_BOUND.format(room=home.room_key)
+
+
+async def _ask_owner_consent(session: AsyncSession, outbox: Outbox, openid: str, home: Home, resident: Resident,
+                             now: datetime, settings: Settings) -> str:
+    owners = list(await session.scalars(
+        select(HomeBinding.openid).where(HomeBinding.home_id == home.id, HomeBinding.role == OWNER,
+                                         HomeBinding.status == ACTIVE).distinct()))
+    if not owners:
+        return replies.TENANT_NO_OWNER.format(room=home.room_key, office=_office(settings),
+                                              hotline=settings.estate.hotline)
+    binding = HomeBinding(openid=openid, home_id=home.id, resident_id=resident.id, role=TENANT, status=PENDING,
+                          is_current=False, created_at=now)
+    session.add(binding)
+    await session.flush()
+    text = replies.CONSENT_REQUEST.format(name=resident.name, phone=mask_phones(resident.phone), room=home.room_key,
+                                          code=consent_code(binding.id))
+    for owner in owners:
+        await outbox.enqueue(session, key=f"binding:{binding.id}:ask:{owner}", recipient=owner, text=text,
+                             kind="binding")
+    return replies.TENANT_PENDING.format(room=home.room_key)
+
+
+# --- the owner's consent to a tenant -------------------------------------------------------------
+
+
+@router.text(CONSENT_PATTERN)
+async def decide_tenant(match: re.Match[str], turn: Turn, session: AsyncSession, outbox: Outbox, settings: Settings,
+                        now: datetime) -> str:
+    """同意 4821 / 拒绝 4821 from an owner of the home: the tenant's binding becomes active or rejected."""
+    verdict, code = match.group(1), match.group(2)
+    owned = select(HomeBinding.home_id).where(HomeBinding.openid == turn.openid, HomeBinding.role == OWNER,
+                                              HomeBinding.status == ACTIVE)
+    requests = await session.scalars(
+        select(HomeBinding).where(HomeBinding.home_id.in_(owned), HomeBinding.role == TENANT)
+        .order_by(HomeBinding.id.desc()))
+    request = next((binding for binding in requests if consent_code(binding.id) == code), None)
+    if request is None:
+        return replies.CONSENT_UNKNOWN.format(code=code)
+    if request.status != PENDING:
+        return replies.CONSENT_ALREADY.format(code=code)
+    home = await session.get(Home, request.home_id)
+    tenant = await session.get(Resident, request.resident_id)
+    assert home is not None and tenant is not None  # foreign keys
+    request.decided_at = now
+    if verdict == "拒绝":
+        request.status = REJECTED
+        await outbox.enqueue(session, key=f"binding:{request.id}:rejected", recipient=request.openid, kind="binding",
+                             text=replies.TENANT_REFUSED.format(room=home.room_key, hotline=settings.estate.hotline))
+        return replies.CONSENT_REFUSED.format(name=tenant.name, room=home.room_key)
+    others = await bound_homes(session, request.openid)
+    request.status = ACTIVE
+    request.is_current = not others
+    told = (replies.TENANT_APPROVED_NOT_CURRENT.format(room=home.room_key, current=others[0].room) if others
+            else replies.TENANT_APPROVED.format(room=home.room_key))
+    await outbox.enqueue(session, key=f"binding:{request.id}:approved", recipient=request.openid, kind="binding",
+                         text=told)
+    return replies.CONSENT_GIVEN.format(name=tenant.name, room=home.room_key)
+
+
+# --- several homes, switching, unbinding ---------------------------------------------------------
+
+
+@router.text(LIST_PATTERN)
+async def list_homes(turn: Turn, session: AsyncSession) -> str:
+    return await _list(session, turn.openid)
+
+
+@router.text(SWITCH_PATTERN)
+async def switch_home(match: re.Match[str], turn: Turn, session: AsyncSession) -> str:
+    room = _room_named(turn, match.group("room"))
+    if room is None and match.group("room"):
+        return replies.NO_ROOM_READ.format(verb="切换到")
+    return await _switch(session, turn.openid, room)
+
+
+@router.text(UNBIND_PATTERN)
+async def unbind_home(match: re.Match[str], turn: Turn, session: AsyncSession, now: datetime) -> str:
+    room = _room_named(turn, match.group("room"))
+    if room is None and match.group("room") not in ("", "房屋", "房子"):
+        return replies.NO_ROOM_READ.format(verb="解除绑定")
+    return await _unbind(session, turn.openid, room, now)
+
+
+def _room_named(turn: Turn, written: str) -> str | None:
+    if not written:
+        return None
+    return turn.understanding.slots.get("room") or turn.understand(expecting="room").slots.get("room")
+
+
+async def _list(session: AsyncSession, openid: str) -> str:
+    homes = await bound_homes(session, openid, statuses=(ACTIVE, PENDING))
+    if not homes:
+        return replies.NOTHING_BOUND
+    active = [bound for bound in homes if bound.binding.status == ACTIVE]
+    hint = (replies.SWITCH_HINT if len(active) > 1 else "") + replies.MORE_HINT + "\n"
+    return replies.HOMES.format(homes=_lines(homes), hint=hint)
+
+
+def _lines(homes: list[BoundHome]) -> str:
+    lines = []
+    for index, bound in enumerate(homes, start=1):
+        binding = bound.binding
+        mark = (replies.PENDING_MARK if binding.status == PENDING
+                else replies.CURRENT_MARK if binding.is_current else "")
+        lines.append(replies.HOME_LINE.format(index=index, room=bound.room, role=replies.ROLE_NAMES[binding.role],
+                                              mark=mark).rstrip())
+    return "\n".join(lines)
+
+
+async def _switch(session: AsyncSession, openid: str, room: str | None) -> str:
+    homes = await bound_homes(session, openid)
+    if not homes:
+        return replies.NOTHING_BOUND
+    if room is None:
+        hint = replies.SWITCH_HINT if len(homes) > 1 else ""
+        return replies.ASK_WHICH_SWITCH.format(example=homes[-1].room, homes=_lines(homes), hint=hint)
+    target = find_bound(homes, room)
+    if target is None:
+        return replies.NOT_BOUND_ROOM.format(room=room)
+    if target.binding.is_current:
+        return replies.ALREADY_CURRENT.format(room=target.room)
+    for bound in homes:
+        bound.binding.is_current = bound is target
+    return replies.SWITCHED.format(room=target.room)
+
+
+async def _unbind(session: AsyncSession, openid: str, room: str | None, now: datetime) -> str:
+    homes = await bound_homes(session, openid, statuses=(ACTIVE, PENDING))
+    if not homes:
+        return replies.NOTHING_BOUND
+    if room is None:
+        if len(homes) > 1:
+            return replies.ASK_WHICH_UNBIND.format(example=homes[0].room, homes=_lines(homes))
+        target = homes[0]
+    else:
+        found = find_bound(homes, room)
+        if found is None:
+            return replies.NOT_BOUND_ROOM.format(room=room)
+        target = found
+    binding = target.binding
+    withdrawn = binding.status == PENDING
+    binding.status, binding.decided_at = REVOKED, now
+    if withdrawn:
+        return replies.WITHDRAWN.format(room=target.room)
+    was_current, binding.is_current = binding.is_current, False
+    rest = [bound for bound in homes if bound.binding.status == ACTIVE]
+    if was_current and rest:
+        rest[0].binding.is_current = True
+        return replies.UNBOUND_NEW_CURRENT.format(room=target.room, current=rest[0].room)
+    return replies.UNBOUND.format(room=target.room)

@@ -1,0 +1,225 @@
+"""放行条: taking furniture or large items out of the estate needs a permit the guard checks.
+
+A permit is a ticket of kind ``release`` (number P…, created by the desk without repair routing:
+nobody is dispatched) and a gate pass with the ticket's number, valid the whole day of the move.
+An owner's permit is active at once; a tenant's waits for the home's owner, who is asked by push
+and answers “同意 P…” or “拒绝 P…” (only an active owner binding of that home counts); the
+tenant hears the outcome by push. A large move (搬家) is recorded as such on the ticket. When a
+WeCom group robot is configured for the team ``security`` (``notifications.wecom_robots``), the
+guards' group hears of every permit that becomes active; there is no security role to message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue.conversation import Form
+from bot.outbox.queue import Outbox
+from bot.dialogue.router import Ask, Confirm, Router, Turn
+from bot.settings import Settings
+from handlers.domain import passes
+from handlers.domain.homes import current_binding, registered_phone
+from handlers.domain.notify import Notifier
+from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
+from handlers.replies import release as replies
+from handlers.domain.tickets import NewTicket, TicketDesk
+from models import GatePass, Home, Resident, Ticket
+
+router = Router("release")
+
+INTENT = "release_permit"
+GATE_TEAM = "security"
+MOVE = "搬家"
+ITEMS_MAX = 200
+ITEMS_SLOT = "items"  # free text: what is taken out
+
+_ITEM = re.compile(
+    r"柜|冰箱|沙发|床|桌|椅|电视|洗衣机|空调|钢琴|家具|家私|家电|电器|箱|行李|书|花架|材料|自行车|电动车|单车|电脑|"
+    r"茶几|热水器|微波炉|烤箱|盆栽|花盆|设备|样品|衣物|杂物|货")
+_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?")
+_TAIL = re.compile(r"(?:要|想)?(?:搬|运|拉|带|拿|卖|扔)?(?:出去|出小区|出门|回老家|走|掉)?(?:了|吧|啊)?$")
+_CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+_MOVE_WORDS = re.compile(r"搬家|搬屋|退房|退租|清空|整车|一车|搬离|不住了|搬走了")
+
+
+def items_in(text: str) -> str | None:
+    """搬柜子和冰箱 → 柜子和冰箱: the clauses that name things to take out, without the verbs."""
+    found: list[str] = []
+    for clause in _CLAUSES.split(text):
+        if not _ITEM.search(clause):
+            continue
+        core = _LEAD.sub("", clause, count=1)
+        if not _ITEM.search(core):
+            core = clause
+        core = _TAIL.sub("", core).lstrip("了要个")
+        if core:
+            found.append(core)
+    return "，".join(found)[:ITEMS_MAX] if found else None
+
+
+def is_move(text: str) -> bool:
+    return _MOVE_WORDS.search(text) is not None
+
+
+@router.form(INTENT, accepts=("time", "plate"))
+async def request_release(form: Form, turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
+                          outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
+    binding = await current_binding(session, turn.openid)
+    home = await session.get(Home, binding.home_id) if binding is not None else None
+    if binding is None or home is None:
+        return replies.NEED_BINDING
+    tz, slots = settings.tz, form.slots
+    items = _items(form)
+    if items is None:
+        return Ask(ITEMS_SLOT, replies.ASK_ITEMS, free_text=True)
+    move = is_move(form.first_text) or is_move(form.answers.get(ITEMS_SLOT, ""))
+    value = slots.get("time")
+    if value is None:
+        return Ask("time", replies.ASK_WHEN)
+    window = passes.release_window(value, tz)
+    if window.end <= turn.now:
+        slots.pop("time")
+        return Ask("time", replies.PAST_DAY.format(window=window.describe(tz)))
+    if passes.too_far_ahead(window, turn.now):
+        slots.pop("time")
+        return Ask("time", replies.TOO_FAR.format(days=MAX_DAYS_AHEAD))
+    plate = slots.get("plate")
+    if plate is None and not form.data.get("asked_plate") and (move or passes.mentions_car(form.first_text)):
+        form.data["asked_plate"] = True
+        return Ask("plate", replies.ASK_PLATE, free_text=True)
+    tenant = binding.role == "tenant"
+    if not form.confirmed:
+        return Confirm(replies.CONFIRM.format(
+            room=home.room_key, items=items, window=window.describe(tz), plate=plate or replies.NO_PLATE,
+            tenant_note=replies.TENANT_NOTE if tenant else ""))
+
+    description = f"{MOVE if move else '物品放行'}：{items}" + (f"；车牌 {plate}" if plate else "")
+    by = f"owner:{turn.openid}"
+    ticket = await desk.create(session, NewTicket(
+        kind="release", description=description, openid=turn.openid, home_id=home.id,
+        category=MOVE if move else "物品放行", contact_phone=await registered_phone(session, binding),
+        preferred_time=value), turn.now, by=by)
+    if move:
+        await desk.apply(session, ticket, "note", turn.now, by="system", note=f"大件搬迁（搬家）登记：{items}")
+    gate_pass = GatePass(
+        kind="release", code=await passes.new_code(session), number=ticket.number, ticket_id=ticket.id,
+        home_id=home.id, openid=turn.openid, visitor_name=None, plate=plate, people=None, items=items,
+        valid_from=window.start, valid_until=window.end, max_uses=1, uses=0,
+        status="pending_owner" if tenant else "active", created_at=turn.now)
+    session.add(gate_pass)
+    await session.flush()
+    if not tenant:
+        await _tell_gate(session, notifier, gate_pass, home, settings)
+        return replies.CREATED.format(number=ticket.number, code=gate_pass.code, window=window.describe(tz),
+                                      items=items, move_note=replies.MOVE_NOTE if move else "")
+    return await _ask_owners(session, outbox, desk, ticket, gate_pass, home, binding.resident_id, turn, settings)
+
+
+def _items(form: Form) -> str | None:
+    """From the first message when it names things (搬柜子和冰箱), else from the answer to our question."""
+    found = items_in(form.first_text)
+    if found is not None:
+        return found
+    answer = form.answers.get(ITEMS_SLOT, "").strip()
+    if not answer:
+        return None
+    return items_in(answer) or answer[:ITEMS_MAX]
+
+
+async def _ask_owners(session: AsyncSession, outbox: Outbox, desk: TicketDesk, ticket: Ticket, gate_pass: GatePass,
+                      home: Home, resident_id: int, turn: Turn, settings: Settings) -> str:
+    """A tenant's permit waits for the owner (DOMAIN.md): every owner bound to the home is asked."""
+    owners = await passes.owner_openids(session, home.id)
+    if not owners:
+        await desk.apply(session, ticket, "note", turn.now, by="system", note="租户申请；业主未绑定公众号，待业主线下确认")
+        return replies.TENANT_NO_OWNER.format(number=ticket.number, hotline=settings.estate.hotline)
+    resident = await session.get(Resident, resident_id)
+    text = replies.CONSENT_REQUEST.format(
+        room=home.room_key, tenant=resident.name if resident else replies.SOME_TENANT, number=ticket.number,
+        items=gate_pass.items, window=_window(gate_pass, settings), plate=gate_pass.plate or replies.NO_PLATE)
+    for openid in owners:
+        await outbox.enqueue(session, key=f"release-consent:{ticket.number}:{openid}", recipient=openid, text=text,
+                             kind="release_consent")
+    await desk.apply(session, ticket, "note", turn.now, by="system", note="租户申请，已请业主确认")
+    return replies.TENANT_SUBMITTED.format(number=ticket.number)
+
+
+@router.text(r"(同意|拒绝)\s*([Pp]\d{11})[。.!！]*")
+async def owner_decides(match: re.Match[str], turn: Turn, session: AsyncSession, settings: Settings,
+                        desk: TicketDesk, notifier: Notifier) -> str:
+    """The owner's answer to a tenant's permit; anyone else learns nothing about it."""
+    agreed, number = match.group(1) == "同意", match.group(2).upper()
+    gate_pass = await passes.pass_by_number(session, number, "release")
+    if gate_pass is None or not await passes.is_owner_of(session, turn.openid, gate_pass.home_id):
+        return replies.NO_SUCH_REQUEST.format(number=number)
+    if gate_pass.status != "pending_owner":
+        status = STATUS_NAMES[passes.effective_status(gate_pass, turn.now)]
+        return replies.ALREADY_DECIDED.format(number=number, status=status)
+    window = _window(gate_pass, settings)
+    if turn.now > gate_pass.valid_until:
+        return replies.DAY_PASSED.format(number=number, window=window)
+    ticket = await desk.load(session, number, for_update=True)
+    home = await session.get(Home, gate_pass.home_id)
+    by = f"owner:{turn.openid}"
+    if agreed:
+        gate_pass.status = "active"
+        if ticket is not None:
+            await desk.apply(session, ticket, "note", turn.now, by=by, note="业主同意放行")
+            told = replies.TENANT_APPROVED.format(number=number, code=gate_pass.code, window=window,
+                                                 items=gate_pass.items)
+            await notifier.to_owners(session, ticket, told, key=f"release-approved:{number}")
+        if home is not None:
+            await _tell_gate(session, notifier, gate_pass, home, settings)
+        return replies.OWNER_APPROVED.format(number=number)
+    gate_pass.status = "rejected"
+    await passes.cancel_ticket_of(session, gate_pass, turn.now, by=by, desk=desk, note="业主不同意放行")
+    if ticket is not None:
+        await notifier.to_owners(session, ticket, replies.TENANT_REJECTED.format(
+            number=number, items=gate_pass.items, hotline=settings.estate.hotline), key=f"release-rejected:{number}")
+    return replies.OWNER_REJECTED.format(number=number)
+
+
+async def _tell_gate(session: AsyncSession, notifier: Notifier, gate_pass: GatePass, home: Home,
+                     settings: Settings) -> None:
+    await notifier.to_group(session, GATE_TEAM, replies.GATE_NOTICE.format(
+        number=gate_pass.number, room=home.room_key, window=_window(gate_pass, settings), items=gate_pass.items,
+        plate=gate_pass.plate or replies.NO_PLATE), key=f"gate:{gate_pass.number}")
+
+
+# ---------------------------------------------------------------- listing and cancelling
+
+_END = r"(?:吧|了|哈)?[。.!！?？]*"
+
+
+@router.text(r"(?:(?:查看|查询|查一下|看看|看一下|看下)(?:我的|我家的?)?|我的|我家的?)放行条(?:记录|列表)?" + _END
+             + r"|放行条(?:记录|列表)" + _END)
+async def list_permits(turn: Turn, session: AsyncSession, settings: Settings) -> str:
+    mine = await passes.passes_of(session, turn.openid, "release")
+    if not mine:
+        return replies.LIST_EMPTY
+    lines = []
+    for gate_pass in mine:
+        status = passes.effective_status(gate_pass, turn.now)
+        code = replies.LIST_CODE.format(code=gate_pass.code) if status in ("active", "upcoming") else ""
+        lines.append(replies.LIST_LINE.format(number=gate_pass.number, window=_window(gate_pass, settings),
+                                              items=gate_pass.items or "", status=STATUS_NAMES[status], code=code))
+    return "\n".join([replies.LIST_HEADER, *lines, replies.LIST_FOOTER])
+
+
+@router.text(r"(?:请|麻烦)?(?:帮我)?(?:取消|撤销|作废)(?:一下)?(?:我的)?(?:放行条|放行|出门条)?\s*([Pp]\d{11})" + _END)
+async def cancel_permit(match: re.Match[str], turn: Turn, session: AsyncSession, desk: TicketDesk) -> str:
+    number = match.group(1).upper()
+    gate_pass = await passes.pass_by_number(session, number, "release")
+    if gate_pass is None or not await passes.may_manage(session, turn.openid, gate_pass):
+        return replies.NOT_FOUND.format(number=number)
+    if not passes.cancellable(gate_pass, turn.now):
+        status = STATUS_NAMES[passes.effective_status(gate_pass, turn.now)]
+        return replies.NOT_CANCELLABLE.format(number=number, status=status)
+    await passes.cancel_pass(session, gate_pass, turn.now, by=f"owner:{turn.openid}", desk=desk)
+    return replies.CANCELLED.format(number=number)
+
+
+def _window(gate_pass: GatePass, settings: Settings) -> str:
+    return Window(gate_pass.valid_from, gate_pass.valid_until).describe(settings.tz)

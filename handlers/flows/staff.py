@@ -1,0 +1,161 @@
+"""Staff chat commands (from registered staff openids only): 接单, 开始, 完工, 转派, 备注, 我的工单, 超时工单."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.dialogue.router import Router, Turn
+from bot.settings import Settings
+from handlers.replies import staff as replies
+from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
+from handlers.domain.workflow import Workflow
+from models import Home, Staff, Ticket, TicketDeadline
+
+router = Router("staff")
+
+_NUMBER = re.compile(r"^[RCSVP]\d{11}$", re.IGNORECASE)
+
+
+async def _me(session: AsyncSession, openid: str) -> Staff:
+    staff = await session.scalar(select(Staff).where(Staff.openid == openid))
+    assert staff is not None  # the dispatcher routes commands only for registered staff openids
+    return staff
+
+
+def _args(turn: Turn) -> list[str]:
+    return turn.text.strip().split()[1:]
+
+
+async def _ticket(session: AsyncSession, desk: TicketDesk, number: str | None) -> Ticket | None:
+    if not number or not _NUMBER.match(number):
+        return None
+    return await desk.load(session, number, for_update=True)
+
+
+async def _target(turn: Turn, session: AsyncSession, desk: TicketDesk, usage: str,
+                  min_args: int = 1) -> tuple[Staff, Ticket, list[str]] | str:
+    """Who is acting, on which ticket, with which words, or the answer explaining what is wrong."""
+    args = _args(turn)
+    if len(args) < min_args:
+        return replies.USAGE.format(usage=usage)
+    ticket = await _ticket(session, desk, args[0])
+    if ticket is None:
+        return replies.NO_SUCH_TICKET.format(number=args[0])
+    return await _me(session, turn.openid), ticket, args
+
+
+@router.command("接单")
+async def accept(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
+    target = await _target(turn, session, workflow.desk, "接单 工单号")
+    if isinstance(target, str):
+        return target
+    me, ticket, _words = target
+    if ticket.status == "new":  # offered to several (抢单): the first to reply takes it
+        await workflow.desk.apply(session, ticket, "assign", turn.now, by=me.name, note="抢单", assignee_id=me.id)
+    if ticket.assignee_id not in (None, me.id):
+        holder = await session.get(Staff, ticket.assignee_id)
+        return replies.ALREADY_TAKEN.format(number=ticket.number, name=holder.name if holder else "其他同事")
+    try:
+        await workflow.perform(session, ticket, "accept", turn.now, actor=me)
+    except InvalidTransition as error:
+        return str(error)
+    return replies.TAKEN.format(number=ticket.number)
+
+
+@router.command("开始")
+async def start(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
+    return await _step(turn, session, workflow, "start", "开始 工单号", replies.STARTED)
+
+
+@router.command("完工")
+async def complete(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
+    return await _step(turn, session, workflow, "complete", "完工 工单号 [备注]", replies.COMPLETED)
+
+
+async def _step(turn: Turn, session: AsyncSession, workflow: Workflow, action: str, usage: str,
+                staff_reply: str) -> str:
+    target = await _target(turn, session, workflow.desk, usage)
+    if isinstance(target, str):
+        return target
+    me, ticket, args = target
+    try:
+        await workflow.perform(session, ticket, action, turn.now, actor=me, note=" ".join(args[1:]))
+    except InvalidTransition as error:
+        return str(error)
+    return staff_reply.format(number=ticket.number)
+
+
+@router.command("转派")
+async def reassign(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
+    target = await _target(turn, session, workflow.desk, "转派 工单号 姓名", min_args=2)
+    if isinstance(target, str):
+        return target
+    me, ticket, args = target
+    other = await session.scalar(select(Staff).where(Staff.name == args[1]))
+    if other is None:
+        return replies.NO_SUCH_STAFF.format(name=args[1])
+    try:
+        await workflow.perform(session, ticket, "assign", turn.now, actor=me, assignee=other,
+                               note=f"转派给 {other.name}")
+    except InvalidTransition as error:
+        return str(error)
+    return replies.REASSIGNED.format(number=ticket.number, name=other.name)
+
+
+@router.command("备注")
+async def note(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
+    target = await _target(turn, session, workflow.desk, "备注 工单号 内容", min_args=2)
+    if isinstance(target, str):
+        return target
+    me, ticket, args = target
+    try:
+        await workflow.desk.apply(session, ticket, "note", turn.now, by=me.name, note=" ".join(args[1:]))
+    except InvalidTransition as error:
+        return str(error)
+    return replies.NOTED.format(number=ticket.number)
+
+
+@router.command("我的工单")
+async def my_tickets(turn: Turn, session: AsyncSession, settings: Settings) -> str:
+    me = await _me(session, turn.openid)
+    tickets = await _tickets(session, (Ticket.assignee_id == me.id, Ticket.status.in_(OPEN_STATUSES)))
+    if not tickets:
+        return replies.MY_TICKETS_EMPTY
+    lines = await _lines(session, tickets, settings)
+    return replies.MY_TICKETS.format(count=len(tickets), lines=lines)
+
+
+@router.command("超时工单")
+async def overdue(turn: Turn, session: AsyncSession, settings: Settings) -> str:
+    me = await _me(session, turn.openid)
+    overdue_ids = select(TicketDeadline.ticket_id).where(TicketDeadline.met_at.is_(None),
+                                                          TicketDeadline.due_at < turn.now)
+    conditions = [Ticket.id.in_(overdue_ids), Ticket.status.in_(OPEN_STATUSES)]
+    if me.role == "staff":
+        conditions.append(Ticket.assignee_id == me.id)
+    tickets = await _tickets(session, tuple(conditions))
+    if not tickets:
+        return replies.OVERDUE_EMPTY
+    return replies.OVERDUE.format(count=len(tickets), lines=await _lines(session, tickets, settings))
+
+
+async def _tickets(session: AsyncSession, conditions: tuple[object, ...]) -> list[Ticket]:
+    query = select(Ticket).where(*conditions).options(selectinload(Ticket.deadlines)).order_by(Ticket.created_at)
+    return list((await session.scalars(query.limit(30))).all())
+
+
+async def _lines(session: AsyncSession, tickets: list[Ticket], settings: Settings) -> str:
+    homes = {home.id: home.room_key for home in await session.scalars(
+        select(Home).where(Home.id.in_([t.home_id for t in tickets if t.home_id])))}
+    lines = []
+    for ticket in tickets:
+        due = min((d.due_at for d in ticket.deadlines if d.met_at is None), default=None)
+        lines.append(replies.TICKET_LINE.format(
+            number=ticket.number, status=STATUS_NAMES[ticket.status],
+            where=homes.get(ticket.home_id or 0) or ticket.place or "", category=ticket.category or "",
+            due=f"{due.astimezone(settings.tz):%m-%d %H:%M}" if due else "—"))
+    return "\n".join(lines)

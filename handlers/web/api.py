@@ -1,0 +1,124 @@
+"""The admin API (``/api/*``, bearer token): tickets, their actions, the outbox and counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import desc, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.settings import Settings
+from handlers.web.http import error, json_object
+from handlers.reports import MONTH, BadPeriod, compute, last_complete, parse_period
+from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
+from handlers.domain.workflow import Workflow
+from models import Home, OutboxMessage, Staff, Ticket
+from models.ticket import TICKET_KINDS
+
+API_ACTIONS = ("assign", "accept", "start", "complete", "close", "reopen", "cancel")
+MAX_LIST = 500
+
+
+def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_key: Any) -> web.RouteTableDef:
+    routes = web.RouteTableDef()
+
+    def parts(request: web.Request) -> tuple[async_sessionmaker[AsyncSession], Settings, Clock, Workflow]:
+        app = request.app
+        return app[sessions_key], app[settings_key], app[clock_key], app[services_key]["workflow"]
+
+    @routes.get("/api/tickets")
+    async def list_tickets(request: web.Request) -> web.Response:
+        sessions, settings, _clock, _workflow = parts(request)
+        query = select(Ticket, Home.room_key).outerjoin(Home, Home.id == Ticket.home_id)
+        kind, status, room = (request.query.get(name, "").strip() for name in ("kind", "status", "room"))
+        if kind:
+            if kind not in TICKET_KINDS:
+                return error(400, f"kind must be one of {', '.join(TICKET_KINDS)}")
+            query = query.where(Ticket.kind == kind)
+        if status:
+            if status not in STATUS_NAMES:
+                return error(400, f"status must be one of {', '.join(STATUS_NAMES)}")
+            query = query.where(Ticket.status == status)
+        if room:
+            query = query.where(Home.room_key == room.upper())
+        query = query.options(selectinload(Ticket.deadlines)).order_by(desc(Ticket.created_at), desc(Ticket.id))
+        async with sessions() as session:
+            rows = (await session.execute(query.limit(MAX_LIST))).all()
+        return web.json_response({"tickets": [ticket_json(t, settings.tz, room=r) for t, r in rows]})
+
+    @routes.get("/api/tickets/{number}")
+    async def one_ticket(request: web.Request) -> web.Response:
+        sessions, settings, _clock, workflow = parts(request)
+        async with sessions() as session:
+            ticket = await workflow.desk.load(session, request.match_info["number"])
+            if ticket is None:
+                return error(404, "no such ticket")
+            room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
+        return web.json_response(ticket_json(ticket, settings.tz, room=room, with_events=True))
+
+    @routes.post("/api/tickets/{number}/actions")
+    async def act(request: web.Request) -> web.Response:
+        sessions, settings, clock, workflow = parts(request)
+        body = await json_object(request)
+        if isinstance(body, web.Response):
+            return body
+        action, who, note = body.get("action"), body.get("staff"), body.get("note") or ""
+        if action not in API_ACTIONS:
+            return error(400, f"action must be one of {', '.join(API_ACTIONS)}")
+        if not isinstance(note, str) or (who is not None and not isinstance(who, str)):
+            return error(400, "staff and note must be strings")
+        async with sessions() as session, session.begin():
+            ticket = await workflow.desk.load(session, request.match_info["number"], for_update=True)
+            if ticket is None:
+                return error(404, "no such ticket")
+            staff = None
+            if who:
+                staff = await session.scalar(select(Staff).where(or_(Staff.name == who, Staff.phone == who)))
+                if staff is None:
+                    return error(400, f"no staff member named or with phone {who!r}")
+            if action == "assign" and staff is None:
+                return error(400, "assign needs staff")
+            try:
+                await workflow.perform(session, ticket, action, clock.now(), actor=None if action == "assign" else staff,
+                                       assignee=staff if action == "assign" else None, note=note)
+            except InvalidTransition as refused:
+                allowed = sorted(TRANSITIONS[action][0])
+                return web.json_response({"error": str(refused), "status": ticket.status, "allowed_from": allowed},
+                                         status=409)
+            room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
+            return web.json_response(ticket_json(ticket, settings.tz, room=room, with_events=True))
+
+    @routes.get("/api/outbox")
+    async def outbox(request: web.Request) -> web.Response:
+        sessions, settings, _clock, _workflow = parts(request)
+        query = select(OutboxMessage).order_by(desc(OutboxMessage.id)).limit(MAX_LIST)
+        status = request.query.get("status", "").strip()
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        async with sessions() as session:
+            rows = (await session.scalars(query)).all()
+        tz = settings.tz
+        return web.json_response({"outbox": [
+            {"id": r.id, "recipient": r.recipient, "channel": r.channel, "kind": r.kind, "status": r.status,
+             "attempts": r.attempts, "due_at": r.due_at.astimezone(tz).isoformat(), "last_error": r.last_error,
+             "sent_at": r.sent_at.astimezone(tz).isoformat() if r.sent_at else None,
+             "text": r.payload.get("text") or r.payload.get("markdown")}
+            for r in rows]})
+
+    @routes.get("/api/stats")
+    async def stats(request: web.Request) -> web.Response:
+        """The report figures as JSON: ``?period=2026-W47`` (weekly) or ``2026-10`` (monthly, the default: last month)."""
+        sessions, settings, clock, _workflow = parts(request)
+        now, wanted = clock.now(), request.query.get("period", "").strip()
+        try:
+            period = parse_period(wanted, now, settings.tz) if wanted else last_complete(MONTH, now, settings.tz)
+        except BadPeriod as refused:
+            return error(400, str(refused))
+        async with sessions() as session:
+            report = await compute(session, period, now, settings)
+        return web.json_response(report.to_json())
+
+    return routes

@@ -77,7 +77,7 @@ async def reminders(homes: int, tmp: str) -> None:
     async with sessions.begin() as session:
         summary = await send_fee_reminders(session, clock.now(), outbox, settings)
     elapsed = time.perf_counter() - started
-    print(f"fee reminders for {homes:,} homes ({summary}): {elapsed:.1f} s")
+    print(f"fee reminders for {homes:,} homes ({summary.summary()}): {elapsed:.1f} s")
     await engine.dispose()
 
 

@@ -17,14 +17,14 @@ from bot.outbox import sandbox
 from bot.clock import Clock, SystemClock
 from bot.outbox.courier import Courier
 from bot.storage.db import create_engine, is_sqlite, session_factory
-from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.engine import DialogueEngine, declare_engine_intents
+from bot.dialogue.router import Dispatcher, WiringError
 from bot.gateway.replay import DatabaseReplayGuard, MemoryReplayGuard, ReplayGuard
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
 from bot.gateway.inbox import Inbox
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import OutboxSender
-from bot.dialogue.router import Dispatcher
 from bot.settings import Settings
 from bot.keys import CLOCK, ENGINE, HEALTH, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API
 from bot.schedule.runner import JobRunner
@@ -67,10 +67,17 @@ def create_app(
 
 
 def _default_dispatcher() -> Dispatcher:
+    """The product's flows on the real NLU, checked against the NLU's labels (a start-up error if wrong)."""
     from bot.nlu import understand
+    from bot.nlu.labels import INTENTS
     from handlers import build_dispatcher
 
-    return build_dispatcher(understand)
+    dispatcher = build_dispatcher(understand)
+    declare_engine_intents(dispatcher)
+    problems = dispatcher.check(INTENTS)
+    if problems:
+        raise WiringError("; ".join(problems))
+    return dispatcher
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -106,7 +113,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         app[JOBS] = JobRunner(app[SESSIONS], settings.tz, scheduled_jobs(app[SERVICES], app[OUTBOX], settings),
                               catch_up=timedelta(days=settings.schedule.catch_up_days))
         resources: dict[str, Any] = {"settings": settings, "clock": app[CLOCK], "outbox": app[OUTBOX],
-                                     **app[SERVICES]}
+                                     **app[SERVICES].as_resources()}
         dispatcher = dispatcher_factory()
         # On a machine's very first start the NLU trains its model (about 2 s); the service answers
         # /healthz meanwhile, and messages wait for it (see Inbox: ``understanding_ready``).
@@ -220,7 +227,7 @@ async def _sandbox_outbox(request: web.Request) -> web.Response:
     if not (sandbox.from_this_machine(request) or bearer_ok(request)):
         return web.json_response({"error": "the sandbox outbox answers only on this machine or with the admin token"},
                                  status=403)
-    return await sandbox.list_pushes(request)
+    return await sandbox.list_pushes(request, request.app[SESSIONS])
 
 
 async def _webhook_verify(request: web.Request) -> web.Response:

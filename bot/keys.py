@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -18,6 +17,7 @@ from bot.outbox.queue import Outbox
 from bot.outbox.sender import OutboxSender
 from bot.settings import Settings
 from bot.wechat_api import WeChatAPI
+from handlers.domain.services import Services
 
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)  # type: ignore[type-abstract]
@@ -32,5 +32,5 @@ INBOX = web.AppKey("inbox", Inbox)
 WEBHOOK = web.AppKey("webhook", Webhook)
 SENDER_WAKE = web.AppKey("sender_wake", asyncio.Event)
 JOBS = web.AppKey("jobs", JobRunner)
-SERVICES = web.AppKey("services", dict[str, Any])  # the business services handlers receive by name
+SERVICES = web.AppKey("services", Services)  # the business services handlers receive by name
 

@@ -1,36 +1,56 @@
-"""One module per owner or staff flow; each declares a Router, wired here in one line each."""
+"""The product: the flows, wired here one line each, and what the service needs of the product.
+
+``bot/app.py`` builds the service from this package's few names and from nothing else under
+``handlers/``: the dispatcher (the flows' routers), the business services, the HTTP routes and
+the scheduled jobs. A new flow is one module in ``handlers/flows/`` and one line below
+(docs/adding-a-flow.md).
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.dialogue.router import Dispatcher, Understander
+from handlers.domain.services import Services, build_services
+from handlers.flows import (
+    binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding, status,
+    suggestion, visitor,
+)
+from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes
 from handlers.web.gate import gate_routes
-from handlers.jobs import scheduled_jobs
-from handlers.domain.services import build_services
+from models import Staff
+
+ROUTERS = (
+    staff.router,
+    staff_binding.router,
+    binding.router,
+    fee.router,
+    repair.router,
+    emergency.router,
+    complaint.router,
+    suggestion.router,
+    visitor.router,
+    release.router,
+    status.router,
+    rating.router,
+    faq.router,
+    human.router,
+    greeting.router,  # last: it holds the fallback
+)
 
 
 def build_dispatcher(understander: Understander) -> Dispatcher:
-    from handlers.flows import binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding, status, suggestion, visitor
-
-    dispatcher = Dispatcher(understander)
-    dispatcher.include_routers(
-        staff.router,
-        staff_binding.router,
-        binding.router,
-        fee.router,
-        repair.router,
-        emergency.router,
-        complaint.router,
-        suggestion.router,
-        visitor.router,
-        release.router,
-        status.router,
-        rating.router,
-        faq.router,
-        human.router,
-        greeting.router,  # last: it holds the fallback
-    )
+    dispatcher = Dispatcher(understander, resources=Services.names())
+    dispatcher.include_routers(*ROUTERS)
+    dispatcher.command_guard = is_staff
     return dispatcher
 
 
-__all__ = ["api_routes", "build_dispatcher", "build_services", "gate_routes", "scheduled_jobs"]
+async def is_staff(session: AsyncSession, openid: str) -> bool:
+    """Staff commands are obeyed only from a staff member's bound account (docs/security.md)."""
+    return await session.scalar(select(Staff.id).where(Staff.openid == openid)) is not None
+
+
+__all__ = ["Services", "api_routes", "build_dispatcher", "build_services", "gate_routes", "is_staff", "scheduled_jobs"]

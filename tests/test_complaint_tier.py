@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, classify, is_angry
+from bot.nlu.details import details_of
+from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, classify
 
 
 @pytest.mark.parametrize(("text", "category", "tier"), [
@@ -63,4 +64,4 @@ def test_the_reason_is_told_to_staff() -> None:
     ("楼上太吵了！", False),
 ])
 def test_angry(text: str, angry: bool) -> None:
-    assert is_angry(text) is angry
+    assert details_of(text).angry is angry

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from bot.dialogue.router import Dispatcher, Router
+from bot.nlu.details import Details
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Reading:
     def confident(self) -> bool:
         return self.confidence >= 0.5
 
+    @property
+    def details(self) -> Details:
+        return Details(self.text)
+
 
 def unsure(text: str, now: datetime, expecting: str | None = None) -> Reading:
     if text in ("报修", "投诉", "第二个"):
@@ -33,20 +38,21 @@ def unsure(text: str, now: datetime, expecting: str | None = None) -> Reading:
 picked = Router("picked")
 
 
-@picked.intent("repair")
+@picked.intent("repair", name="报修")
 async def repair() -> str:
     return "进入报修"
 
 
-@picked.intent("complaint")
+@picked.intent("complaint", name="投诉")
 async def complaint() -> str:
     return "进入投诉"
 
 
 def unsure_dispatcher() -> Dispatcher:
+    from handlers import Services
     from handlers.flows import greeting
 
-    dispatcher = Dispatcher(unsure)
+    dispatcher = Dispatcher(unsure, resources=Services.names())
     dispatcher.include_routers(picked, greeting.router)
     return dispatcher
 

@@ -153,5 +153,5 @@ async def test_a_release_permit_check_is_recorded_on_its_ticket(gate: Chat) -> N
     answer = await check(gate, {"code": code.group(1)})
     assert answer["valid"] and answer["pass"]["kind"] == "release" and answer["pass"]["items"] == "冰箱"
     async with gate.sessions() as session:
-        ticket = await gate.services["desk"].load(session, answer["pass"]["number"])
+        ticket = await gate.services.desk.load(session, answer["pass"]["number"])
     assert ticket is not None and any(event.by == "gate" and "门岗核验" in event.note for event in ticket.events)

@@ -344,7 +344,7 @@ class TestItem6NoSecretsStored:
 
         fake, service = live
         robots = {"repair": "http://127.0.0.1:9/robot/send?key=ROBOT-SECRET"}
-        notifier = service.app[SERVICES]["notifier"]
+        notifier = service.app[SERVICES].notifier
         notifier._settings = override(service.settings, notifications={"wecom_robots": robots})
         async with service.app[SESSIONS].begin() as session:
             assert await notifier.to_group(session, "repair", "**新工单**", key="g1")

@@ -128,10 +128,10 @@ async def complete(service, clock, **fields) -> str:  # type: ignore[no-untyped-
               "home_id": service.people["home"].id, **fields}
     async with service.app[SESSIONS].begin() as session:
         services = service.app[SERVICES]
-        ticket = (await services["intake"].open(session, NewTicket(**fields), clock.now(), by="owner", summary="x")).ticket
+        ticket = (await services.intake.open(session, NewTicket(**fields), clock.now(), by="owner", summary="x")).ticket
         staff = service.people["wang"] if ticket.assignee_id == service.people["wang"].id else None
         for action in ("accept", "start", "complete") if fields["kind"] != "complaint" else ("accept", "complete", "close"):
-            await services["workflow"].perform(session, ticket, action, clock.now(), actor=staff)
+            await services.workflow.perform(session, ticket, action, clock.now(), actor=staff)
         return ticket.number
 
 

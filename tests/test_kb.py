@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from bot.settings import load_settings
-from handlers.flows import faq
-from handlers.flows.faq import KnowledgeBaseError, kb_path, load_kb, parse_kb, placeholder_values, render
+from handlers.domain import kb as faq
+from handlers.domain.kb import KnowledgeBaseError, kb_path, load_kb, parse_kb, placeholder_values, render
+from handlers.flows import faq as faq_flow
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "kb.yaml"
@@ -127,11 +128,11 @@ class TestMalformed:
         (tmp_path / "config.yaml").write_text("", encoding="utf-8")
         (tmp_path / "kb.yaml").write_text(yaml.safe_dump({"entries": [_entry(answer="{nope}")]}), encoding="utf-8")
         monkeypatch.setenv("WUYEBOT_CONFIG", str(tmp_path / "config.yaml"))
-        with caplog.at_level(logging.ERROR, logger="handlers.flows.faq"):
+        with caplog.at_level(logging.ERROR, logger="handlers.domain.kb"):
             assert faq.knowledge_base() is None
         assert "unknown placeholder {nope}" in caplog.text
         turn = SimpleNamespace(understanding=SimpleNamespace(text="门禁卡丢了怎么补办"))
-        reply = await faq.faq(turn, settings)  # type: ignore[arg-type]
+        reply = await faq_flow.faq(turn, settings)  # type: ignore[arg-type]
         assert "暂时无法查询" in reply and settings.estate.hotline in reply
 
 

@@ -42,14 +42,14 @@ async def open_ticket(service, clock, **fields) -> Ticket:  # type: ignore[no-un
     if "home_id" not in fields and "place" not in fields:
         fields["home_id"] = service.people["home"].id
     async with service.app[SESSIONS].begin() as session:
-        opened = await service.app[SERVICES]["intake"].open(session, NewTicket(**fields), clock.now(), by=f"owner:{OWNER}",
+        opened = await service.app[SERVICES].intake.open(session, NewTicket(**fields), clock.now(), by=f"owner:{OWNER}",
                                                               summary=fields["description"])
         return opened.ticket
 
 
 async def reload(service, number: str) -> Ticket:  # type: ignore[no-untyped-def]
     async with service.app[SESSIONS]() as session:
-        return await service.app[SERVICES]["desk"].load(session, number)
+        return await service.app[SERVICES].desk.load(session, number)
 
 
 async def pushes(service, recipient: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -68,7 +68,7 @@ class TestLifeCycle:
     async def test_every_transition_is_allowed_or_refused(self, service, clock, action, status) -> None:  # type: ignore[no-untyped-def]
         ticket = await open_ticket(service, clock, category="其他")  # nobody has the skill: assigned to the supervisor
         async with service.app[SESSIONS].begin() as session:
-            desk = service.app[SERVICES]["desk"]
+            desk = service.app[SERVICES].desk
             ticket = await desk.load(session, ticket.number)
             ticket.status = status
             allowed_from, to_status = TRANSITIONS[action]
@@ -93,7 +93,7 @@ class TestLifeCycle:
     async def test_reopen_restarts_the_clocks(self, service, clock) -> None:  # type: ignore[no-untyped-def]
         ticket = await open_ticket(service, clock)
         async with service.app[SESSIONS].begin() as session:
-            desk = service.app[SERVICES]["desk"]
+            desk = service.app[SERVICES].desk
             ticket = await desk.load(session, ticket.number)
             for action in ("accept", "start", "complete"):
                 await desk.apply(session, ticket, action, clock.now(), by="王师傅")
@@ -185,7 +185,7 @@ class TestEscalation:
 
         async def run() -> int:
             async with service.app[SESSIONS].begin() as session:
-                return await escalate_due(session, clock.now(), services["sla"], services["notifier"], service.settings)
+                return await escalate_due(session, clock.now(), services.sla, services.notifier, service.settings)
 
         assert await run() == 0
         clock.travel(timedelta(minutes=49))  # 80% of the 1-hour report limit
@@ -206,7 +206,7 @@ class TestEscalation:
 class TestChaseAndMerge:
     async def test_chase_at_most_once_an_hour(self, service, clock) -> None:  # type: ignore[no-untyped-def]
         ticket = await open_ticket(service, clock)
-        intake = service.app[SERVICES]["intake"]
+        intake = service.app[SERVICES].intake
 
         async def chase() -> ChaseOutcome:
             async with service.app[SESSIONS].begin() as session:

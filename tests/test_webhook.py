@@ -23,7 +23,7 @@ probe = Router("probe")
 runs: list[str] = []
 
 
-@probe.intent("slow")
+@probe.intent("slow", name="慢")
 async def slow_reply(turn) -> str:  # type: ignore[no-untyped-def]
     runs.append(turn.text)
     await asyncio.sleep(float(turn.text.removeprefix("慢")))
@@ -33,7 +33,7 @@ async def slow_reply(turn) -> str:  # type: ignore[no-untyped-def]
 LONG_TEXT = "\n".join(f"第{i}条：物业服务中心提醒您注意用电安全，出门记得关闭燃气阀门。" for i in range(60))
 
 
-@probe.intent("long")
+@probe.intent("long", name="长")
 async def long_reply(turn) -> str:  # type: ignore[no-untyped-def]
     runs.append(turn.text)
     return LONG_TEXT

@@ -6,9 +6,9 @@ sessions, which never did).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ConversationState
 
 CONFIRM = "__confirm__"  # the form waits for 确认 rather than a slot
+S = TypeVar("S")
 
 
 @dataclass
-class Form:
-    """The one active form: which flow, the slots collected, what it is waiting for."""
+class Form(Generic[S]):
+    """The one active form: which flow, the slots collected, what it is waiting for.
+
+    ``state`` is the flow's own dataclass (declared with ``Router.form(state=…)``); it is stored as
+    JSON and becomes the dataclass again when the form's route takes the next message.
+    """
 
     intent: str
     slots: dict[str, str] = field(default_factory=dict)  # values in the NLU's normal forms
@@ -28,13 +33,37 @@ class Form:
     asking: str | None = None
     confirmed: bool = False
     first_text: str = ""
-    data: dict[str, Any] = field(default_factory=dict)  # a flow's own scratch values (e.g. the home picked)
+    question: str = ""  # the last question asked, repeated when the answer could not be read
+    free_text: list[str] = field(default_factory=list)  # the slots asked for in the owner's own words
+    state: S = field(default_factory=lambda: cast(S, {}))
+
+    def bind_state(self, state_type: type[S]) -> None:
+        """Turn the stored JSON back into the flow's dataclass (unknown keys, from an older version, go)."""
+        if isinstance(self.state, dict):
+            names = {f.name for f in fields(state_type)}  # type: ignore[arg-type]
+            self.state = state_type(**{k: v for k, v in self.state.items() if k in names})
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)  # the state dataclass (or its stored dict) becomes a dict with it
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Form[Any]:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        legacy = data.get("data") or {}  # before forms had typed state: the engine's keys and the flow's
+        if "question" not in values and "question" in legacy:
+            values["question"] = legacy["question"]
+        if "free_text" not in values and "free_text" in legacy:
+            values["free_text"] = list(legacy["free_text"])
+        if "state" not in values:
+            values["state"] = {k: v for k, v in legacy.items() if k not in ("question", "free_text")}
+        return cls(**values)
 
 
 @dataclass
 class Conversation:
     openid: str
-    form: Form | None = None
+    form: Form[Any] | None = None
     misses: int = 0  # misunderstandings in a row
     clarifying: list[str] = field(default_factory=list)  # the two readings offered last time
     handoff_until: str | None = None  # ISO instant: a human is handling this owner until then
@@ -45,17 +74,15 @@ class Conversation:
         return self.handoff_until is not None and datetime.fromisoformat(self.handoff_until) > now
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for transient in ("openid", "expired_form", "loaded"):
-            data.pop(transient)
-        return data
+        return {"form": self.form.to_json() if self.form is not None else None, "misses": self.misses,
+                "clarifying": list(self.clarifying), "handoff_until": self.handoff_until}
 
     @classmethod
     def from_json(cls, openid: str, data: dict[str, Any]) -> Conversation:
         form = data.get("form")
         return cls(
             openid=openid,
-            form=Form(**form) if form else None,
+            form=Form.from_json(form) if form else None,
             misses=int(data.get("misses", 0)),
             clarifying=list(data.get("clarifying", [])),
             handoff_until=data.get("handoff_until"),

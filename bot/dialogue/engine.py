@@ -7,11 +7,14 @@ For a text message it decides, with the owner's persisted conversation state:
 - otherwise the message is understood from scratch; a low-confidence reading gets a clarifying
   question with the two likeliest readings, and two misunderstandings in a row offer a human;
 - an owner handed to a human gets no bot replies until the handoff ends.
+
+The engine names no flow: what it needs of an intent (its Chinese name, whether it may interrupt
+a form) is declared on the intent's route (``IntentInfo``). It owns two labels of the NLU's:
+``cancel``, which it carries out itself, and ``other``, which counts as a misunderstanding.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,18 +22,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import wording as replies
 from bot.dialogue.conversation import CONFIRM, Conversation, ConversationStore, Form
+from bot.dialogue.router import (
+    Answer, Ask, Confirm, Dispatcher, IntentInfo, Interrupts, Reply, Reroute, Route, Turn, WiringError,
+)
+from bot.nlu import parse_yes_no
 from bot.nlu.labels import SLOTS as NLU_SLOTS
-from bot.dialogue.router import Ask, Confirm, Dispatcher, Reply, Route, Turn
 from bot.settings import Settings
 
-# Labels that never interrupt a form: they are what bare answers get mistaken for.
-NEVER_INTERRUPTS = frozenset({"other", "greeting", "cancel", "rating"})
+CANCEL, OTHER = "cancel", "other"
+ENGINE_INTENTS = (IntentInfo(CANCEL, replies.CANCEL_NAME, Interrupts.NEVER),)
 # While the form waits for words of the owner's own, only a very clear other request interrupts.
 FREE_TEXT_INTERRUPTION_CONFIDENCE = 0.8
+# A message may be passed on and back (small talk → 催单 → nothing to chase → small talk), no more.
+MAX_REROUTES = 2
+# Which slot a bare correction most likely means: exact forms first, the open vocabulary last.
+CORRECTION_ORDER = ("room", "phone", "plate", "ticket", "time", "score", "category")
+
+
+def declare_engine_intents(dispatcher: Dispatcher) -> None:
+    """The intents the engine answers itself (``cancel``), so the registry check finds them named."""
+    for info in ENGINE_INTENTS:
+        dispatcher.intent_info.setdefault(info.label, info)
 
 
 class DialogueEngine:
     def __init__(self, dispatcher: Dispatcher, settings: Settings) -> None:
+        declare_engine_intents(dispatcher)
         self.dispatcher = self._dispatcher = dispatcher
         self._settings = settings
         self._store = ConversationStore(settings.conversation.idle_timeout_minutes)
@@ -44,15 +61,16 @@ class DialogueEngine:
         route = self._dispatcher.route_for_non_dialogue(turn, is_staff=is_staff)
         if route is not None:
             answer = await route({**resources, "turn": turn, "now": turn.now})
-            return answer if isinstance(answer, Reply) or answer is None else Reply(getattr(answer, "text", ""))
+            return answer if isinstance(answer, Reply) or answer is None else Reply(_text(answer))
         session: AsyncSession = resources["session"]
         conversation = await self._store.load(session, turn.openid, turn.now)
         resources = {**resources, "turn": turn, "now": turn.now, "conversation": conversation}
         if conversation.in_handoff(turn.now):
+            text = ""
             if self._dispatcher.handoff_route is not None:
-                await self._dispatcher.handoff_route(resources)
+                text = _text(await self._dispatcher.handoff_route(resources))
             await self._store.save(session, conversation, turn.now)
-            return None
+            return Reply(text) if text else None
         matched = self._dispatcher.pattern_route(turn.text)
         if matched is not None:
             route, match = matched
@@ -60,17 +78,25 @@ class DialogueEngine:
         else:
             text = await self._respond(turn, conversation, resources)
         if conversation.expired_form:
-            expired = replies.EXPIRED.format(flow=replies.INTENT_NAMES.get(conversation.expired_form, "登记"),
+            expired = replies.EXPIRED.format(flow=self._name(conversation.expired_form),
                                              minutes=self._settings.conversation.idle_timeout_minutes)
             text = f"{expired}\n{text}" if text else expired
         await self._store.save(session, conversation, turn.now)
         return Reply(text) if text else None
+
+    def _name(self, label: str) -> str:
+        info = self._dispatcher.intent_info.get(label)
+        return info.name if info is not None else replies.FORM_NAME
+
+    def _info(self, label: str) -> IntentInfo:
+        return self._dispatcher.intent_info.get(label) or IntentInfo(label, replies.FORM_NAME)
 
     async def _respond(self, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
         form = conversation.form
         if form is not None:
             route = self._dispatcher.intent_route(form.intent)
             if route is not None and route.form:
+                form.bind_state(route.state)
                 return await self._continue_form(turn, conversation, form, route, resources)
             conversation.form = None
         return await self._fresh(turn, conversation, resources)
@@ -86,20 +112,19 @@ class DialogueEngine:
                 return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
             first, second = (label for label, _score in understanding.alternatives[:2])
             conversation.clarifying = [first, second]
-            return replies.CLARIFY.format(first=replies.INTENT_NAMES[first], second=replies.INTENT_NAMES[second])
-        if intent == "other":  # off-topic or not understood: twice in a row, a human is offered
+            return replies.CLARIFY.format(first=self._name(first), second=self._name(second))
+        if intent == OTHER:  # off-topic or not understood: twice in a row, a human is offered
             conversation.misses += 1
             if conversation.misses >= 2:
                 conversation.misses = 0
                 return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
         else:
             conversation.misses = 0
-        if intent == "cancel":
+        if intent == CANCEL:
             return replies.NOTHING_TO_CANCEL
         return await self._run_intent(intent, turn, conversation, resources)
 
-    @staticmethod
-    def _picked_reading(turn: Turn, conversation: Conversation) -> str | None:
+    def _picked_reading(self, turn: Turn, conversation: Conversation) -> str | None:
         """After a clarifying question, "报修" or "第一个" picks one of the two readings offered."""
         if not conversation.clarifying:
             return None
@@ -109,37 +134,47 @@ class DialogueEngine:
         if text in ("第二个", "后者", "2"):
             return conversation.clarifying[1]
         for label in conversation.clarifying:
-            if replies.INTENT_NAMES[label] in text:
+            if self._name(label) in text:
                 return label
         return None
 
-    async def _run_intent(self, intent: str, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
+    async def _run_intent(self, intent: str, turn: Turn, conversation: Conversation, resources: dict[str, Any],
+                          extra_slots: Mapping[str, str] | None = None) -> str:
         route = self._dispatcher.intent_route(intent) or self._dispatcher.fallback_route
         if route is None:
             return ""
         if route.form:
-            slots = {name: value for name, value in turn.understanding.slots.items() if name in route.accepts}
-            form = Form(intent=intent, slots=slots, first_text=turn.text)
+            slots = {name: value for name, value in {**turn.understanding.slots, **(extra_slots or {})}.items()
+                     if name in route.accepts}
+            form: Form[Any] = Form(intent=intent, slots=slots, first_text=turn.text, state=route.state())
             conversation.form = form
             return await self._step(form, route, conversation, resources)
-        answer = await route(resources)
-        return _text(answer)
+        return await self._answer(intent, await route(resources), turn, conversation, resources)
+
+    async def _answer(self, intent: str, answer: Answer, turn: Turn, conversation: Conversation,
+                      resources: dict[str, Any]) -> str:
+        """The text of a route's answer; a Reroute runs the other intent for the same message, once."""
+        if not isinstance(answer, Reroute):
+            return _text(answer)
+        turn.reroutes += 1
+        if turn.reroutes > MAX_REROUTES or answer.intent == intent:
+            raise WiringError(f"{intent!r} rerouted a message to {answer.intent!r} once too often")
+        turn.rerouted_from = intent
+        return await self._run_intent(answer.intent, turn, conversation, resources, answer.slots)
 
     async def _continue_form(
-        self, turn: Turn, conversation: Conversation, form: Form, route: Route, resources: dict[str, Any]
+        self, turn: Turn, conversation: Conversation, form: Form[Any], route: Route, resources: dict[str, Any]
     ) -> str:
-        flow = replies.INTENT_NAMES.get(form.intent, "登记")
+        flow = self._name(form.intent)
         expecting = form.asking if form.asking not in (None, CONFIRM) else None
         understanding = turn.understand(expecting=expecting if expecting in NLU_SLOTS else None)
-        if understanding.intent == "cancel" and understanding.confident and not understanding.slots:
+        if understanding.intent == CANCEL and understanding.confident and not understanding.slots:
             conversation.form = None
             return replies.CANCELLED.format(flow=flow)
         corrections = {name: value for name, value in understanding.slots.items() if name in route.accepts}
-        if not corrections and _CORRECTION.match(understanding.text):
+        if not corrections and understanding.details.correction:
             corrections = self._read_correction(turn, form, route)
         if form.asking == CONFIRM:
-            from bot.nlu import parse_yes_no
-
             verdict = parse_yes_no(understanding.text)
             if corrections:
                 form.slots.update(corrections)
@@ -163,14 +198,13 @@ class DialogueEngine:
         if corrections:
             form.slots.update(corrections)
             return await self._step(form, route, conversation, resources)
-        if expecting is not None and expecting in route.free_text | set(form.data.get("free_text", ())):
+        if expecting is not None and expecting in route.free_text | set(form.free_text):
             form.answers[expecting] = turn.text.strip()
             return await self._step(form, route, conversation, resources)
-        question = form.data.get("question", "")
-        return replies.REASK.format(slot=replies.SLOT_NAMES.get(expecting or "", "您的回答"), question=question)
+        return replies.REASK.format(slot=replies.SLOT_NAMES.get(expecting or "", "您的回答"), question=form.question)
 
     @staticmethod
-    def _read_correction(turn: Turn, form: Form, route: Route) -> dict[str, str]:
+    def _read_correction(turn: Turn, form: Form[Any], route: Route) -> dict[str, str]:
         """不对，是502: try the text as an answer for each slot the form accepts."""
         candidates = [slot for slot in CORRECTION_ORDER if slot in route.accepts]
         for slot in sorted(candidates, key=lambda name: name not in form.slots):  # stable: keeps the order
@@ -179,30 +213,34 @@ class DialogueEngine:
                 return {slot: merge_slot(slot, form.slots.get(slot), value)}
         return {}
 
-    async def _interruption(self, turn: Turn, form: Form, conversation: Conversation,
+    async def _interruption(self, turn: Turn, form: Form[Any], conversation: Conversation,
                             resources: dict[str, Any]) -> str | None:
         """A clear question about something else: answered, then the form resumes (or is replaced)."""
         understanding = turn.understanding  # from scratch, not as an answer to the form's question
-        if not understanding.confident or understanding.intent in NEVER_INTERRUPTS | {form.intent}:
+        info = self._dispatcher.intent_info.get(understanding.intent)
+        if (not understanding.confident or info is None or info.interrupts is Interrupts.NEVER
+                or understanding.intent == form.intent):
             return None
-        waiting_for_words = form.asking in form.data.get("free_text", ()) or form.asking == CONFIRM
-        if (waiting_for_words and understanding.intent not in ("emergency", "human")
+        waiting_for_words = form.asking in form.free_text or form.asking == CONFIRM
+        if (waiting_for_words and info.interrupts is not Interrupts.ALWAYS
                 and understanding.confidence < FREE_TEXT_INTERRUPTION_CONFIDENCE):
             return None  # an answer in the owner's own words that merely sounds like another request
         other = self._dispatcher.intent_route(understanding.intent)
         if other is None:
             return None
-        if other.form or understanding.intent == "emergency":
-            old = replies.INTENT_NAMES.get(form.intent, "登记")
+        if other.form or info.urgent:
+            old = self._name(form.intent)
             conversation.form = None
             answer = await self._run_intent(understanding.intent, turn, conversation, resources)
-            return replies.SWITCHED.format(old=old) + answer if understanding.intent != "emergency" else answer
-        answer = _text(await other(resources))
-        resume = replies.RESUME.format(flow=replies.INTENT_NAMES.get(form.intent, "登记"),
-                                       question=form.data.get("question", ""))
+            return answer if info.urgent else replies.SWITCHED.format(old=old) + answer
+        answer = await self._answer(understanding.intent, await other(resources), turn, conversation, resources)
+        if conversation.form is not form:  # the answer replaced the form (a reroute to another form)
+            return answer
+        resume = replies.RESUME.format(flow=self._name(form.intent), question=form.question)
         return f"{answer}\n\n{resume}"
 
-    async def _step(self, form: Form, route: Route, conversation: Conversation, resources: dict[str, Any]) -> str:
+    async def _step(self, form: Form[Any], route: Route, conversation: Conversation,
+                    resources: dict[str, Any]) -> str:
         """Ask for the next missing slot, or let the handler decide: ask, confirm or finish."""
         for slot in route.needs:
             if slot not in form.slots and slot not in form.answers:
@@ -213,27 +251,23 @@ class DialogueEngine:
             return self._ask(form, answer)
         if isinstance(answer, Confirm):
             form.asking = CONFIRM
-            form.data["question"] = answer.text
+            form.question = answer.text
             return answer.text
         conversation.form = None
-        return _text(answer)
+        turn: Turn = resources["turn"]
+        return await self._answer(form.intent, answer, turn, conversation, resources)
 
     @staticmethod
-    def _ask(form: Form, ask: Ask) -> str:
+    def _ask(form: Form[Any], ask: Ask) -> str:
         form.asking = ask.slot
-        form.data["question"] = ask.question
-        free = set(form.data.get("free_text", ()))
+        form.question = ask.question
+        free = set(form.free_text)
         if ask.free_text:
             free.add(ask.slot)
         else:
             free.discard(ask.slot)
-        form.data["free_text"] = sorted(free)
+        form.free_text = sorted(free)
         return ask.question
-
-
-# Which slot a bare correction most likely means: exact forms first, the open vocabulary last.
-CORRECTION_ORDER = ("room", "phone", "plate", "ticket", "time", "score", "category")
-_CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
 
 
 def merge_slot(name: str, old: str | None, new: str) -> str:

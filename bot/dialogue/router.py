@@ -1,18 +1,26 @@
-"""Routers and the dispatcher: how handlers/ declare what they handle (after aiogram's Router).
+"""Routers and the dispatcher: how flows declare what they handle (after aiogram's Router).
 
-A handler module owns a module-level ``router = Router("name")`` and decorates coroutines with
-what they answer: an NLU intent, a WeChat event, a message kind, a staff command, or the
-fallback. Each handler receives only what it names among its parameters (``turn``, ``session``,
-``settings``, ``clock``, ``outbox``, ``now`` and whatever else the app provides), injected by name.
+A flow module owns a module-level ``router = Router("name")`` and decorates coroutines with what
+they answer: an NLU intent (with its Chinese name and how it may interrupt a form), a form, a
+WeChat event, a message kind, a staff command, a text the bot asked for by name (同意 4821), or
+the fallback. Each handler receives only what it names among its parameters, injected by name
+from the resources the service provides; the dispatcher checks every name when a router is
+included, so a typo stops start-up instead of failing on the first message that reaches it.
+
+The intents the flows declare are the registry of intents: the NLU's labels (one training file
+each) must each have a route and a name, and every route's label must be one the NLU knows;
+:meth:`Dispatcher.check` says which do not (docs/adding-a-flow.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.messages import EVENT, TEXT, VOICE, Inbound
@@ -25,6 +33,10 @@ class Understander(Protocol):
     def __call__(self, text: str, now: datetime, expecting: str | None = None) -> Understanding: ...
 
 
+class WiringError(TypeError):
+    """A handler, a router or the registry of intents is declared wrongly; start-up stops with this."""
+
+
 @dataclass(frozen=True)
 class Reply:
     """What a handler answers: text for the owner (converted to traditional script when they wrote so)."""
@@ -32,9 +44,62 @@ class Reply:
     text: str
 
 
-Handler = Callable[..., Awaitable["Reply | Ask | Confirm | str | None"]]
+@dataclass(frozen=True)
+class Ask:
+    """A form handler's answer: ask the owner for ``slot`` next (``free_text``: any answer fills it)."""
+
+    slot: str
+    question: str
+    free_text: bool = False
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """A form handler's answer: show what will be created and wait for 确认 (or a correction)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Reroute:
+    """A handler's answer: the message belongs to another intent after all (small talk that is 催单).
+
+    The dialogue runs that intent's route for the same message, with ``slots`` added to what the
+    message itself gave, and sets ``turn.rerouted_from``. A message is passed on at most twice (on
+    and back), so flows that pass it back must look at ``rerouted_from``.
+    """
+
+    intent: str
+    slots: Mapping[str, str] = field(default_factory=dict)
+
+
+Answer = Reply | Ask | Confirm | Reroute | str | None
+Handler = Callable[..., Awaitable[Answer]]
 # A reply that needs neither the database nor the conversation: (understanding, settings) -> text or None.
 QuickAnswer = Callable[["Understanding", Any], "str | None"]
+
+
+class Interrupts(Enum):
+    """Whether a message of this intent may interrupt a form under way."""
+
+    NEVER = "never"  # what bare answers get mistaken for (你好, 5分)
+    WHEN_CLEAR = "when_clear"  # a clear other request; not while the form waits for the owner's own words
+    ALWAYS = "always"  # even then (an emergency, 转人工)
+
+
+@dataclass(frozen=True)
+class IntentInfo:
+    """One intent as the dialogue knows it: declared once, on its route."""
+
+    label: str
+    name: str  # how the bot names it to owners: 报修, 查询费用 …
+    interrupts: Interrupts = Interrupts.WHEN_CLEAR
+    urgent: bool = False  # preferred when the owner's words could mean it or something else
+
+
+@dataclass(frozen=True)
+class NoState:
+    """The form state of a flow that keeps nothing of its own."""
 
 
 class Turn:
@@ -45,6 +110,8 @@ class Turn:
         self.now = now
         self._understander = understander
         self._understanding: Understanding | None = None
+        self.rerouted_from: str | None = None  # the intent that last passed this message on (see Reroute)
+        self.reroutes = 0
 
     @property
     def openid(self) -> str:
@@ -72,52 +139,58 @@ class Turn:
         return self._understander(self.inbound.text, self.now, expecting)
 
 
-@dataclass(frozen=True)
-class Ask:
-    """A form handler's answer: ask the owner for ``slot`` next (``free_text``: any answer fills it)."""
+class RouteKind(Enum):
+    INTENT = "intent"
+    FORM = "form"
+    EVENT = "event"
+    MESSAGE = "message"
+    COMMAND = "command"
+    TEXT = "text"
+    FALLBACK = "fallback"
+    HANDOFF = "handoff"
 
-    slot: str
-    question: str
-    free_text: bool = False
 
-
-@dataclass(frozen=True)
-class Confirm:
-    """A form handler's answer: show what will be created and wait for 确认 (or a correction)."""
-
-    text: str
+# Resources only some kinds of route receive.
+ONLY_FOR = {"form": RouteKind.FORM, "match": RouteKind.TEXT}
 
 
 @dataclass(frozen=True)
 class Route:
     callback: Handler
     parameters: tuple[str, ...]
-    form: bool = False
+    kind: RouteKind
     needs: tuple[str, ...] = ()
     asks: Mapping[str, str] = field(default_factory=dict)
     accepts: frozenset[str] = frozenset()  # slots a message may fill or correct while the form runs
     free_text: frozenset[str] = frozenset()  # needed slots that any answer fills
+    state: type[Any] = NoState  # the flow's own form state (a dataclass)
+    intent: IntentInfo | None = None
 
-    async def __call__(self, resources: Mapping[str, Any]) -> Reply | Ask | Confirm | None:
-        try:
-            kwargs = {name: resources[name] for name in self.parameters}
-        except KeyError as missing:
-            raise LookupError(f"{self.callback.__qualname__} asks for unknown resource {missing}") from None
+    @property
+    def form(self) -> bool:
+        return self.kind is RouteKind.FORM
+
+    @property
+    def name(self) -> str:
+        return self.callback.__qualname__
+
+    async def __call__(self, resources: Mapping[str, Any]) -> Reply | Ask | Confirm | Reroute | None:
+        kwargs = {name: resources[name] for name in self.parameters}
         answer = await self.callback(**kwargs)
-        if answer is None or isinstance(answer, Reply | Ask | Confirm):
+        if answer is None or isinstance(answer, Reply | Ask | Confirm | Reroute):
             return answer
         return Reply(str(answer))
 
 
-def _route(callback: Handler, **metadata: Any) -> Route:
+def _route(callback: Handler, kind: RouteKind, **metadata: Any) -> Route:
     if not inspect.iscoroutinefunction(callback):
-        raise TypeError(f"handler {callback.__qualname__} must be async")
+        raise WiringError(f"handler {callback.__qualname__} must be async")
     parameters = tuple(inspect.signature(callback).parameters)
-    return Route(callback=callback, parameters=parameters, **metadata)
+    return Route(callback=callback, parameters=parameters, kind=kind, **metadata)
 
 
 class Router:
-    """A named group of handlers; one per flow module in handlers/."""
+    """A named group of handlers; one per flow module in handlers/flows/."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -131,14 +204,13 @@ class Router:
         self.quick_answers: dict[str, QuickAnswer] = {}
 
     def intent(
-        self, *labels: str, needs: Iterable[str] = (), asks: Mapping[str, str] | None = None
+        self, label: str, *, name: str, interrupts: Interrupts = Interrupts.WHEN_CLEAR, urgent: bool = False,
     ) -> Callable[[Handler], Handler]:
-        """Handle NLU intents; ``needs`` are the slots the flow must collect and ``asks`` the questions for them."""
+        """Handle an NLU intent in one message; ``name`` is how the bot names it to owners."""
 
         def register(callback: Handler) -> Handler:
-            route = _route(callback, needs=tuple(needs), asks=dict(asks or {}))
-            for label in labels:
-                self.intents[label] = route
+            self.intents[label] = _route(callback, RouteKind.INTENT,
+                                         intent=IntentInfo(label, name, interrupts, urgent))
             return callback
 
         return register
@@ -147,24 +219,31 @@ class Router:
         self,
         label: str,
         *,
+        name: str,
         needs: Iterable[str] = (),
         asks: Mapping[str, str] | None = None,
         accepts: Iterable[str] = (),
         free_text: Iterable[str] = (),
+        state: type[Any] = NoState,
+        interrupts: Interrupts = Interrupts.WHEN_CLEAR,
+        urgent: bool = False,
     ) -> Callable[[Handler], Handler]:
         """A flow that collects slots over several messages before it acts (after PTB's ConversationHandler).
 
         The dialogue engine asks for each missing ``needs`` slot with its ``asks`` question, one at a
         time, then calls the handler with ``form``; the handler may answer ``Ask`` for more,
         ``Confirm`` to wait for 确认, or a final reply. ``accepts`` are the slots a later message
-        may add or correct (不对，是502).
+        may add or correct (不对，是502); ``state`` is the dataclass the flow keeps in ``form.state``.
         """
         needed = tuple(needs)
+        if not dataclasses.is_dataclass(state):
+            raise WiringError(f"form {label!r}: state must be a dataclass")
 
         def register(callback: Handler) -> Handler:
             self.intents[label] = _route(
-                callback, form=True, needs=needed, asks=dict(asks or {}),
-                accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text))
+                callback, RouteKind.FORM, needs=needed, asks=dict(asks or {}),
+                accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text), state=state,
+                intent=IntentInfo(label, name, interrupts, urgent))
             return callback
 
         return register
@@ -174,13 +253,13 @@ class Router:
 
         A plain function ``(understanding, settings) -> str | None``, pure: same text, same answer,
         nothing written. The inbox uses it, without a transaction, for an owner with nothing going
-        on (see ``bot.quick``); None means "not this one", and the message takes the full path to
-        the intent's route, which must give the same answer whenever the quick one gives any.
+        on (see ``bot.gateway.quick``); None means "not this one", and the message takes the full
+        path to the intent's route, which must give the same answer whenever the quick one gives any.
         """
 
         def register(callback: QuickAnswer) -> QuickAnswer:
             if inspect.iscoroutinefunction(callback):
-                raise TypeError(f"quick answer {callback.__qualname__} must be a plain function")
+                raise WiringError(f"quick answer {callback.__qualname__} must be a plain function")
             for label in labels:
                 self.quick_answers[label] = callback
             return callback
@@ -189,62 +268,83 @@ class Router:
 
     def event(self, *names: str) -> Callable[[Handler], Handler]:
         """Handle WeChat events by lower-case name (subscribe, click, scan …)."""
-        return self._register(self.events, names)
+        return self._register(self.events, names, RouteKind.EVENT)
 
     def message(self, *kinds: str) -> Callable[[Handler], Handler]:
         """Handle messages that carry no text to understand (image, location, link, unsupported)."""
-        return self._register(self.kinds, kinds)
+        return self._register(self.kinds, kinds, RouteKind.MESSAGE)
 
     def command(self, *words: str) -> Callable[[Handler], Handler]:
-        """Handle staff commands: a text starting with one of ``words``, from a registered staff openid."""
-        return self._register(self.commands, words)
+        """Handle staff commands: a text starting with one of ``words``, from a registered staff account."""
+        return self._register(self.commands, words, RouteKind.COMMAND)
 
     def text(self, pattern: str) -> Callable[[Handler], Handler]:
         """Handle a text matching ``pattern`` (fullmatch, after trimming) from anyone, before understanding.
 
-        For replies the bot asked for by name, such as “同意 4821” to a tenant's binding request;
-        the handler receives the match as ``match``.
+        Only for replies the bot asked for by name, such as “同意 4821” to a tenant's binding
+        request, or fixed commands it taught (员工绑定 12345678); everything owners say in their own
+        words goes through the NLU. The handler receives the match as ``match``.
         """
         compiled = re.compile(pattern)
 
         def register(callback: Handler) -> Handler:
-            self.patterns.append((compiled, _route(callback)))
+            self.patterns.append((compiled, _route(callback, RouteKind.TEXT)))
             return callback
 
         return register
 
     def fallback(self) -> Callable[[Handler], Handler]:
         def register(callback: Handler) -> Handler:
-            self.fallback_route = _route(callback)
+            self.fallback_route = _route(callback, RouteKind.FALLBACK)
             return callback
 
         return register
 
     def during_handoff(self) -> Callable[[Handler], Handler]:
-        """What happens to an owner's message while a human handles them (the bot itself stays quiet)."""
+        """What happens to an owner's message while a human handles them."""
 
         def register(callback: Handler) -> Handler:
-            self.handoff_route = _route(callback)
+            self.handoff_route = _route(callback, RouteKind.HANDOFF)
             return callback
 
         return register
 
     @staticmethod
-    def _register(table: dict[str, Route], keys: Iterable[str]) -> Callable[[Handler], Handler]:
+    def _register(table: dict[str, Route], keys: Iterable[str], kind: RouteKind) -> Callable[[Handler], Handler]:
         def register(callback: Handler) -> Handler:
-            route = _route(callback)
+            route = _route(callback, kind)
             for key in keys:
                 table[key] = route
             return callback
 
         return register
 
+    def routes(self) -> Iterable[Route]:
+        yield from self.intents.values()
+        yield from self.events.values()
+        yield from self.kinds.values()
+        yield from self.commands.values()
+        yield from (route for _pattern, route in self.patterns)
+        for route in (self.fallback_route, self.handoff_route):
+            if route is not None:
+                yield route
+
+
+# What every handler may ask for by name, besides the product's services.
+FRAMEWORK_RESOURCES = frozenset({
+    "turn", "now", "session", "settings", "clock", "outbox", "conversation", "conversations", "form", "match",
+})
+
+CommandGuard = Callable[[Any, str], Awaitable[bool]]  # (session, openid) -> whether staff may command
+
 
 class Dispatcher:
     """Finds the route for a turn: event → message kind → staff command → intent → fallback."""
 
-    def __init__(self, understander: Understander) -> None:
+    def __init__(self, understander: Understander, *, resources: Iterable[str] = (),
+                 engine_intents: Iterable[IntentInfo] = ()) -> None:
         self.understander = understander
+        self.resources = FRAMEWORK_RESOURCES | frozenset(resources)
         self._intents: dict[str, Route] = {}
         self._events: dict[str, Route] = {}
         self._kinds: dict[str, Route] = {}
@@ -254,9 +354,13 @@ class Dispatcher:
         self.handoff_route: Route | None = None
         self.quick_answers: dict[str, QuickAnswer] = {}
         self.routers: list[Router] = []
+        self.intent_info: dict[str, IntentInfo] = {info.label: info for info in engine_intents}
+        self.command_guard: CommandGuard | None = None
 
     def include_routers(self, *routers: Router) -> None:
         for router in routers:
+            for route in router.routes():
+                self._check_parameters(router, route)
             for table, mine in (
                 (router.intents, self._intents),
                 (router.events, self._events),
@@ -266,16 +370,53 @@ class Dispatcher:
             ):
                 clash = table.keys() & mine.keys()
                 if clash:
-                    raise ValueError(f"router {router.name!r} handles {sorted(clash)} already handled elsewhere")
-                mine.update(table)
+                    raise WiringError(f"router {router.name!r} handles {sorted(clash)} already handled elsewhere")
+                mine.update(table)  # type: ignore[attr-defined]
+            for route in router.intents.values():
+                assert route.intent is not None
+                self.intent_info[route.intent.label] = route.intent
             self._patterns.extend(router.patterns)
             if router.handoff_route is not None:
                 self.handoff_route = router.handoff_route
             if router.fallback_route is not None:
                 if self._fallback is not None:
-                    raise ValueError(f"router {router.name!r} declares a second fallback")
+                    raise WiringError(f"router {router.name!r} declares a second fallback")
                 self._fallback = router.fallback_route
             self.routers.append(router)
+
+    def _check_parameters(self, router: Router, route: Route) -> None:
+        for parameter in route.parameters:
+            if parameter not in self.resources:
+                raise WiringError(f"{router.name}: handler {route.name} asks for {parameter!r}, which nothing "
+                                  f"provides (known: {', '.join(sorted(self.resources))})")
+            only = ONLY_FOR.get(parameter)
+            if only is not None and route.kind is not only:
+                raise WiringError(f"{router.name}: handler {route.name} asks for {parameter!r}, which only "
+                                  f"{only.value} handlers receive")
+
+    def check(self, labels: Iterable[str]) -> list[str]:
+        """What is wrong between the NLU's labels and the routes (empty when all agree).
+
+        Every label the NLU can answer needs a route and a name (the engine's own ``cancel`` is
+        the dialogue's); every routed intent needs the NLU to know it, i.e. a training file.
+        """
+        known = set(labels)
+        problems = [f"the NLU's intent {label!r} has no route and no name" for label in sorted(known)
+                    if label not in self.intent_info]
+        problems += [f"the intent {label!r} is routed but the NLU has no training file for it"
+                     for label in sorted(self._intents) if label not in known]
+        problems += [f"the intent {info.label!r} has no Chinese name" for info in self.intent_info.values()
+                     if not info.name.strip()]
+        return problems
+
+    def info(self, label: str) -> IntentInfo:
+        found = self.intent_info.get(label)
+        if found is None:
+            raise WiringError(f"intent {label!r} is not declared by any route")
+        return found
+
+    def name_of(self, label: str) -> str:
+        return self.info(label).name
 
     def intent_route(self, label: str) -> Route | None:
         return self._intents.get(label)
@@ -312,9 +453,8 @@ class Dispatcher:
         return None
 
 
-
 async def _silence() -> None:
     """Events nobody handles (VIEW, TEMPLATESENDJOBFINISH, new kinds): answered with success."""
 
 
-_SILENT = _route(_silence)
+_SILENT = _route(_silence, RouteKind.EVENT)

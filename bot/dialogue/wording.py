@@ -1,11 +1,7 @@
 """What the dialogue engine itself says: cancelling, expiry, clarifying, resuming, re-asking."""
 
-INTENT_NAMES = {
-    "repair": "报修", "emergency": "紧急求助", "complaint": "投诉", "suggestion": "提建议",
-    "fee_query": "查询费用", "visitor_pass": "登记访客", "release_permit": "开放行条",
-    "ticket_status": "查询工单进度", "rating": "评价服务", "bind_unit": "绑定房屋", "faq": "咨询办事指南",
-    "human": "转人工客服", "greeting": "打招呼", "cancel": "取消", "other": "闲聊",
-}
+CANCEL_NAME = "取消"  # the dialogue's own intent; every other intent is named where its flow declares it
+FORM_NAME = "登记"  # a form whose flow is gone (a version later) is called this
 SLOT_NAMES = {
     "room": "房号", "phone": "手机号", "plate": "车牌号", "time": "时间", "ticket": "工单号",
     "category": "问题类型", "score": "评分",

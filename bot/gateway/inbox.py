@@ -31,7 +31,7 @@ from bot.outbox.sender import release_held
 from bot.gateway.quick import QuickReplies, remember
 from bot.gateway.parts import split_utf8
 from bot.dialogue.router import Reply, Turn
-from models import ProcessedMessage, Staff, WechatAccount
+from models import ProcessedMessage, WechatAccount
 from models.account import record_inbound
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class Inbox:
         self._deadline = deadline_seconds
         self._passive_max_bytes = passive_max_bytes
         self._resources = dict(resources)
+        self._tz = self._resources["settings"].tz
         self._running: dict[str, _Run] = {}
         self._account_written: dict[str, datetime] = {}
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
@@ -182,7 +183,7 @@ class Inbox:
                 or self._script_preference.get(openid) is not False
                 or not self._engine.conversations.known_empty(openid) or not self._account_fresh(openid, now)):
             return None
-        answer = quick.answer(inbound.text, now)
+        answer = quick.answer(inbound.text, now.astimezone(self._tz))  # relative times in owners' words are local
         if answer is not None:
             quick.record(key, openid, now, inbound.text, answer)
         return answer
@@ -270,10 +271,11 @@ class Inbox:
         self, session: AsyncSession, inbound: Inbound, now: datetime
     ) -> tuple[list[str], bool | None]:
         """The reply, cut to WeChat's size, and the script the owner wrote in (None: not understood)."""
-        turn = Turn(inbound, now, self._dispatcher.understander)
+        turn = Turn(inbound, now.astimezone(self._tz), self._dispatcher.understander)
         is_staff = False
-        if self._dispatcher.looks_like_command(inbound.text):
-            is_staff = await session.scalar(select(Staff.id).where(Staff.openid == inbound.openid)) is not None
+        guard = self._dispatcher.command_guard
+        if guard is not None and self._dispatcher.looks_like_command(inbound.text):
+            is_staff = await guard(session, inbound.openid)
         resources = {**self._resources, "session": session}
         reply = await self._engine.handle(turn, resources, is_staff=is_staff)
         traditional = turn.understanding.traditional if turn.understood else None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.nlu.evaluate import Scores
-from bot.nlu.slots.times import SHANGHAI
+from bot.nlu.labels import reported_label
 
 
 class BadLine(ValueError):
@@ -34,7 +34,7 @@ def parse_line(raw: str) -> tuple[str, datetime]:
         raise BadLine('no "text" string')
     now_raw = record.get("now")
     if now_raw is None:
-        return text, datetime.now(SHANGHAI)
+        return text, datetime.now().astimezone()  # this machine's zone; lines should carry their "now"
     if not isinstance(now_raw, str):
         raise BadLine('"now" is not an ISO 8601 string')
     try:
@@ -54,7 +54,7 @@ def prediction(text: str, now: datetime) -> dict[str, Any]:
     slots: dict[str, Any] = dict(understanding.slots)
     if "score" in slots:
         slots["score"] = int(slots["score"])
-    return {"intent": understanding.intent, "confidence": understanding.confidence, "slots": slots}
+    return {"intent": reported_label(understanding.intent), "confidence": understanding.confidence, "slots": slots}
 
 
 def main_predict(stdin: TextIO, stdout: TextIO) -> int:

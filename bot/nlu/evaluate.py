@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.nlu.labels import INTENTS, SLOTS
+from bot.nlu.labels import SLOTS
+from bot.nlu.labels import SPEC_INTENTS as INTENTS
 
 
 @dataclass

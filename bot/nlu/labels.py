@@ -1,11 +1,21 @@
-"""The label set of nlu/SPEC.md: intents, slot names and the category vocabularies.
+"""The labels: intents, slot names and the category vocabularies (docs/nlu.md).
 
 One place for them, so the classifier, the rules, the extractors and the evaluation agree.
+
+The intents the NLU can answer are its training files (``data/corpus/<label>.txt``): a new intent
+is declared by its corpus file and, in the product, by the route that handles it. ``SPEC_INTENTS``
+are the labels of the evaluation files and of ``wuyebot nlu predict``; a label of our own (an
+intent finer than SPEC's) says in its file's first line which SPEC label it is reported as:
+``# reported as: faq``.
 """
 
 from __future__ import annotations
 
-INTENTS: tuple[str, ...] = (
+import re
+
+from bot.nlu.paths import DATA_DIR
+
+SPEC_INTENTS: tuple[str, ...] = (
     "repair",
     "emergency",
     "complaint",
@@ -22,6 +32,29 @@ INTENTS: tuple[str, ...] = (
     "cancel",
     "other",
 )
+
+_REPORTED_AS = re.compile(r"^#\s*reported as:\s*([a-z_]+)\s*$")
+
+
+def _discover() -> tuple[tuple[str, ...], dict[str, str]]:
+    labels: list[str] = []
+    reported: dict[str, str] = {}
+    for path in sorted((DATA_DIR / "corpus").glob("*.txt")):
+        labels.append(path.stem)
+        if path.stem not in SPEC_INTENTS:
+            with path.open(encoding="utf-8") as file:
+                match = _REPORTED_AS.match(file.readline().strip())
+            reported[path.stem] = match.group(1) if match else "other"
+    ordered = [label for label in SPEC_INTENTS if label in labels] + [l for l in labels if l not in SPEC_INTENTS]
+    return tuple(ordered), reported
+
+
+INTENTS, REPORTED_AS = _discover()
+
+
+def reported_label(intent: str) -> str:
+    """The SPEC label an intent is reported and scored as."""
+    return REPORTED_AS.get(intent, intent)
 
 SLOTS: tuple[str, ...] = ("room", "phone", "plate", "time", "ticket", "category", "score")
 

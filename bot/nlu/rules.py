@@ -127,6 +127,11 @@ _SCORE_ONLY = re.compile(
     r"^(?:给|打|评)?(?:个)?[1-5]\s?(?:分|星)[!.。~]?$|^(?:非常|很|特别|挺|比较|还算|不太|不是很|不怎么)?(?:满意|不满意)(?:的|吧|了)?[!.。~]?$"
     r"|^(?:一般|还行|还可以|凑合|马马虎虎)(?:吧|啦|了)?[!.。~]?$"
 )
+# A question about how to pay (可以微信付吗, 物业费能用支付宝交吗) is a fee question (SPEC: payment methods).
+_PAYMENT_QUESTION = re.compile(
+    r"(?:请问)?(?:物业费|停车费|水费|电费|费用|账单)?(?:可以|能|能不能|可不可以|支持|是否支持)(?:用)?"
+    r"(?:微信|支付宝|银行卡|信用卡|刷卡|转账|现金|扫码|网上|线上)"
+    r"(?:支付|付款|缴费|交费|缴纳|付|交|缴)?(?:物业费|停车费|水费|电费|费用)?(?:吗|嗎|么|麼|嘛|不)?[？?。]?")
 _RATING_CONTEXT = re.compile(r"回访|评价|打分|评分|满意度|^[👍⭐🌟👎]+$")
 
 
@@ -178,6 +183,8 @@ def verdicts(text: str) -> list[Verdict]:
         found.append(Verdict("cancel", 0.0, "cancel words"))  # a hint: the classifier decides
     if _PROGRESS.search(text) and not _NOT_OUR_PROGRESS.search(text):
         found.append(Verdict("ticket_status", 0.0, "asks about progress"))  # a hint: the classifier decides
+    if _PAYMENT_QUESTION.fullmatch(compact):
+        found.append(Verdict("fee_query", 0.85, "asks how to pay"))
     if _SCORE_ONLY.match(compact) or _RATING_CONTEXT.search(text):
         found.append(Verdict("rating", 0.85 if _SCORE_ONLY.match(compact) else 0.0, "a bare verdict"))
     return found

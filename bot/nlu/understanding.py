@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 from bot.nlu import classifier
+from bot.nlu.details import Details
 from bot.nlu.features import features
 from bot.nlu.labels import INTENTS, SLOTS
 from bot.nlu.normalize import normalize, to_mandarin, to_simplified
@@ -37,10 +39,17 @@ class Understanding:
     alternatives: tuple[tuple[str, float], ...]  # ranked, first == (intent, confidence)
     traditional: bool  # the owner wrote traditional characters: reply in them
     text: str  # the normalised simplified text
+    raw: str = ""  # what the owner wrote
+    entities: dict[str, str] = field(default_factory=dict)  # every slot found, whatever the intent
 
     @property
     def confident(self) -> bool:
         return self.confidence >= CONFIDENCE_THRESHOLD
+
+    @cached_property
+    def details(self) -> Details:
+        """Cues and details beyond intent and slots (催单, 搬家, the items …), read on first use."""
+        return Details(self.text, self.raw or self.text)
 
 
 class NaiveTimeError(ValueError):
@@ -80,6 +89,8 @@ def understand(text: str, now: datetime, expecting: str | None = None) -> Unders
         alternatives=tuple((label, round(p, 4)) for label, p in ranked[:_ALTERNATIVES]),
         traditional=normalized.traditional,
         text=body,
+        raw=text,
+        entities=entities,
     )
 
 

@@ -6,6 +6,7 @@ import ipaddress
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import OutboxMessage
 
@@ -20,10 +21,8 @@ def from_this_machine(request: web.Request) -> bool:
     return loopback and "X-Forwarded-For" not in request.headers and "Forwarded" not in request.headers
 
 
-async def list_pushes(request: web.Request) -> web.Response:
+async def list_pushes(request: web.Request, sessions: async_sessionmaker[AsyncSession]) -> web.Response:
     """``GET /sandbox/outbox?openid=…&after=ID``: pushes to one openid with an id above ``after``."""
-    from bot.keys import SESSIONS
-
     openid = request.query.get("openid", "").strip()
     if not openid:
         return web.json_response({"error": "openid is required"}, status=400)
@@ -37,7 +36,7 @@ async def list_pushes(request: web.Request) -> web.Response:
         .order_by(OutboxMessage.id)
         .limit(100)
     )
-    async with request.app[SESSIONS]() as session:
+    async with sessions() as session:
         rows = (await session.scalars(query)).all()
     pushes = [
         {"id": row.id, "kind": row.kind, "text": row.payload.get("text", ""), "sent_at": row.sent_at.isoformat()}

@@ -1,6 +1,6 @@
-"""投诉分级: which tier a complaint gets, and whether its author is very angry. Pure rules, no I/O.
+"""投诉分级: which tier a complaint gets. Pure rules, no I/O.
 
-The tier decides the time limits (``handlers/sla.py``, numbers from config.yaml) and who hears of
+The tier decides the time limits (``handlers/domain/sla.py``, numbers from config.yaml) and who hears of
 it first. The rules read the owner's own words (normalised to simplified script by the NLU) and
 the complaint category; the first rule that holds wins:
 
@@ -19,8 +19,7 @@ the complaint category; the first rule that holds wins:
 3. **minor** (一般投诉) — anything else: an isolated, slight matter (a dog barking, a dripping
    air-conditioner, one badly parked car).
 
-Very angry (情绪激动) means three or more ！/？ in the message, or words such as 太过分, 气死,
-投诉到12345, 曝光, 媒体, 垃圾物业, or abuse; such an owner is offered a human at once.
+Whether the owner is very angry (offered a human at once) is read by the NLU (``details.angry``).
 """
 
 from __future__ import annotations
@@ -62,16 +61,6 @@ NEGLECT_WORDS = (
     "拖了很久", "拖了几", "拖了一", "不作为", "垃圾物业",
 )
 
-ANGRY_WORDS = (
-    "太过分", "过分了", "气死", "气炸", "忍无可忍", "受够了", "市长热线", "热线投诉", "曝光", "媒体", "电视台",
-    "上新闻", "垃圾物业", "垃圾服务", "告你们", "起诉", "找律师", "什么破物业", "破物业", "黑心物业",
-    "傻逼", "傻b", "他妈的", "妈的", "尼玛", "混蛋", "王八蛋", "废物", "狗屁", "滚蛋", "滚出", "去死",
-)
-_SHOUTS = re.compile(r"[!！?？]")
-_HOTLINE = re.compile(r"(?<![0-9A-Za-z])12345(?![0-9])")  # the government service hotline, not a plate 粤B12345
-ANGRY_MARKS = 3
-
-
 @dataclass(frozen=True)
 class TierDecision:
     """The tier, the rule that decided it (for staff), and whether the service itself is at fault."""
@@ -102,13 +91,6 @@ def classify(text: str, category: str | None = None) -> TierDecision:
     if service:
         return TierDecision(IMPORTANT, service, True)
     return TierDecision(MINOR, "个别轻微问题", False)
-
-
-def is_angry(text: str) -> bool:
-    """Whether the owner is very angry: three or more ！/？, or angry or abusive words."""
-    if len(_SHOUTS.findall(text)) >= ANGRY_MARKS or _HOTLINE.search(text):
-        return True
-    return _first(text.lower(), ANGRY_WORDS) is not None
 
 
 def _service_failure(words: str, category: str | None) -> str:

@@ -69,11 +69,21 @@ async def arrears(session: AsyncSession, month: str) -> list[Arrears]:
     return [Arrears(home_id, room, amount, int(months), oldest) for home_id, room, amount, months, oldest in rows]
 
 
-async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbox, settings: Settings) -> str:
+@dataclass(frozen=True)
+class RemindersSent:
+    homes: int
+    messages: int
+
+    def summary(self) -> str:
+        return f"reminded {self.homes} homes ({self.messages} messages)" if self.homes else "no arrears"
+
+
+async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbox,
+                             settings: Settings) -> RemindersSent:
     month = month_of(now, settings)
     owing = await arrears(session, month)
     if not owing:
-        return "no arrears"
+        return RemindersSent(0, 0)
     owners: dict[int, list[str]] = {}
     for home_id, openid in await session.execute(
         select(HomeBinding.home_id, HomeBinding.openid)
@@ -98,7 +108,7 @@ async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbo
                               reminders[start:start + 5000])
     for start in range(0, len(pushes), 5000):
         await outbox.enqueue_many(session, pushes[start:start + 5000])
-    return f"reminded {len(reminders)} homes ({len(pushes)} messages)"
+    return RemindersSent(len(reminders), len(pushes))
 
 
 async def dunning_flags(session: AsyncSession, now: datetime, settings: Settings) -> list[DunningFlag]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +10,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Home, HomeBinding, Resident
 from models.account import active_bindings
 
-_BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|号)")
+OWNER, TENANT = "owner", "tenant"
+ACTIVE, PENDING, REJECTED, REVOKED = "active", "pending", "rejected", "revoked"
+
+
+@dataclass(frozen=True)
+class BoundHome:
+    binding: HomeBinding
+    home: Home
+
+    @property
+    def room(self) -> str:
+        return self.home.room_key
+
+
+async def bound_homes(session: AsyncSession, openid: str, *, statuses: tuple[str, ...] = (ACTIVE,)) -> list[BoundHome]:
+    """The homes this account acts for, the current one first."""
+    rows = await session.execute(
+        select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
+        .where(HomeBinding.openid == openid, HomeBinding.status.in_(statuses))
+        .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
+    return [BoundHome(binding, home) for binding, home in rows]
+
+
+def find_bound(homes: list[BoundHome], room: str) -> BoundHome | None:
+    """A room named in full (3-2-502), or by its last part (502) when that is unambiguous among the account's homes."""
+    room = room.upper()
+    exact = [bound for bound in homes if bound.room == room]
+    if exact:
+        return exact[0]
+    if "-" not in room:
+        tail = [bound for bound in homes if bound.room.rsplit("-", 1)[-1] == room]
+        if len(tail) == 1:
+            return tail[0]
+    return None
 
 
 async def home_by_room(session: AsyncSession, room_key: str) -> Home | None:
@@ -38,8 +71,3 @@ async def registered_phone(session: AsyncSession, binding: HomeBinding | None) -
         return None
     return await session.scalar(select(Resident.phone).where(Resident.id == binding.resident_id))
 
-
-def building_of_place(place: str) -> str | None:
-    """The building code in a shared place (3栋电梯 → 3, B座大堂 → B), for merging reports."""
-    match = _BUILDING.search(place)
-    return match.group(1).upper() if match else None

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -63,23 +62,6 @@ STATUS_NAMES = {
     "rejected": "业主未同意", "expired": "已过期", "upcoming": "待生效",
 }
 WEEKDAYS = "一二三四五六日"
-
-_NUMERAL = "零一二两三四五六七八九十"
-_NUMBER = rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})"
-_PEOPLE = re.compile(
-    _NUMBER + r"\s*(?:个\s*(?:人|朋友|同学|同事|客人|亲戚|访客|工人|师傅|家人)|位|名|口人|人)"
-)
-_HOUR = re.compile(rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})\s*[点點时時]|\d{{1,2}}\s*[:：]\s*\d{{2}}")
-_CAR = re.compile(r"开车|驾车|自驾|揸车|开.{0,6}车|车[来過过]|停车|车位|车牌|货车|货拉拉|搬家公司|拉货|面包车")
-_NO_CAR = re.compile(r"(?:不|没|没有|冇|唔|无)\s*(?:开|揸|驾)?\s*车")
-_RELATIONS = (
-    "朋友", "同学", "同事", "亲戚", "家人", "父母", "爸妈", "爸爸", "妈妈", "老人", "岳父", "岳母", "公公", "婆婆",
-    "表哥", "表姐", "表弟", "表妹", "堂哥", "堂姐", "哥哥", "姐姐", "弟弟", "妹妹", "舅舅", "舅妈", "姑姑", "阿姨",
-    "叔叔", "外婆", "外公", "奶奶", "爷爷", "女儿", "儿子", "保姆", "月嫂", "家政", "钟点工", "家教", "老师",
-    "师傅", "工人", "装修", "中介", "快递", "外卖", "客人",
-)
-_NAMED = re.compile(r"(?:叫|姓名[是为:：]?|名字[是叫:：]?)\s*([\u4e00-\u9fff]{2,3})(?=$|[，,。.；;！!\s的])")
-
 
 class PassCodesExhausted(Exception):
     """No free code after many draws: the code space is nearly full (time to lengthen the code)."""
@@ -150,46 +132,6 @@ def too_far_ahead(window: Window, now: datetime) -> bool:
 
 def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, moment, tzinfo=tz)
-
-
-# ---------------------------------------------------------------- reading the owner's words
-
-
-def mentions_hour(text: str) -> bool:
-    """下午3点 names an hour; 下午 alone does not (the NLU then gives the period's default hour)."""
-    return _HOUR.search(text) is not None
-
-
-def mentions_car(text: str) -> bool:
-    """开车来, 停车, 货拉拉 …: worth asking for a plate once; 不开车/没车 is not."""
-    return _CAR.search(text) is not None and _NO_CAR.search(text) is None
-
-
-def people_in(text: str) -> int | None:
-    """2个人, 两位, 三个朋友, 七八个人 (→ 8): how many visitors, or None when not said."""
-    counts = [_numeral(match.group(1)) for match in _PEOPLE.finditer(text)]
-    counts = [count for count in counts if count]
-    return max(counts) if counts else None
-
-
-def visitor_label(text: str) -> str | None:
-    """Who is coming, as the guard can check it: a name given (叫张三) or who they are (朋友, 家政)."""
-    named = _NAMED.search(text)
-    if named is not None:
-        return named.group(1)
-    found = [(text.find(word), word) for word in _RELATIONS if word in text]
-    return min(found)[1] if found else None
-
-
-def _numeral(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    digits = {char: index for index, char in enumerate("零一二三四五六七八九")} | {"两": 2}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    values = [digits[char] for char in text if char in digits]
-    return max(values) if values else None  # 七八 → 8: plan for the larger number
 
 
 # ---------------------------------------------------------------- codes and lookups

@@ -26,24 +26,21 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
-from bot.script import to_traditional
-from bot.outbox.queue import Outbox
 from bot.dialogue.router import Ask, Router, Turn
+from bot.nlu.details import details_of
+from bot.outbox.queue import Outbox
+from bot.privacy import mask_phones
+from bot.script import to_traditional
 from bot.settings import Settings
-from handlers.domain.homes import home_by_room
-from handlers.domain.notify import mask_phones
+from handlers.domain.homes import (
+    ACTIVE, OWNER, PENDING, REJECTED, REVOKED, TENANT, BoundHome, bound_homes, find_bound, home_by_room,
+)
 from handlers.replies import binding as replies
 from models import BindingAttempt, Home, HomeBinding, Resident
 
 router = Router("binding")
 
-OWNER, TENANT = "owner", "tenant"
-ACTIVE, PENDING, REJECTED, REVOKED = "active", "pending", "rejected", "revoked"
 
-# Cues inside a bind_unit message that ask for something other than a new binding.
-_UNBIND_CUE = re.compile(r"解绑|解除.{0,4}绑定|取消.{0,4}绑定|不想绑")
-_SWITCH_CUE = re.compile(r"切换|换到|换成")
-_LIST_CUE = re.compile(r"哪些|哪几|几套|多套|两套|查看.{0,2}绑定|已绑定的")
 
 # Texts the NLU cannot label: fullmatch after trimming (see Router.text).
 UNBIND_PATTERN = (r"(?:我要|我想|请|帮我|麻烦)?(?:解绑|解除绑定|取消绑定|解除房屋绑定|取消房屋绑定)"
@@ -55,23 +52,15 @@ LIST_PATTERN = (r"(?:我|我家)?(?:都)?(?:绑定?了|绑定的|已绑定的?)(
                 r"|我(?:家)?有(?:两|二|2|三|3|几|多)套房(?:子)?[，,。]?(?:都想绑(?:定)?(?:在这个号上)?)?")
 CONSENT_PATTERN = r"(同意|拒绝)\s*(\d{4})"
 
-_PHONE_IN_TEXT = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
-_NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+|(?:手机号?|电话|号码|[:：,，。.\s])+$")
-_NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
+
+
+@dataclass
+class BindingState:
+    started: bool = False  # the first message has been looked at for unbind/switch/list words
 
 
 class BindingRejected(Exception):
     """The details given do not match the owner register (never says which detail)."""
-
-
-@dataclass(frozen=True)
-class BoundHome:
-    binding: HomeBinding
-    home: Home
-
-    @property
-    def room(self) -> str:
-        return self.home.room_key
 
 
 def consent_code(binding_id: int) -> str:
@@ -79,36 +68,14 @@ def consent_code(binding_id: int) -> str:
     return f"{1000 + (binding_id * 7919) % 9000}"
 
 
-async def bound_homes(session: AsyncSession, openid: str, *, statuses: tuple[str, ...] = (ACTIVE,)) -> list[BoundHome]:
-    """The homes this account acts for, the current one first."""
-    rows = await session.execute(
-        select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
-        .where(HomeBinding.openid == openid, HomeBinding.status.in_(statuses))
-        .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
-    return [BoundHome(binding, home) for binding, home in rows]
-
-
-def find_bound(homes: list[BoundHome], room: str) -> BoundHome | None:
-    """A room named in full (3-2-502), or by its last part (502) when that is unambiguous among the account's homes."""
-    room = room.upper()
-    exact = [bound for bound in homes if bound.room == room]
-    if exact:
-        return exact[0]
-    if "-" not in room:
-        tail = [bound for bound in homes if bound.room.rsplit("-", 1)[-1] == room]
-        if len(tail) == 1:
-            return tail[0]
-    return None
-
-
 # --- binding -------------------------------------------------------------------------------------
 
 
-@router.form("bind_unit", accepts=("room", "phone"))
-async def bind_home(form: Form, turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
+@router.form("bind_unit", name="绑定房屋", accepts=("room", "phone"), state=BindingState)
+async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
                     now: datetime) -> Ask | str:
-    if "started" not in form.data:
-        form.data["started"] = True
+    if not form.state.started:
+        form.state.started = True
         other = await _not_a_new_binding(turn, session, form.slots.get("room"), now)
         if other is not None:
             return other
@@ -124,7 +91,7 @@ async def bind_home(form: Form, turn: Turn, session: AsyncSession, settings: Set
         if known is not None:
             return known
     if form.asking == "name" and "name" not in form.answers:
-        _name_beside_phone(form, turn.text)
+        _name_beside_phone(form, turn)
     if "name" not in form.answers:
         return Ask("name", replies.ASK_NAME, free_text=True)
     if "phone" not in form.slots:
@@ -143,12 +110,12 @@ async def bind_home(form: Form, turn: Turn, session: AsyncSession, settings: Set
 
 async def _not_a_new_binding(turn: Turn, session: AsyncSession, room: str | None, now: datetime) -> str | None:
     """A bind_unit message that asks to unbind, switch or list (解绑之前那套房子, 我绑定了哪些房子)."""
-    words = turn.understanding.text
-    if _UNBIND_CUE.search(words):
+    details = turn.understanding.details
+    if details.unbind:
         return await _unbind(session, turn.openid, room, now)
-    if _SWITCH_CUE.search(words):
+    if details.switch_home:
         return await _switch(session, turn.openid, room)
-    if _LIST_CUE.search(words):
+    if details.list_homes:
         return await _list(session, turn.openid)
     return None
 
@@ -167,13 +134,11 @@ async def _known(session: AsyncSession, openid: str, home: Home) -> str | None:
     return None
 
 
-def _name_beside_phone(form: Form, text: str) -> None:
+def _name_beside_phone(form: Form[BindingState], turn: Turn) -> None:
     """“张伟 13800000001” answers the name question and the phone one together."""
-    if not _PHONE_IN_TEXT.search(text):
-        return
-    rest = _NAME_NOISE.sub("", _PHONE_IN_TEXT.sub(" ", text).strip()).strip()
-    if _NAME.fullmatch(rest):
-        form.answers["name"] = rest
+    name = turn.understanding.details.name_beside_phone
+    if name is not None:
+        form.answers["name"] = name
 
 
 def _same_name(given: str, registered: str) -> bool:
@@ -182,7 +147,7 @@ def _same_name(given: str, registered: str) -> bool:
     def plain(name: str) -> str:
         return to_traditional("".join(name.split()).replace("•", "·")).casefold()
 
-    return plain(_NAME_NOISE.sub("", given.strip())) == plain(registered)
+    return plain(details_of(given).person_name) == plain(registered)
 
 
 async def _verify(session: AsyncSession, home: Home, name: str, phone: str) -> Resident:

@@ -6,28 +6,30 @@ words, else it is asked for with the list; an answer we cannot place is filed un
 to sort. "Against whom" is asked once, and only when the words name nobody and the category
 usually has someone behind it (a neighbour, a car owner, a member of staff). "What do you want"
 is always asked once; "没有" is an answer. A minor complaint may carry the owner's own date
-("周五前处理好"). The tier follows ``handlers/complaint_tier.py``; the limits told to the owner are
+("周五前处理好"). The tier follows ``handlers/domain/complaint_tier.py``; the limits told to the owner are
 the ticket's SLA deadlines. A very angry owner is offered a human at once; nobody argues.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
+from bot.nlu.details import details_of
 from bot.nlu.labels import COMPLAINT_CATEGORIES
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
 from handlers.domain.calendar import WorkingCalendar
-from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision, blames_staff, classify, is_angry
+from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision, blames_staff, classify
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.notify import Notifier
 from handlers.replies import complaint as replies
+from handlers.replies.times import day_or_day_and_time
 from handlers.domain.tickets import NewTicket
 from models import Home, Staff
 
@@ -40,50 +42,36 @@ QUESTIONS = (WHAT, TARGET, WISH)
 OTHER = "其他"
 # Categories that usually have someone behind them: worth asking who, when the words name nobody.
 TARGETED_CATEGORIES = frozenset({"噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "服务态度"})
-# A fallback reading of the category when the NLU gave none in the complaint vocabulary.
-CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("高空抛物", ("高空抛物", "抛物", "往下扔", "扔下来", "从楼上扔", "高空坠物")),
-    ("服务态度", ("态度", "服务差", "服务太差", "不理人", "爱理不理", "骂人", "不作为")),
-    ("空调滴水", ("空调",)),
-    ("养犬宠物", ("狗", "犬", "猫", "宠物")),
-    ("违章搭建", ("违建", "违章", "搭建", "私搭", "乱搭", "加建", "扩建")),
-    ("住改商", ("住改商", "开店", "麻将馆", "棋牌室", "民宿", "办公司", "当仓库", "做生意")),
-    ("停车", ("停车", "车位", "乱停", "挡住车", "占道", "挡道")),
-    ("噪音", ("吵", "噪音", "噪声", "跳绳", "装修声", "电钻", "广场舞", "音响", "唱歌", "扰民", "响声", "喧哗")),
-    ("环境卫生", ("垃圾", "卫生", "脏", "臭", "油烟", "蚊子", "老鼠", "蟑螂", "清洁", "打扫")),
-    ("安全秩序", ("陌生人", "小偷", "被偷", "被盗", "推销", "门禁", "打架", "治安")),
-)
-_TARGET = re.compile(
-    r"楼上|楼下|隔壁|对门|对面|邻居|住户|业主|[那这某]户|他家|她家|他们家|车主|装修队|商户|店主|老板|"
-    r"(?<![0-9])[0-9]{3,4}(?![0-9年元块点分米])|[0-9A-Z]+(?:栋|号楼|幢|座)|保安|门卫|门岗|保洁|清洁工|客服|前台|管家|经理|主管|师傅|工作人员|"
-    r"物业|工程部|管理处|绿化"
-)
-_DEADLINE = re.compile(r"(?<!目)前(?![台天面])|为止|之内|以内|截止")
-NO_WISH_ANSWERS = frozenset({"没有", "没", "无", "没有了", "没什么", "没啥", "没要求", "没有要求", "没有什么要求", "都行", "都可以"})
-UNKNOWN_ANSWERS = ("不知道", "不清楚", "不确定", "不晓得", "没看到", "没看清", "不认识")
-_PUNCTUATION = re.compile(r"[\s,.!?;:~，。！？；：、…]+")
-# Words that announce a complaint without saying what happened ("我要投诉物业").
-_PREAMBLE = re.compile(r"你好|您好|在吗|我|要|想|投诉|一下|一件事|一个|个|事情|事|物业|你们|客服|吧|啊|呢|"
-                       r"[\s,.!?;:~，。！？；：、…]")
-MIN_CONTENT_CHARS = 3
-_CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")  # as bot/dialogue.py reads them
 
 
-@router.form("complaint", accepts=("category",))
-async def file_complaint(form: Form, turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake,
+@dataclass
+class ComplaintState:
+    started: bool = False
+    words: list[str] = field(default_factory=list)  # everything the owner said, normalised: what the rules read
+    bare: bool = False  # the first message said nothing of what happened ("我要投诉")
+    due: str | None = None  # the owner's own date (周五前处理好), an NLU time value
+    phone: str | None = None
+    angry: bool = False
+    offered: bool = False  # a human was offered already
+    taken: list[str] = field(default_factory=list)  # the flow's questions answered so far
+    category_words: str = ""  # the answer to the category question, as words
+
+
+@router.form("complaint", name="投诉", accepts=("category",), state=ComplaintState)
+async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake,
                          calendar: WorkingCalendar, notifier: Notifier) -> Ask | Confirm | str:
     _take(form, turn)
-    if form.data["bare"] and WHAT not in form.answers:
+    if form.state.bare and WHAT not in form.answers:
         return _offer_human(form, Ask(WHAT, replies.ASK_WHAT, free_text=True))
     category = _category(form)
     if category is None:
         return _offer_human(form, Ask("category", replies.ASK_CATEGORY, free_text=True))
-    if TARGET not in form.answers and not named_targets(_story(form)) and category in TARGETED_CATEGORIES:
+    if TARGET not in form.answers and not details_of(_story(form)).targets and category in TARGETED_CATEGORIES:
         return _offer_human(form, Ask(TARGET, replies.ASK_TARGET, free_text=True))
     if WISH not in form.answers:
         return _offer_human(form, Ask(WISH, replies.ASK_WISH, free_text=True))
     decision = classify(_words(form), category)
-    owner_due = _owner_due(form.data.get("due"), turn.now, settings, calendar) if decision.tier == MINOR else None
+    owner_due = _owner_due(form.state.due, turn.now, settings, calendar) if decision.tier == MINOR else None
     description, target, wish = _description(form), _target(form), _wish(form)
     if not form.confirmed:
         deadline = replies.OWNER_DEADLINE.format(when=_when(owner_due, settings)) if owner_due else ""
@@ -93,12 +81,12 @@ async def file_complaint(form: Form, turn: Turn, session: AsyncSession, settings
         form, turn, session, settings, intake, notifier, category, decision, description, target, wish, owner_due))
 
 
-async def _open(form: Form, turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake,
+async def _open(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake,
                 notifier: Notifier, category: str, decision: TierDecision, description: str, target: str,
                 wish: str, owner_due: datetime | None) -> str:
     binding = await current_binding(session, turn.openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
-    phone = form.data.get("phone") or await registered_phone(session, binding)
+    phone = form.state.phone or await registered_phone(session, binding)
     new = NewTicket(
         kind="complaint", description=f"{description}\n对象：{target}\n诉求：{wish}", openid=turn.openid,
         home_id=home.id if home else None, category=category, tier=decision.tier, contact_phone=phone,
@@ -120,45 +108,46 @@ async def _open(form: Form, turn: Turn, session: AsyncSession, settings: Setting
     return replies.CREATED.format(thanks=replies.THANKS, apology=apology, number=ticket.number, limits=limits)
 
 
-def _take(form: Form, turn: Turn) -> None:
+def _take(form: Form[ComplaintState], turn: Turn) -> None:
     """Read what the current message adds: the first message's facts, or an answer to our question.
 
     An answer that also carried a category ("楼上的狗天天叫" to "what happened?") reaches the
     handler as a correction, before the engine stores it: it is the answer all the same, unless it
     reads as a correction (不对，是噪音).
     """
-    data = form.data
-    if "words" not in data:  # the first message: what happened
-        text = turn.understanding.text
-        data["words"] = [text]
-        data["bare"] = not has_content(text)
-        when = turn.understanding.slots.get("time")
-        data["due"] = when if when and _DEADLINE.search(text) else None
-        data["phone"] = turn.understanding.slots.get("phone")
-    data["angry"] = data.get("angry", False) or is_angry(turn.text) or is_angry(turn.understanding.text)
-    asking, taken = form.asking, data.setdefault("taken", [])
+    state, understanding = form.state, turn.understanding
+    details = understanding.details
+    if not state.started:  # the first message: what happened
+        state.started = True
+        state.words = [understanding.text]
+        state.bare = not details.complaint_content
+        when = understanding.slots.get("time")
+        state.due = when if when and details.own_deadline else None
+        state.phone = understanding.slots.get("phone")
+    state.angry = state.angry or details.angry
+    asking = form.asking
     if asking == "category":  # 空调滴水 may come back read as the repair category 渗漏水: keep the words
-        data["category_words"] = turn.understanding.text
-    if asking not in QUESTIONS or asking in taken:
+        state.category_words = understanding.text
+    if asking not in QUESTIONS or asking in state.taken:
         return
-    if asking not in form.answers and not _CORRECTION.match(turn.understanding.text):
+    if asking not in form.answers and not details.correction:
         form.answers[asking] = turn.text.strip()
     if asking in form.answers:
-        taken.append(asking)
-        data["words"].append(turn.understanding.text)
-        if asking == WISH and _DEADLINE.search(turn.understanding.text):  # 希望周五前处理好: the owner's own date
+        state.taken.append(asking)
+        state.words.append(understanding.text)
+        if asking == WISH and details.own_deadline:  # 希望周五前处理好: the owner's own date
             when = turn.understand(expecting="time").slots.get("time")
             if when:
-                data["due"] = when
+                state.due = when
 
 
-def _category(form: Form) -> str | None:
+def _category(form: Form[ComplaintState]) -> str | None:
     """The NLU's category; else a reading of the words; else ask once, and an unplaced answer is 其他."""
     slot = form.slots.get("category")
     if slot in COMPLAINT_CATEGORIES and slot != OTHER:
         return slot
     if slot is not None or "category" in form.answers:  # 其他, a bare answer read as a repair category, free text
-        form.slots["category"] = guess_category(f"{form.data.get('category_words', '')}\n{_words(form)}") or OTHER
+        form.slots["category"] = guess_category(f"{form.state.category_words}\n{_words(form)}") or OTHER
         return form.slots["category"]
     guess = guess_category(_words(form))
     if guess is not None:
@@ -166,48 +155,37 @@ def _category(form: Form) -> str | None:
     return guess
 
 
-def has_content(text: str) -> bool:
-    """Whether the words say what happened, once "我要投诉物业" and greetings are set aside."""
-    return len(_PREAMBLE.sub("", text)) >= MIN_CONTENT_CHARS
-
-
 def guess_category(text: str) -> str | None:
-    """The complaint category the words suggest, for when the NLU gave none."""
-    found = next((category for category, words in CATEGORY_WORDS if any(word in text for word in words)), None)
-    return found or ("服务态度" if blames_staff(text) else None)
+    """The complaint category the words suggest, for when the NLU's slot gave none."""
+    return details_of(text).complaint_category or ("服务态度" if blames_staff(text) else None)
 
 
-def named_targets(text: str) -> list[str]:
-    """Whom the words name (楼上, 保安, 1602 …), in order, at most three."""
-    return list(dict.fromkeys(_TARGET.findall(text)))[:3]
-
-
-def _words(form: Form) -> str:
+def _words(form: Form[ComplaintState]) -> str:
     """Everything the owner said in this complaint, normalised: what the rules read."""
-    return "\n".join(form.data["words"])
+    return "\n".join(form.state.words)
 
 
-def _story(form: Form) -> str:
+def _story(form: Form[ComplaintState]) -> str:
     """What happened (the first message, and the answer to "what happened?"), normalised."""
-    return "\n".join(form.data["words"][: 2 if WHAT in form.data["taken"] else 1])
+    return "\n".join(form.state.words[: 2 if WHAT in form.state.taken else 1])
 
 
-def _description(form: Form) -> str:
+def _description(form: Form[ComplaintState]) -> str:
     """What happened, in the owner's words."""
     what = form.answers.get(WHAT)
-    return what if form.data["bare"] and what else form.first_text.strip()
+    return what if form.state.bare and what else form.first_text.strip()
 
 
-def _target(form: Form) -> str:
+def _target(form: Form[ComplaintState]) -> str:
     answer = form.answers.get(TARGET)
     if answer is not None:
-        return replies.UNKNOWN_TARGET if any(word in answer for word in UNKNOWN_ANSWERS) else answer
-    return "、".join(named_targets(_story(form))) or replies.NOT_NAMED
+        return replies.UNKNOWN_TARGET if details_of(answer).does_not_know else answer
+    return "、".join(details_of(_story(form)).targets) or replies.NOT_NAMED
 
 
-def _wish(form: Form) -> str:
+def _wish(form: Form[ComplaintState]) -> str:
     answer = form.answers.get(WISH, "")
-    return replies.NO_WISH if _PUNCTUATION.sub("", answer) in NO_WISH_ANSWERS | {""} else answer
+    return replies.NO_WISH if details_of(answer).nothing_more else answer
 
 
 def _owner_due(value: str | None, now: datetime, settings: Settings, calendar: WorkingCalendar) -> datetime | None:
@@ -222,17 +200,14 @@ def _owner_due(value: str | None, now: datetime, settings: Settings, calendar: W
 
 
 def _when(moment: datetime | None, settings: Settings) -> str:
-    if moment is None:
-        return ""
-    local = moment.astimezone(settings.tz)
-    return f"{local:%m月%d日}" if (local.hour, local.minute) == (23, 59) else f"{local:%m月%d日%H:%M}"
+    return day_or_day_and_time(moment, settings.tz) if moment is not None else ""
 
 
-def _offer_human(form: Form, answer: Ask | Confirm | str) -> Ask | Confirm | str:
+def _offer_human(form: Form[ComplaintState], answer: Ask | Confirm | str) -> Ask | Confirm | str:
     """A very angry owner hears, once and at once, that a human is one message away."""
-    if not form.data.get("angry") or form.data.get("offered"):
+    if not form.state.angry or form.state.offered:
         return answer
-    form.data["offered"] = True
+    form.state.offered = True
     if isinstance(answer, Ask):
         return Ask(answer.slot, replies.ANGRY + answer.question, free_text=answer.free_text)
     if isinstance(answer, Confirm):

@@ -8,12 +8,11 @@ Rules (DOMAIN.md, 物业费与收费):
 - Bills are the billing system's figures: for a home in custody (托管) the property-fee rows are
   already charged at ``fees.custody_fee_ratio``; the bot says so and never recomputes money.
 - Money is Decimal throughout, shown as ¥1,234.50.
-- How to pay (怎么交/可以微信付吗) is public: answered without a binding.
+- How to pay (怎么交/可以微信付吗, read by the NLU) is public: answered without a binding.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -22,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
-from handlers.flows.binding import PENDING as PENDING_STATUS
-from handlers.flows.binding import BoundHome, bound_homes, find_bound
+from handlers.domain.homes import PENDING as PENDING_STATUS
+from handlers.domain.homes import BoundHome, bound_homes, find_bound
 from handlers.replies import fee as replies
 from models import Bill
 
@@ -31,22 +30,6 @@ router = Router("fee")
 
 CENT = Decimal("0.01")
 PROPERTY_FEE = "物业费"
-
-# A fee_query that asks how to pay rather than how much (怎么交物业费, 哪里交, 可以刷卡吗).
-_HOW_TO_PAY = re.compile(
-    r"(?:怎么|怎样|如何|哪里|哪儿|在哪|去哪)(?:里)?(?:能|可以)?(?:交|缴|付|支付|缴纳|交纳)"
-    r"|(?:可以|能|能不能|可不可以|支持|是否支持)(?:用)?(?:微信|支付宝|银行卡|信用卡|刷卡|转账|现金|扫码|网上|线上|手机)"
-    r"|(?:缴费|交费|支付|付款|付费)(?:方式|渠道|途径|方法)"
-    r"|支付宝|刷卡|转账|扫码|(?:线上|网上|手机上?)(?:交|缴|付|支付)")
-
-_HOW_MUCH = re.compile(r"多少|欠|账单|明细|查|余额|金额|几个月")
-
-# Payment questions the NLU may read as faq (可以微信付吗): a text pattern, fullmatch after trimming.
-PAYMENT_QUESTION_PATTERN = (
-    r"(?:请问)?(?:物业费|停车费|水费|电费|费用|账单)?(?:可以|能|能不能|可不可以|支持|是否支持)(?:用)?"
-    r"(?:微信|支付宝|银行卡|信用卡|刷卡|转账|现金|扫码|网上|线上)"
-    r"(?:支付|付款|缴费|交费|缴纳|付|交|缴)?(?:物业费|停车费|水费|电费|费用)?(?:吗|嗎|么|麼|嘛|不)?[？?。]?")
-
 
 def yuan(amount: Decimal) -> str:
     """¥1,234.50: yuan, thousands separated, exactly two decimals."""
@@ -59,15 +42,10 @@ def month_name(period: str) -> str:
     return f"{year}年{int(month)}月"
 
 
-def asks_how_to_pay(text: str) -> bool:
-    """怎么交物业费 asks for the ways to pay; 还欠多少，怎么交 wants the figures (which list the ways too)."""
-    return _HOW_TO_PAY.search(text) is not None and _HOW_MUCH.search(text) is None
-
-
-@router.intent("fee_query")
+@router.intent("fee_query", name="查询费用")
 async def fee_query(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     understanding = turn.understanding
-    if asks_how_to_pay(understanding.text):
+    if understanding.details.how_to_pay:
         return _payment_methods(settings)
     homes = await bound_homes(session, turn.openid)
     room = understanding.slots.get("room")
@@ -82,11 +60,6 @@ async def fee_query(turn: Turn, session: AsyncSession, settings: Settings) -> st
     else:
         return replies.NEED_BINDING
     return await _statement(session, target, homes, settings)
-
-
-@router.text(PAYMENT_QUESTION_PATTERN)
-async def payment_question(settings: Settings) -> str:
-    return _payment_methods(settings)
 
 
 def _payment_methods(settings: Settings) -> str:

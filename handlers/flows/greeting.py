@@ -2,91 +2,93 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Conversation, ConversationStore
+from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu import Understanding
-from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
-from handlers.flows import faq, human, rating, status
-from handlers.domain.intake import TicketIntake
+from handlers.domain import kb
+from handlers.domain.aftercare import rating_target
+from handlers.domain.handoff import start_handoff
 from handlers.domain.notify import Notifier
-from handlers.replies import greeting as replies
 from handlers.domain.tickets import TicketDesk
+from handlers.replies import greeting as replies
+from handlers.replies.times import hours
 
 router = Router("greeting")
-
-_GOODBYE = re.compile(r"再见|拜拜|88|bye|晚安")
-_THANKS = re.compile(r"谢谢|多谢|感谢|谢了|辛苦")
-_HELP = re.compile(r"能干|能做|能办|会什么|会干|有什么功能|功能|帮助|菜单|help", re.IGNORECASE)
-_ACKNOWLEDGED = re.compile(r"^(?:好的?|好滴|好嘞|嗯+|哦+|噢+|ok|收到|知道了|明白了?|了解)[,.!~ 。！]*$", re.IGNORECASE)
 
 
 def _fields(settings: Settings) -> dict[str, str]:
     estate = settings.estate
-    hours = estate.office_hours
     return {
         "estate": estate.name,
         "company": estate.company,
         "hotline": estate.hotline,
         "emergency_phone": estate.emergency_phone,
-        "office_hours": f"{hours.start:%H:%M}-{hours.end:%H:%M}",
+        "office_hours": hours(estate.office_hours.start, estate.office_hours.end),
     }
 
 
-@router.intent("greeting")
-async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk, intake: TicketIntake,
-                notifier: Notifier) -> str:
-    redirected = await _really_about(turn, session, settings, desk, intake, notifier)
-    return redirected if redirected is not None else _small_talk(turn.understanding.text, settings)
+@router.intent("greeting", name="打招呼", interrupts=Interrupts.NEVER)
+async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk) -> str | Reroute:
+    redirected = await _really_about(turn, session, desk)
+    if redirected is not None:
+        return redirected
+    return kb.confident_answer(turn.understanding.text, settings) or _small_talk(turn.understanding, settings)
 
 
 @router.quick("greeting")
 def quick_greeting(understanding: Understanding, settings: Settings) -> str | None:
-    """``greet`` when it needs no database: not a chase, not a bare score (those look up tickets)."""
-    text = understanding.text
-    if status.wants_status(text, understanding.slots) or rating.is_bare_score(text):
+    """``greet`` when it needs no database: not about a ticket, not a bare score (those look up tickets)."""
+    details = understanding.details
+    if details.about_a_ticket or details.bare_score or understanding.slots.get("ticket"):
         return None
-    return faq.confident_answer(text, settings) or _small_talk(text, settings)
+    return kb.confident_answer(understanding.text, settings) or _small_talk(understanding, settings)
 
 
-def _small_talk(text: str, settings: Settings) -> str:
-    if _GOODBYE.search(text):
+def _small_talk(understanding: Understanding, settings: Settings) -> str:
+    details = understanding.details
+    if details.goodbye:
         return replies.GOODBYE
-    if _THANKS.search(text):
+    if details.thanks:
         return replies.THANKS
-    if _HELP.search(text):
+    if details.asks_for_help:
         return replies.HELP.format(**_fields(settings))
-    if _ACKNOWLEDGED.match(text.strip()):
+    if details.acknowledgement:
         return replies.ACKNOWLEDGED
     return replies.GREETING.format(**_fields(settings))
 
 
-@router.intent("other")
-async def off_topic(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk, intake: TicketIntake,
-                    notifier: Notifier, conversation: Conversation) -> str:
-    redirected = await _really_about(turn, session, settings, desk, intake, notifier)
-    if redirected is None:
-        return replies.OFF_TOPIC.format(**_fields(settings))
-    conversation.misses = 0  # understood after all: no human needs offering next time
-    return redirected
+@router.intent("other", name="闲聊", interrupts=Interrupts.NEVER)
+async def off_topic(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
+                    conversation: Conversation) -> str | Reroute:
+    redirected = await _really_about(turn, session, desk)
+    if redirected is not None:
+        conversation.misses = 0  # understood after all: no human needs offering next time
+        return redirected
+    if turn.rerouted_from is not None:
+        conversation.misses += 1  # passed back with nothing to act on: a miss after all
+    answer = kb.confident_answer(turn.understanding.text, settings)
+    if answer is not None:
+        conversation.misses = 0
+        return answer
+    return replies.OFF_TOPIC.format(**_fields(settings))
 
 
-async def _really_about(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
-                        intake: TicketIntake, notifier: Notifier) -> str | None:
-    """Short messages the NLU took for small talk that are plainly about a ticket (催单, 没修好, a lone “4”
-    answering the completion message) or a known question (换锁)."""
+async def _really_about(turn: Turn, session: AsyncSession, desk: TicketDesk) -> Reroute | None:
+    """Short messages the NLU took for small talk that its details show are about a ticket (催单, 没修好,
+    a number) or a score answering the completion message (a lone “4” while a rating is awaited)."""
+    if turn.rerouted_from is not None:
+        return None  # passed back: small talk after all
     understanding = turn.understanding
-    if status.wants_status(understanding.text, understanding.slots):
-        told = await status.answer(turn, session, settings, desk, intake, notifier, vague=True)
-        if told is not None:
-            return told
-    scored = await rating.bare_score(turn, session, settings, desk, intake, notifier)
-    if scored is not None:
-        return scored
-    return faq.confident_answer(understanding.text, settings)
+    details = understanding.details
+    if details.about_a_ticket or understanding.slots.get("ticket"):
+        return Reroute("ticket_status")
+    score = details.bare_score
+    if score is not None and await rating_target(session, desk, turn.openid, None, turn.now) is not None:
+        return Reroute("rating", {"score": score})
+    return None
 
 
 @router.fallback()
@@ -114,7 +116,7 @@ async def menu_click(turn: Turn, session: AsyncSession, settings: Settings, noti
                      conversations: ConversationStore) -> str:
     if turn.inbound.event_key == "MENU_HUMAN":
         conversation = await conversations.load(session, turn.openid, turn.now)
-        answer = await human.start_handoff(turn, session, settings, notifier, conversation)
+        answer = await start_handoff(turn, session, settings, notifier, conversation)
         await conversations.save(session, conversation, turn.now)
         return answer
     template = replies.MENU_KEYS.get(turn.inbound.event_key or "", replies.UNKNOWN_MENU_KEY)

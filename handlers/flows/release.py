@@ -11,11 +11,12 @@ guards' group hears of every permit that becomes active; there is no security ro
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
+from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
@@ -32,39 +33,15 @@ router = Router("release")
 INTENT = "release_permit"
 GATE_TEAM = "security"
 MOVE = "搬家"
-ITEMS_MAX = 200
 ITEMS_SLOT = "items"  # free text: what is taken out
 
-_ITEM = re.compile(
-    r"柜|冰箱|沙发|床|桌|椅|电视|洗衣机|空调|钢琴|家具|家私|家电|电器|箱|行李|书|花架|材料|自行车|电动车|单车|电脑|"
-    r"茶几|热水器|微波炉|烤箱|盆栽|花盆|设备|样品|衣物|杂物|货")
-_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?")
-_TAIL = re.compile(r"(?:要|想)?(?:搬|运|拉|带|拿|卖|扔)?(?:出去|出小区|出门|回老家|走|掉)?(?:了|吧|啊)?$")
-_CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
-_MOVE_WORDS = re.compile(r"搬家|搬屋|退房|退租|清空|整车|一车|搬离|不住了|搬走了")
+@dataclass
+class ReleaseState:
+    asked_plate: bool = False
 
 
-def items_in(text: str) -> str | None:
-    """搬柜子和冰箱 → 柜子和冰箱: the clauses that name things to take out, without the verbs."""
-    found: list[str] = []
-    for clause in _CLAUSES.split(text):
-        if not _ITEM.search(clause):
-            continue
-        core = _LEAD.sub("", clause, count=1)
-        if not _ITEM.search(core):
-            core = clause
-        core = _TAIL.sub("", core).lstrip("了要个")
-        if core:
-            found.append(core)
-    return "，".join(found)[:ITEMS_MAX] if found else None
-
-
-def is_move(text: str) -> bool:
-    return _MOVE_WORDS.search(text) is not None
-
-
-@router.form(INTENT, accepts=("time", "plate"))
-async def request_release(form: Form, turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
+@router.form(INTENT, name="开放行条", accepts=("time", "plate"), state=ReleaseState)
+async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                           outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
@@ -74,7 +51,7 @@ async def request_release(form: Form, turn: Turn, session: AsyncSession, setting
     items = _items(form)
     if items is None:
         return Ask(ITEMS_SLOT, replies.ASK_ITEMS, free_text=True)
-    move = is_move(form.first_text) or is_move(form.answers.get(ITEMS_SLOT, ""))
+    move = details_of(form.first_text).moving or details_of(form.answers.get(ITEMS_SLOT, "")).moving
     value = slots.get("time")
     if value is None:
         return Ask("time", replies.ASK_WHEN)
@@ -86,8 +63,8 @@ async def request_release(form: Form, turn: Turn, session: AsyncSession, setting
         slots.pop("time")
         return Ask("time", replies.TOO_FAR.format(days=MAX_DAYS_AHEAD))
     plate = slots.get("plate")
-    if plate is None and not form.data.get("asked_plate") and (move or passes.mentions_car(form.first_text)):
-        form.data["asked_plate"] = True
+    if plate is None and not form.state.asked_plate and (move or details_of(form.first_text).car):
+        form.state.asked_plate = True
         return Ask("plate", replies.ASK_PLATE, free_text=True)
     tenant = binding.role == "tenant"
     if not form.confirmed:
@@ -117,15 +94,15 @@ async def request_release(form: Form, turn: Turn, session: AsyncSession, setting
     return await _ask_owners(session, outbox, desk, ticket, gate_pass, home, binding.resident_id, turn, settings)
 
 
-def _items(form: Form) -> str | None:
+def _items(form: Form[ReleaseState]) -> str | None:
     """From the first message when it names things (搬柜子和冰箱), else from the answer to our question."""
-    found = items_in(form.first_text)
+    found = details_of(form.first_text).items
     if found is not None:
         return found
     answer = form.answers.get(ITEMS_SLOT, "").strip()
     if not answer:
         return None
-    return items_in(answer) or answer[:ITEMS_MAX]
+    return details_of(answer).items or answer[:ITEMS_MAX]
 
 
 async def _ask_owners(session: AsyncSession, outbox: Outbox, desk: TicketDesk, ticket: Ticket, gate_pass: GatePass,

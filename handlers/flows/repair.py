@@ -7,20 +7,20 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
-from bot.dialogue.router import Ask, Confirm, Router, Turn
+from bot.dialogue.router import Ask, Confirm, NoState, Router, Turn
+from bot.nlu.details import details_of
 from bot.settings import Settings
-from handlers.domain.homes import building_of_place, complete_room, current_binding, home_by_room, registered_phone
+from handlers.domain.homes import complete_room, current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
 from handlers.domain.tickets import NewTicket
-from handlers.replies.times import slot_time
+from handlers.replies.times import day_and_time, slot_time
 from models import Home
 
 router = Router("repair")
 
 OTHER = "其他"
-SHARED_PLACE_WORDS = ("电梯", "楼道", "车库", "大堂", "门口", "道闸", "路灯", "小区", "单元门", "消防", "绿化", "停车场")
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ class Location:
     building: str | None = None
 
 
-@router.form("repair", accepts=("room", "category", "phone", "time"))
-async def report_repair(form: Form, turn: Turn, session: AsyncSession, settings: Settings,
+@router.form("repair", name="报修", accepts=("room", "category", "phone", "time"))
+async def report_repair(form: Form[NoState], turn: Turn, session: AsyncSession, settings: Settings,
                         intake: TicketIntake) -> Ask | Confirm | str:
     slots, answers = form.slots, form.answers
     location = await _locate(session, turn.openid, form)
@@ -70,12 +70,13 @@ async def report_repair(form: Form, turn: Turn, session: AsyncSession, settings:
     due = {d.name: d.due_at.astimezone(settings.tz) for d in ticket.deadlines}
     sla = settings.sla.repair
     return replies.CREATED.format(
-        number=ticket.number, on_site=f"{due['on_site']:%m月%d日%H:%M}", resolve=f"{due['resolve']:%m月%d日%H:%M}",
+        number=ticket.number, on_site=day_and_time(due["on_site"], settings.tz),
+        resolve=day_and_time(due["resolve"], settings.tz),
         trade=replies.MULTI_TRADE if multi else replies.SINGLE_TRADE,
         days=sla.multi_trade_working_days if multi else sla.single_trade_working_days)
 
 
-async def _locate(session: AsyncSession, openid: str, form: Form) -> Location | Ask:
+async def _locate(session: AsyncSession, openid: str, form: Form[NoState]) -> Location | Ask:
     """A named room wins; then a place the owner described; then the bound home; else ask."""
     room = form.slots.get("room")
     if room is not None:
@@ -85,17 +86,13 @@ async def _locate(session: AsyncSession, openid: str, form: Form) -> Location | 
             return Ask("room", replies.UNKNOWN_ROOM.format(room=room), free_text=True)
         return Location(where=home.room_key, home_id=home.id)
     place = form.answers.get("room")
-    if place is None and _mentions_shared_place(form.first_text):
+    if place is None and details_of(form.first_text).shared_place:
         place = form.first_text
     if place is not None:
-        return Location(where=place[:60], place=place[:100], building=building_of_place(place))
+        return Location(where=place[:60], place=place[:100], building=details_of(place).building)
     binding = await current_binding(session, openid)
     if binding is not None:
         home = await session.get(Home, binding.home_id)
         if home is not None:
             return Location(where=home.room_key, home_id=home.id)
     return Ask("room", replies.ASK_WHERE, free_text=True)
-
-
-def _mentions_shared_place(text: str) -> bool:
-    return any(word in text for word in SHARED_PLACE_WORDS)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.dialogue.router import Router, Turn
+from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
 from handlers.replies import staff as replies
+from handlers.replies.times import short
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
 from handlers.domain.workflow import Workflow
 from models import Home, Staff, Ticket, TicketDeadline
 
 router = Router("staff")
 
-_NUMBER = re.compile(r"^[RCSVP]\d{11}$", re.IGNORECASE)
 
 
 async def _me(session: AsyncSession, openid: str) -> Staff:
@@ -31,9 +30,10 @@ def _args(turn: Turn) -> list[str]:
 
 
 async def _ticket(session: AsyncSession, desk: TicketDesk, number: str | None) -> Ticket | None:
-    if not number or not _NUMBER.match(number):
+    parsed = parse_ticket_number(number or "")
+    if parsed is None:
         return None
-    return await desk.load(session, number, for_update=True)
+    return await desk.load(session, parsed, for_update=True)
 
 
 async def _target(turn: Turn, session: AsyncSession, desk: TicketDesk, usage: str,
@@ -157,5 +157,5 @@ async def _lines(session: AsyncSession, tickets: list[Ticket], settings: Setting
         lines.append(replies.TICKET_LINE.format(
             number=ticket.number, status=STATUS_NAMES[ticket.status],
             where=homes.get(ticket.home_id or 0) or ticket.place or "", category=ticket.category or "",
-            due=f"{due.astimezone(settings.tz):%m-%d %H:%M}" if due else "—"))
+            due=short(due, settings.tz) if due else "—"))
     return "\n".join(lines)

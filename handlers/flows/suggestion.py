@@ -6,7 +6,7 @@ gets one question for the content. No confirmation: nothing is promised but an a
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,26 +16,27 @@ from bot.settings import Settings
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.replies import suggestion as replies
+from handlers.replies.times import day_and_time
 from handlers.domain.tickets import NewTicket
 
 router = Router("suggestion")
 
 CONTENT = "content"  # the flow's own free-text question (not an NLU slot)
-MIN_CONTENT_CHARS = 3
-# Words that announce a suggestion without making one ("你好，我想提个建议").
-_PREAMBLE = re.compile(
-    r"你好|您好|在吗|可以吗|行吗|好吗|可以|怎么提|在哪|物业|客服|我|想|要|有|个|一个|一些|几个|点|一点|提|给|你们|"
-    r"建议|意见|想法|一下|吧|啊|哈|呢|吗|小|"
-    r"[\s,.!?;:~，。！？；：、…]"
-)
 
 
-@router.form("suggestion")
-async def make_suggestion(form: Form, turn: Turn, session: AsyncSession, settings: Settings,
+@dataclass
+class SuggestionState:
+    read_first: bool = False  # the first message has been looked at for the idea itself
+    content: str | None = None  # the idea, when the first message held it
+
+
+@router.form("suggestion", name="提建议", state=SuggestionState)
+async def make_suggestion(form: Form[SuggestionState], turn: Turn, session: AsyncSession, settings: Settings,
                           intake: TicketIntake) -> Ask | str:
-    if "content" not in form.data:  # the first message: is the idea in it?
-        form.data["content"] = form.first_text.strip() if has_content(turn.understanding.text) else None
-    content = form.data["content"] or form.answers.get(CONTENT)
+    if not form.state.read_first:  # the first message: is the idea in it?
+        form.state.read_first = True
+        form.state.content = form.first_text.strip() if turn.understanding.details.suggestion_content else None
+    content = form.state.content or form.answers.get(CONTENT)
     if not content:
         return Ask(CONTENT, replies.ASK_CONTENT, free_text=True)
     binding = await current_binding(session, turn.openid)
@@ -45,9 +46,4 @@ async def make_suggestion(form: Form, turn: Turn, session: AsyncSession, setting
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}", summary=f"建议：{content}")
     answer = next(d.due_at for d in opened.ticket.deadlines if d.name == "answer")
     return replies.CREATED.format(number=opened.ticket.number, days=settings.sla.suggestion.answer_within_days,
-                                  due=f"{answer.astimezone(settings.tz):%m月%d日%H:%M}")
-
-
-def has_content(text: str) -> bool:
-    """Whether the words hold an idea, once the greeting and "我想提个建议" are set aside."""
-    return len(_PREAMBLE.sub("", text)) >= MIN_CONTENT_CHARS
+                                  due=day_and_time(answer, settings.tz))

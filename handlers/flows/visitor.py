@@ -2,7 +2,7 @@
 
 The bound home is the one visited (an unbound account is asked to bind first). Nothing is
 insisted on: no time means the rest of today, the visitor's name and number are taken when said,
-and a plate is asked for once when the owner mentions a car. Windows and codes: handlers/passes.py.
+and a plate is asked for once when the owner mentions a car. Windows and codes: handlers/domain/passes.py.
 Owners list their passes with “我的访客” and withdraw one with “取消访客 V…” (or “取消访客”
 when only one is still valid); those are text patterns, so the engine's own 取消 for a form
 in progress is untouched.
@@ -11,12 +11,14 @@ in progress is untouched.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Conversation, Form
 from bot.dialogue.router import Ask, Confirm, Router, Turn
+from bot.nlu.details import details_of
 from bot.settings import Settings
 from handlers.domain import passes
 from handlers.domain.homes import current_binding
@@ -28,11 +30,18 @@ from models import GatePass, Home
 router = Router("visitor")
 
 INTENT = "visitor_pass"
-_LONG_TERM = re.compile(r"长期|每天|天天|每周|每个星期|以后都|经常")
 
 
-@router.form(INTENT, accepts=("time", "plate"))
-async def register_visitor(form: Form, turn: Turn, session: AsyncSession, settings: Settings,
+@dataclass
+class VisitorState:
+    asked_plate: bool = False
+    people: int | None = None
+    time_value: str | None = None  # the time slot as last read
+    exact_hour: bool = False  # whether the owner named an hour when giving it (下午3点, not 下午)
+
+
+@router.form(INTENT, name="登记访客", accepts=("time", "plate"), state=VisitorState)
+async def register_visitor(form: Form[VisitorState], turn: Turn, session: AsyncSession, settings: Settings,
                            desk: TicketDesk) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
@@ -40,20 +49,21 @@ async def register_visitor(form: Form, turn: Turn, session: AsyncSession, settin
         return replies.NEED_BINDING
     tz, slots = settings.tz, form.slots
     _note_time_wording(form, turn)
-    window = passes.visit_window(slots.get("time"), exact_hour=bool(form.data.get("exact_hour")), now=turn.now, tz=tz)
+    window = passes.visit_window(slots.get("time"), exact_hour=form.state.exact_hour, now=turn.now, tz=tz)
     if window.end <= turn.now:
         slots.pop("time", None)
         return Ask("time", replies.PAST_TIME.format(window=window.describe(tz)))
     if passes.too_far_ahead(window, turn.now):
         slots.pop("time", None)
         return Ask("time", replies.TOO_FAR.format(days=MAX_DAYS_AHEAD))
-    people = passes.people_in(turn.text) or form.data.get("people")
-    form.data["people"] = people
+    people = turn.understanding.details.people or form.state.people
+    form.state.people = people
     plate = slots.get("plate")
-    if plate is None and not form.data.get("asked_plate") and passes.mentions_car(form.first_text):
-        form.data["asked_plate"] = True
+    first = details_of(form.first_text)
+    if plate is None and not form.state.asked_plate and first.car:
+        form.state.asked_plate = True
         return Ask("plate", replies.ASK_PLATE, free_text=True)
-    label = passes.visitor_label(form.first_text)
+    label = first.visitor
     if not form.confirmed:
         return Confirm(replies.CONFIRM.format(
             room=home.room_key, visitor=_who(label, people), plate=plate or replies.NO_PLATE,
@@ -67,19 +77,19 @@ async def register_visitor(form: Form, turn: Turn, session: AsyncSession, settin
     await session.flush()
     return replies.CREATED.format(code=gate_pass.code, uses=replies.SINGLE_USE, number=gate_pass.number,
                                   window=window.describe(tz),
-                                  note=replies.LONG_TERM_NOTE if _LONG_TERM.search(form.first_text) else "")
+                                  note=replies.LONG_TERM_NOTE if first.standing else "")
 
 
-def _note_time_wording(form: Form, turn: Turn) -> None:
+def _note_time_wording(form: Form[VisitorState], turn: Turn) -> None:
     """Whether the owner named an hour (下午3点) or only a period (下午), read when the time changes.
 
     The NLU gives 下午 as 14:00, the same as 下午2点; only the words tell a 14:00-18:00 afternoon
     from a visit around two o'clock.
     """
     value = form.slots.get("time")
-    if value != form.data.get("time_value"):
-        form.data["time_value"] = value
-        form.data["exact_hour"] = value is not None and passes.mentions_hour(turn.text)
+    if value != form.state.time_value:
+        form.state.time_value = value
+        form.state.exact_hour = value is not None and turn.understanding.details.hour_named
 
 
 def _who(label: str | None, people: int | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,28 +13,30 @@ from handlers.domain.escalation import escalate_due
 from handlers.jobs.pruning import prune
 from handlers.domain.fee_reminders import dunning_flags, send_fee_reminders
 from handlers.replies import visits as replies
+from handlers.jobs.reports import report_jobs
 from handlers.jobs.summaries import daily_summary, push_to_supervisors
+from handlers.domain.services import Services
 from handlers.domain.visits import run_return_visits
 
 
-def scheduled_jobs(services: dict[str, Any], outbox: Outbox, settings: Settings) -> list[ScheduledJob]:
+def scheduled_jobs(services: Services, outbox: Outbox, settings: Settings) -> list[ScheduledJob]:
     schedule = settings.schedule
-    notifier = services["notifier"]
+    notifier = services.notifier
 
     async def sla_check(session: AsyncSession, now: datetime) -> str:
-        return f"queued {await escalate_due(session, now, services['sla'], notifier, settings)} escalations"
+        return f"queued {await escalate_due(session, now, services.sla, notifier, settings)} escalations"
 
     async def return_visits(session: AsyncSession, now: datetime) -> str:
         return await run_return_visits(session, now, outbox, settings)
 
     async def fee_reminders(session: AsyncSession, now: datetime) -> str:
-        summary = await send_fee_reminders(session, now, outbox, settings)
+        sent = await send_fee_reminders(session, now, outbox, settings)
         flags = await dunning_flags(session, now, settings)
         text = replies.DUNNING_SUMMARY.format(
-            reminded=summary.split()[1] if summary.startswith("reminded") else 0,
+            reminded=sent.homes,
             letters=sum(flag.level == "letter" for flag in flags), legal=sum(flag.level == "legal" for flag in flags))
         await push_to_supervisors(session, notifier, text, key=f"dunning:{now:%Y-%m}")
-        return summary
+        return sent.summary()
 
     async def daily(session: AsyncSession, now: datetime) -> str:
         return await daily_summary(session, now, notifier, settings)
@@ -50,6 +51,4 @@ def scheduled_jobs(services: dict[str, Any], outbox: Outbox, settings: Settings)
         ScheduledJob("fee_reminders", fee_reminders, schedule.fee_reminders),
         ScheduledJob("daily_summary", daily, schedule.daily_summary),
     ]
-    from handlers.jobs.reports import report_jobs  # the weekly and monthly reports
-
     return jobs + report_jobs(services, settings)

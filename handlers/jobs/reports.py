@@ -8,7 +8,6 @@ outside WeChat's 48-hour window, so each holds 20 characters at most with realis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +15,7 @@ from bot.schedule.runner import ScheduledJob
 from bot.settings import Settings
 from handlers.reports import MONTH, WEEK, MonthlyReport, WeeklyReport, last_complete, monthly_report, weekly_report
 from handlers.reports import wording as words
+from handlers.domain.services import Services
 from handlers.jobs.summaries import push_to_supervisors
 
 
@@ -37,8 +37,8 @@ def monthly_summary(report: MonthlyReport) -> str:
         arrears=len(report.arrears))
 
 
-def report_jobs(services: dict[str, Any], settings: Settings) -> list[ScheduledJob]:
-    notifier = services["notifier"]
+def report_jobs(services: Services, settings: Settings) -> list[ScheduledJob]:
+    notifier = services.notifier
 
     async def weekly(session: AsyncSession, now: datetime) -> str:
         period = last_complete(WEEK, now, settings.tz)

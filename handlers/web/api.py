@@ -27,7 +27,7 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
 
     def parts(request: web.Request) -> tuple[async_sessionmaker[AsyncSession], Settings, Clock, Workflow]:
         app = request.app
-        return app[sessions_key], app[settings_key], app[clock_key], app[services_key]["workflow"]
+        return app[sessions_key], app[settings_key], app[clock_key], app[services_key].workflow
 
     @routes.get("/api/tickets")
     async def list_tickets(request: web.Request) -> web.Response:

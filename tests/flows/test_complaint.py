@@ -19,7 +19,7 @@ def warm_nlu() -> None:
 
 async def deadlines(chat: Chat, number: str) -> dict[str, datetime]:
     async with chat.sessions() as session:
-        ticket = await chat.services["desk"].load(session, number)
+        ticket = await chat.services.desk.load(session, number)
         return {d.name: d.due_at.astimezone(TZ) for d in ticket.deadlines}
 
 

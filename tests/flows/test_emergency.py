@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.nlu import understand
+from bot.nlu.details import details_of
 from handlers.flows.emergency import emergency_kinds
 from models import OutboxMessage, Staff
 from tests.flows.conftest import MONDAY_10
@@ -30,7 +31,7 @@ async def staff_rows(chat: Chat, openid: str) -> list[OutboxMessage]:
 
 async def deadlines(chat: Chat, number: str) -> dict[str, object]:
     async with chat.sessions() as session:
-        ticket = await chat.services["desk"].load(session, number)
+        ticket = await chat.services.desk.load(session, number)
         return {d.name: d.due_at for d in ticket.deadlines}
 
 
@@ -136,4 +137,4 @@ async def test_traditional_script_gets_advice_in_traditional(chat: Chat) -> None
     ("救命啊", "其他", ["generic"]),
 ])
 def test_the_kind_of_emergency_picks_the_advice(text: str, category: str, kinds: list[str]) -> None:
-    assert emergency_kinds(text, category) == kinds
+    assert emergency_kinds(details_of(text).emergency_kinds, category) == kinds

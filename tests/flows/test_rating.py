@@ -27,7 +27,7 @@ async def finished_repair(chat: Chat, openid: str = "owner-zhang", *, visit: boo
     async with chat.sessions.begin() as session:
         home = await home_by_room(session, "3-2-501")
         assert home is not None
-        opened = await chat.services["intake"].open(
+        opened = await chat.services.intake.open(
             session, NewTicket(kind="repair", description="厨房水龙头关不紧", openid=openid, home_id=home.id,
                                category="水电", contact_phone="13800000001"),
             chat.now(), by=f"owner:{openid}", summary="厨房水龙头关不紧")

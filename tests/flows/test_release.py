@@ -55,7 +55,7 @@ async def test_an_owner_moving_out_gets_the_permit_at_once(chat: Chat) -> None:
     assert (ticket.number, ticket.kind, ticket.category, ticket.status) == ("P20261123001", "release", "搬家", "new")
     assert ticket.assignee_id is None  # nobody is dispatched for a permit
     async with chat.sessions() as session:
-        events = (await chat.services["desk"].load(session, ticket.number)).events  # type: ignore[union-attr]
+        events = (await chat.services.desk.load(session, ticket.number)).events  # type: ignore[union-attr]
     assert any("搬家" in event.note for event in events)  # the large move is on record
 
     [permit] = await permits(chat)
@@ -136,9 +136,10 @@ async def test_list_and_cancel_a_permit(chat: Chat) -> None:
 
 
 def test_items_read_from_the_first_message() -> None:
-    from handlers.flows.release import is_move, items_in
 
-    assert items_in("周六搬家，要开放行条，搬柜子和冰箱") == "柜子和冰箱"
-    assert items_in("申请放行 搬两个大衣柜出去") == "两个大衣柜"
-    assert items_in("我要开放行条") is None
-    assert is_move("下周六退房 要开放行条") and not is_move("搬个冰箱出去")
+    from bot.nlu.details import details_of
+
+    assert details_of("周六搬家，要开放行条，搬柜子和冰箱").items == "柜子和冰箱"
+    assert details_of("申请放行 搬两个大衣柜出去").items == "两个大衣柜"
+    assert details_of("我要开放行条").items is None
+    assert details_of("下周六退房 要开放行条").moving and not details_of("搬个冰箱出去").moving

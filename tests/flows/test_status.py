@@ -25,7 +25,7 @@ async def open_repair(chat: Chat, openid: str, room: str, category: str, descrip
     async with chat.sessions.begin() as session:
         home = await home_by_room(session, room)
         assert home is not None
-        opened = await chat.services["intake"].open(
+        opened = await chat.services.intake.open(
             session, NewTicket(kind="repair", description=description, openid=openid, home_id=home.id,
                                category=category, contact_phone="13800000001"),
             chat.now(), by=f"owner:{openid}", summary=description)

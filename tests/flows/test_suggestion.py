@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.nlu import understand
-from handlers.flows.suggestion import has_content
+from bot.nlu.details import details_of
 from tests.flows.conftest import MONDAY_10
 from tests.support.chat import Chat
 
@@ -29,7 +29,7 @@ async def test_a_suggestion_in_one_message(chat: Chat) -> None:
     assert (ticket.kind, ticket.description, ticket.home_id) == ("suggestion", "建议小区多装几个充电桩",
                                                                  chat.people["home"].id)
     async with chat.sessions() as session:
-        loaded = await chat.services["desk"].load(session, ticket.number)
+        loaded = await chat.services.desk.load(session, ticket.number)
         assert {d.name: d.due_at for d in loaded.deadlines} == {"answer": chat.now() + timedelta(days=3)}
     assert any("S20261123001" in text for text in await chat.pushes_to("staff-zhao"))
 
@@ -52,4 +52,4 @@ async def test_a_bare_suggestion_asks_for_the_idea(chat: Chat) -> None:
     ("我想提个建议可以吗", False),
 ])
 def test_has_content(text: str, idea: bool) -> None:
-    assert has_content(text) is idea
+    assert details_of(text).suggestion_content is idea

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.nlu.details import details_of
 from handlers.domain import passes
 from models import GatePass
 from tests.support.chat import Chat
@@ -159,4 +160,4 @@ def test_windows(value: str | None, exact: bool, window: tuple[str, str]) -> Non
     ("有个朋友", None),
 ])
 def test_people(text: str, people: int | None) -> None:
-    assert passes.people_in(text) == people
+    assert details_of(text).people == people

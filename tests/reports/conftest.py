@@ -80,7 +80,7 @@ class Estate:
         self.clock.set(when)
         fields = {"description": name, "openid": "owner-zhang", "home_id": self.people["home"].id, **fields}
         async with self.sessions.begin() as session:
-            opened = await self.service.app[SERVICES]["intake"].open(
+            opened = await self.service.app[SERVICES].intake.open(
                 session, NewTicket(**fields), when, by="owner:owner-zhang", summary=name)
             assert opened.ticket.status == "assigned", name
             self.numbers[name] = opened.ticket.number
@@ -90,9 +90,9 @@ class Estate:
         actor = self.people[by] if by else None
         async with self.sessions.begin() as session:
             services = self.service.app[SERVICES]
-            ticket = await services["desk"].load(session, self.numbers[name], for_update=True)
+            ticket = await services.desk.load(session, self.numbers[name], for_update=True)
             for action in actions:
-                await services["workflow"].perform(session, ticket, action, when, actor=actor)
+                await services.workflow.perform(session, ticket, action, when, actor=actor)
 
     async def rate(self, name: str, when: datetime, score: int) -> None:
         """The owner answers the return visit, recorded as the rating flow records it: 3 or more
@@ -100,7 +100,7 @@ class Estate:
         self.clock.set(when)
         async with self.sessions.begin() as session:
             services = self.service.app[SERVICES]
-            ticket = await services["desk"].load(session, self.numbers[name], for_update=True)
+            ticket = await services.desk.load(session, self.numbers[name], for_update=True)
             visit = await session.scalar(
                 select(ReturnVisit).where(ReturnVisit.ticket_id == ticket.id,
                                           ReturnVisit.status.in_(("scheduled", "sent", "phone"))))
@@ -109,9 +109,9 @@ class Estate:
             if score >= 3:
                 for action in ("visit", "close"):
                     if ticket.status in ("completed", "visited"):
-                        await services["desk"].apply(session, ticket, action, when, by="owner:owner-zhang")
+                        await services.desk.apply(session, ticket, action, when, by="owner:owner-zhang")
             elif ticket.kind == "repair":
-                await services["workflow"].perform(session, ticket, "reopen", when, actor=None, note="回访不满意")
+                await services.workflow.perform(session, ticket, "reopen", when, actor=None, note="回访不满意")
 
     async def jobs(self, when: datetime) -> None:
         """The scheduler's tick at ``when``: return visits, SLA checks and any report due."""

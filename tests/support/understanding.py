@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.dialogue.router import Dispatcher
+from bot.nlu.details import Details
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class KeywordUnderstanding:
     @property
     def confident(self) -> bool:
         return True
+
+    @property
+    def details(self) -> Details:
+        return Details(self.text)
 
 
 def keyword_understander(text: str, now: datetime, expecting: str | None = None) -> KeywordUnderstanding:

@@ -15,3 +15,11 @@ def extract_ticket(text: str) -> str | None:
     if match is None:
         return None
     return match.group(1).upper() + "".join(match.groups()[1:])
+
+
+def parse_ticket_number(word: str) -> str | None:
+    """A word that is a ticket number and nothing else (a staff command's argument), upper-case."""
+    match = _TICKET.fullmatch(word.strip())
+    if match is None:
+        return None
+    return match.group(1).upper() + "".join(match.groups()[1:])

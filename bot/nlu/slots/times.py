@@ -1,4 +1,4 @@
-"""Times: relative Chinese expressions resolved against the message time, in Asia/Shanghai.
+"""Times: relative Chinese expressions resolved against the message time, in that time's zone.
 
 Our own small parser rather than a library: JioNLP's ``parse_time`` is the only one known to read
 these forms but is a very large dependency (and raises on 明早, returns spans wrong); dateparser
@@ -30,9 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
              "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
@@ -43,14 +41,9 @@ _EVENING = {"下午", "午后", "傍晚", "黄昏", "晚上", "晚", "夜里", "
 # Fixed-date holidays and a short table of lunar ones (the service needs only the next few years).
 _HOLIDAYS = {"元旦": (1, 1), "劳动节": (5, 1), "五一": (5, 1), "国庆": (10, 1), "国庆节": (10, 1),
              "圣诞": (12, 25), "圣诞节": (12, 25), "平安夜": (12, 24)}
-_LUNAR = {
-    "除夕": {2025: (1, 28), 2026: (2, 16), 2027: (2, 5), 2028: (1, 25), 2029: (2, 12)},
-    "春节": {2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13)},
-    "元宵": {2025: (2, 12), 2026: (3, 3), 2027: (2, 20), 2028: (2, 9), 2029: (2, 27)},
-    "清明": {2025: (4, 4), 2026: (4, 5), 2027: (4, 5), 2028: (4, 4), 2029: (4, 4)},
-    "端午": {2025: (5, 31), 2026: (6, 19), 2027: (6, 9), 2028: (5, 28), 2029: (6, 16)},
-    "中秋": {2025: (10, 6), 2026: (9, 25), 2027: (9, 15), 2028: (10, 3), 2029: (9, 22)},
-}
+# Festivals of the lunar calendar (month, day), and 清明, a solar term: dated by lunar-python.
+_LUNAR = {"除夕": None, "春节": (1, 1), "元宵": (1, 15), "端午": (5, 5), "中秋": (8, 15)}
+_SOLAR_TERMS = {"清明": "清明"}
 
 _HABIT = r"(?<!每)(?<!天天)(?<!每个)(?<!经常)(?<!总是)"
 _WD = r"([一二三四五六日天七1-7])"
@@ -111,7 +104,7 @@ def extract_time(text: str, now: datetime, *, bare: bool = False) -> str | None:
 
     ``bare`` (the dialogue asked for a time) lets a period alone count: 下午 → today 14:00.
     """
-    local = now.astimezone(SHANGHAI) if now.tzinfo is not None else now.replace(tzinfo=SHANGHAI)
+    local = now  # relative times resolve in the zone the message time carries (the estate's)
     today = local.date()
     found = _first_day(text, local)
     if found is not None and found.exact is not None:
@@ -258,12 +251,26 @@ def _resolve_day(kind: str, match: re.Match[str], local: datetime) -> _Found | N
         if name in _HOLIDAYS:
             month, day_of_month = _HOLIDAYS[name]
             return _Found(start, _nearest_year(today, month, day_of_month))
-        table = _LUNAR.get(name, {})
-        candidates = [date(year, *table[year]) for year in (today.year - 1, today.year, today.year + 1) if year in table]
-        if not candidates:
+        if name not in _LUNAR and name not in _SOLAR_TERMS:
             return None
+        candidates = [festival_day(name, year) for year in (today.year - 1, today.year, today.year + 1)]
         return _Found(start, min(candidates, key=lambda day: (abs((day - today).days), day < today)))
     return None
+
+
+def festival_day(name: str, year: int) -> date:
+    """The Gregorian date of a lunar festival (春节 …, 除夕 the day before 春节) or 清明 in ``year``."""
+    from lunar_python import Lunar, Solar  # deferred: only messages that name a festival need it
+
+    if name in _SOLAR_TERMS:
+        term = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()[_SOLAR_TERMS[name]]
+        return date(term.getYear(), term.getMonth(), term.getDay())
+    lunar = _LUNAR[name]
+    if lunar is None:  # 除夕: the eve of the new year falling in ``year``
+        solar = Lunar.fromYmd(year, 1, 1).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay()) - timedelta(days=1)
+    solar = Lunar.fromYmd(year, *lunar).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def _nearest_year(today: date, month: int, day_of_month: int) -> date:

@@ -1,0 +1,382 @@
+"""What a message says beyond its intent and SPEC's slots: cues and details the flows act on.
+
+The flows never read raw text; everything they decide from owners' words is read here, from the
+normalised (simplified, Mandarin) text, and reached through ``Understanding.details`` or, for a
+text the flow kept (the first message of a form), ``details_of(text)``. Each property is computed
+on first use only, so a greeting pays for none of it.
+
+- cues: 催单 (chase), 没修好 (not fixed), 进度 (progress), a bare score, how to pay, goodbye, thanks,
+  help, acknowledgement, a correction (不对，是…), home-management words (unbind, switch, list),
+  a move (搬家), a car or no car, an hour named, a standing arrangement, anger;
+- details: items taken out, the number of visitors and who they are, whom a complaint names, the
+  complaint category the words suggest, the emergency kinds, a shared place and its building, a
+  name given for binding, whether a complaint or a suggestion has content beyond its preamble.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from bot.nlu.slots.ticket import extract_ticket
+
+# ---------------------------------------------------------------- tickets and ratings
+
+# 催单: the owner wants it faster. "还没修好" (still waiting) is a chase, "没修好" (after the work) is not.
+_CHASE = re.compile(
+    r"催(?!缴|费|款)|还没(?:有)?(?:人)?来|还没(?:有)?(?:修好|处理|派|动静|回复|结果)|怎么还不|怎么还没|快点|快一点|赶紧|赶快|抓紧|"
+    r"等了(?:很|好|半)|等半天|多久才|还要等|什么时候(?:能|才)?来"
+)
+_NOT_FIXED = re.compile(
+    r"(?<!还)没(?:有)?(?:修好|弄好|搞好|处理好)|还是(?:漏|坏|不行|没好|堵|不亮|不通|老样子|一样)|还在漏|"
+    r"又(?:漏|坏|堵|不亮)|问题(?:还在|依旧|依然)|没(?:有)?解决"
+)
+_PROGRESS = re.compile(r"进度|进展|到哪一步|处理得?怎么样|派单了吗|有结果|有回复|我的工单|查.{0,2}工单")
+_BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分|星)?\s*[!.。~！]?\s*$")
+
+# ---------------------------------------------------------------- fees
+
+# A fee question that asks how to pay rather than how much (怎么交物业费, 哪里交, 可以刷卡吗).
+_HOW_TO_PAY = re.compile(
+    r"(?:怎么|怎样|如何|哪里|哪儿|在哪|去哪)(?:里)?(?:能|可以)?(?:交|缴|付|支付|缴纳|交纳)"
+    r"|(?:可以|能|能不能|可不可以|支持|是否支持)(?:用)?(?:微信|支付宝|银行卡|信用卡|刷卡|转账|现金|扫码|网上|线上|手机)"
+    r"|(?:缴费|交费|支付|付款|付费)(?:方式|渠道|途径|方法)"
+    r"|支付宝|刷卡|转账|扫码|(?:线上|网上|手机上?)(?:交|缴|付|支付)")
+_HOW_MUCH = re.compile(r"多少|欠|账单|明细|查|余额|金额|几个月")
+
+# ---------------------------------------------------------------- small talk
+
+_GOODBYE = re.compile(r"再见|拜拜|88|bye|晚安")
+_THANKS = re.compile(r"谢谢|多谢|感谢|谢了|辛苦")
+_HELP = re.compile(r"能干|能做|能办|会什么|会干|有什么功能|功能|帮助|菜单|help", re.IGNORECASE)
+_ACKNOWLEDGED = re.compile(r"^(?:好的?|好滴|好嘞|嗯+|哦+|噢+|ok|收到|知道了|明白了?|了解)[,.!~ 。！]*$", re.IGNORECASE)
+
+# ---------------------------------------------------------------- the dialogue
+
+_CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
+
+# ---------------------------------------------------------------- homes
+
+_UNBIND = re.compile(r"解绑|解除.{0,4}绑定|取消.{0,4}绑定|不想绑")
+_SWITCH = re.compile(r"切换|换到|换成")
+_LIST_HOMES = re.compile(r"哪些|哪几|几套|多套|两套|查看.{0,2}绑定|已绑定的")
+_PHONE_IN_TEXT = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
+_NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+|(?:手机号?|电话|号码|[:：,，。.\s])+$")
+_NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
+_BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|号)")
+# Places that belong to everyone: a report about them is a shared-facility one, not a home's.
+SHARED_PLACE_WORDS = (
+    "电梯", "楼道", "楼梯", "车库", "大堂", "门口", "大门", "小区", "单元门", "消防", "绿化", "停车场", "地库", "天台",
+    "全楼", "整栋", "整幢", "整个楼", "整个单元", "配电房", "水泵房", "会所", "花园", "道闸", "路灯",
+)
+
+# ---------------------------------------------------------------- passes and permits
+
+_NUMERAL = "零一二两三四五六七八九十"
+_PEOPLE = re.compile(
+    rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})" + r"\s*(?:个\s*(?:人|朋友|同学|同事|客人|亲戚|访客|工人|师傅|家人)|位|名|口人|人)"
+)
+_HOUR = re.compile(rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})\s*[点點时時]|\d{{1,2}}\s*[:：]\s*\d{{2}}")
+_CAR = re.compile(r"开车|驾车|自驾|揸车|开.{0,6}车|车[来過过]|停车|车位|车牌|货车|货拉拉|搬家公司|拉货|面包车")
+_NO_CAR = re.compile(r"(?:不|没|没有|冇|唔|无)\s*(?:开|揸|驾)?\s*车")
+_RELATIONS = (
+    "朋友", "同学", "同事", "亲戚", "家人", "父母", "爸妈", "爸爸", "妈妈", "老人", "岳父", "岳母", "公公", "婆婆",
+    "表哥", "表姐", "表弟", "表妹", "堂哥", "堂姐", "哥哥", "姐姐", "弟弟", "妹妹", "舅舅", "舅妈", "姑姑", "阿姨",
+    "叔叔", "外婆", "外公", "奶奶", "爷爷", "女儿", "儿子", "保姆", "月嫂", "家政", "钟点工", "家教", "老师",
+    "师傅", "工人", "装修", "中介", "快递", "外卖", "客人",
+)
+_NAMED = re.compile(r"(?:叫|姓名[是为:：]?|名字[是叫:：]?)\s*([\u4e00-\u9fff]{2,3})(?=$|[，,。.；;！!\s的])")
+_LONG_TERM = re.compile(r"长期|每天|天天|每周|每个星期|以后都|经常")
+_ITEM = re.compile(
+    r"柜|冰箱|沙发|床|桌|椅|电视|洗衣机|空调|钢琴|家具|家私|家电|电器|箱|行李|书|花架|材料|自行车|电动车|单车|电脑|"
+    r"茶几|热水器|微波炉|烤箱|盆栽|花盆|设备|样品|衣物|杂物|货")
+_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?")
+_TAIL = re.compile(r"(?:要|想)?(?:搬|运|拉|带|拿|卖|扔)?(?:出去|出小区|出门|回老家|走|掉)?(?:了|吧|啊)?$")
+_CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+_MOVE = re.compile(r"搬家|搬屋|退房|退租|清空|整车|一车|搬离|不住了|搬走了")
+ITEMS_MAX = 200
+
+# ---------------------------------------------------------------- complaints and suggestions
+
+# A reading of the complaint category from the words, for when the classifier's slot gave none.
+_COMPLAINT_CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("高空抛物", ("高空抛物", "抛物", "往下扔", "扔下来", "从楼上扔", "高空坠物")),
+    ("服务态度", ("态度", "服务差", "服务太差", "不理人", "爱理不理", "骂人", "不作为")),
+    ("空调滴水", ("空调",)),
+    ("养犬宠物", ("狗", "犬", "猫", "宠物")),
+    ("违章搭建", ("违建", "违章", "搭建", "私搭", "乱搭", "加建", "扩建")),
+    ("住改商", ("住改商", "开店", "麻将馆", "棋牌室", "民宿", "办公司", "当仓库", "做生意")),
+    ("停车", ("停车", "车位", "乱停", "挡住车", "占道", "挡道")),
+    ("噪音", ("吵", "噪音", "噪声", "跳绳", "装修声", "电钻", "广场舞", "音响", "唱歌", "扰民", "响声", "喧哗")),
+    ("环境卫生", ("垃圾", "卫生", "脏", "臭", "油烟", "蚊子", "老鼠", "蟑螂", "清洁", "打扫")),
+    ("安全秩序", ("陌生人", "小偷", "被偷", "被盗", "推销", "门禁", "打架", "治安")),
+)
+_TARGET = re.compile(
+    r"楼上|楼下|隔壁|对门|对面|邻居|住户|业主|[那这某]户|他家|她家|他们家|车主|装修队|商户|店主|老板|"
+    r"(?<![0-9])[0-9]{3,4}(?![0-9年元块点分米])|[0-9A-Z]+(?:栋|号楼|幢|座)|保安|门卫|门岗|保洁|清洁工|客服|前台|管家|经理|主管|师傅|工作人员|"
+    r"物业|工程部|管理处|绿化"
+)
+_OWN_DEADLINE = re.compile(r"(?<!目)前(?![台天面])|为止|之内|以内|截止")
+_COMPLAINT_PREAMBLE = re.compile(r"你好|您好|在吗|我|要|想|投诉|一下|一件事|一个|个|事情|事|物业|你们|客服|吧|啊|呢|"
+                                 r"[\s,.!?;:~，。！？；：、…]")
+_SUGGESTION_PREAMBLE = re.compile(
+    r"你好|您好|在吗|可以吗|行吗|好吗|可以|怎么提|在哪|物业|客服|我|想|要|有|个|一个|一些|几个|点|一点|提|给|你们|"
+    r"建议|意见|想法|一下|吧|啊|哈|呢|吗|小|"
+    r"[\s,.!?;:~，。！？；：、…]"
+)
+_PUNCTUATION = re.compile(r"[\s,.!?;:~，。！？；：、…]+")
+_NOTHING_MORE = frozenset({"没有", "没", "无", "没有了", "没什么", "没啥", "没要求", "没有要求", "没有什么要求", "都行", "都可以"})
+_DONT_KNOW = ("不知道", "不清楚", "不确定", "不晓得", "没看到", "没看清", "不认识")
+MIN_CONTENT_CHARS = 3
+
+# Very angry (情绪激动): three or more ！/？, the government hotline, or angry or abusive words.
+_ANGRY_WORDS = (
+    "太过分", "过分了", "气死", "气炸", "忍无可忍", "受够了", "市长热线", "热线投诉", "曝光", "媒体", "电视台",
+    "上新闻", "垃圾物业", "垃圾服务", "告你们", "起诉", "找律师", "什么破物业", "破物业", "黑心物业",
+    "傻逼", "傻b", "他妈的", "妈的", "尼玛", "混蛋", "王八蛋", "废物", "狗屁", "滚蛋", "滚出", "去死",
+)
+_SHOUTS = re.compile(r"[!！?？]")
+_GOVERNMENT_HOTLINE = re.compile(r"(?<![0-9A-Za-z])12345(?![0-9])")  # not a plate 粤B12345
+_ANGRY_MARKS = 3
+
+# ---------------------------------------------------------------- emergencies
+
+# Kinds in order of danger: the advice shown follows this order.
+EMERGENCY_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fire", ("火", "烟", "燃烧", "烧起来", "烧着")),
+    ("gas", ("燃气", "煤气", "天然气", "液化气", "瓦斯")),
+    ("injury", ("受伤", "流血", "出血", "摔倒", "晕倒", "昏倒", "昏迷", "骨折", "伤到", "砸伤", "砸到人", "急救",
+                "救护车", "不省人事", "没有呼吸", "没呼吸", "心脏病", "咬伤", "被咬")),
+    ("lift", ("电梯", "轿厢", "困人")),
+    ("flood", ("爆管", "水管爆", "爆水管", "水管裂", "淹", "水漫", "漫水", "漫出", "进水", "喷水", "冒水", "跑水",
+               "发大水", "水浸", "漏水", "渗水", "积水")),
+    ("outage", ("停电", "停水", "断电", "断水", "没电", "没有电", "没水", "没有水", "跳闸", "黑了")),
+    ("typhoon", ("台风", "暴风", "大风", "狂风", "吹倒", "吹坏", "吹落", "吹掉", "刮倒", "刮坏", "刮掉", "暴雨")),
+)
+
+
+class Details:
+    """Cues and details of one text (normalised simplified Mandarin); ``raw`` is what the owner typed."""
+
+    def __init__(self, text: str, raw: str | None = None) -> None:
+        self.text = text
+        self.raw = text if raw is None else raw
+
+    # tickets and ratings
+    @cached_property
+    def ticket_number(self) -> str | None:
+        """A ticket number written anywhere in the text (r20261120003 → R20261120003)."""
+        return extract_ticket(self.text)
+
+    @cached_property
+    def chase(self) -> bool:
+        return _CHASE.search(self.text) is not None
+
+    @cached_property
+    def not_fixed(self) -> bool:
+        return _NOT_FIXED.search(self.text) is not None
+
+    @cached_property
+    def progress(self) -> bool:
+        return _PROGRESS.search(self.text) is not None
+
+    @cached_property
+    def about_a_ticket(self) -> bool:
+        """Whether a message read as small talk is really about a ticket (a number, 催单, 没修好, 进度)."""
+        return bool(self.ticket_number or self.chase or self.not_fixed or self.progress)
+
+    @cached_property
+    def bare_score(self) -> str | None:
+        """A lone “4” or “5分”: a rating when one is awaited."""
+        match = _BARE_SCORE.match(self.text)
+        return match.group(1) if match else None
+
+    # fees
+    @cached_property
+    def how_to_pay(self) -> bool:
+        """怎么交物业费 asks for the ways to pay; 还欠多少，怎么交 wants the figures (which list the ways too)."""
+        return _HOW_TO_PAY.search(self.text) is not None and _HOW_MUCH.search(self.text) is None
+
+    # small talk
+    @cached_property
+    def goodbye(self) -> bool:
+        return _GOODBYE.search(self.text) is not None
+
+    @cached_property
+    def thanks(self) -> bool:
+        return _THANKS.search(self.text) is not None
+
+    @cached_property
+    def asks_for_help(self) -> bool:
+        return _HELP.search(self.text) is not None
+
+    @cached_property
+    def acknowledgement(self) -> bool:
+        return _ACKNOWLEDGED.match(self.text.strip()) is not None
+
+    # the dialogue
+    @cached_property
+    def correction(self) -> bool:
+        """不对，是502 / 改成后天: the owner corrects something said before."""
+        return _CORRECTION.match(self.text) is not None
+
+    # homes
+    @cached_property
+    def unbind(self) -> bool:
+        return _UNBIND.search(self.text) is not None
+
+    @cached_property
+    def switch_home(self) -> bool:
+        return _SWITCH.search(self.text) is not None
+
+    @cached_property
+    def list_homes(self) -> bool:
+        return _LIST_HOMES.search(self.text) is not None
+
+    @cached_property
+    def name_beside_phone(self) -> str | None:
+        """“张伟 13800000001”: the name given together with a phone (for binding)."""
+        if not _PHONE_IN_TEXT.search(self.raw):
+            return None
+        rest = _NAME_NOISE.sub("", _PHONE_IN_TEXT.sub(" ", self.raw).strip()).strip()
+        return rest if _NAME.fullmatch(rest) else None
+
+    @cached_property
+    def person_name(self) -> str:
+        """The name in an answer to "what is your name" (我叫张伟 → 张伟), as written."""
+        return _NAME_NOISE.sub("", self.raw.strip())
+
+    @cached_property
+    def shared_place(self) -> bool:
+        """The words name a place that belongs to everyone (电梯, 楼道, 车库 …)."""
+        return any(word in self.text for word in SHARED_PLACE_WORDS)
+
+    @cached_property
+    def building(self) -> str | None:
+        """The building code a place names (3栋电梯 → 3, B座大堂 → B), for merging reports."""
+        match = _BUILDING.search(self.text)
+        return match.group(1).upper() if match else None
+
+    # passes and permits
+    @cached_property
+    def hour_named(self) -> bool:
+        """An hour was given (三点, 15:30), not only a day or a part of it."""
+        return _HOUR.search(self.raw) is not None
+
+    @cached_property
+    def car(self) -> bool:
+        """A car comes (开车, 车牌, 货拉拉) and nobody said it does not."""
+        return _CAR.search(self.raw) is not None and _NO_CAR.search(self.raw) is None
+
+    @cached_property
+    def people(self) -> int | None:
+        """2个人, 两位, 三个朋友, 七八个人 (→ 8): how many visitors, or None when not said."""
+        counts = [_numeral(match.group(1)) for match in _PEOPLE.finditer(self.raw)]
+        known = [count for count in counts if count]
+        return max(known) if known else None
+
+    @cached_property
+    def visitor(self) -> str | None:
+        """Who the visitor is: a name given (叫王小明), else the first relation named (朋友, 保姆)."""
+        named = _NAMED.search(self.raw)
+        if named:
+            return named.group(1)
+        found = [(self.raw.find(word), word) for word in _RELATIONS if word in self.raw]
+        return min(found)[1] if found else None
+
+    @cached_property
+    def standing(self) -> bool:
+        """A standing arrangement (长期, 每天) rather than one visit."""
+        return _LONG_TERM.search(self.raw) is not None
+
+    @cached_property
+    def items(self) -> str | None:
+        """搬柜子和冰箱 → 柜子和冰箱: the clauses that name things taken out, without the verbs."""
+        found: list[str] = []
+        for clause in _CLAUSES.split(self.raw):
+            if not _ITEM.search(clause):
+                continue
+            core = _LEAD.sub("", clause, count=1)
+            if not _ITEM.search(core):
+                core = clause
+            core = _TAIL.sub("", core).lstrip("了要个")
+            if core:
+                found.append(core)
+        return "，".join(found)[:ITEMS_MAX] if found else None
+
+    @cached_property
+    def moving(self) -> bool:
+        """A large move (搬家, 退租, 一车)."""
+        return _MOVE.search(self.raw) is not None
+
+    # complaints and suggestions
+    @cached_property
+    def complaint_content(self) -> bool:
+        """Whether the words say what happened, once "我要投诉物业" and greetings are set aside."""
+        return len(_COMPLAINT_PREAMBLE.sub("", self.text)) >= MIN_CONTENT_CHARS
+
+    @cached_property
+    def suggestion_content(self) -> bool:
+        """Whether the words hold an idea, once the greeting and "我想提个建议" are set aside."""
+        return len(_SUGGESTION_PREAMBLE.sub("", self.text)) >= MIN_CONTENT_CHARS
+
+    @cached_property
+    def complaint_category(self) -> str | None:
+        """The complaint category the words suggest (for when the classifier's slot gave none)."""
+        return next((category for category, words in _COMPLAINT_CATEGORY_WORDS
+                     if any(word in self.text for word in words)), None)
+
+    @cached_property
+    def targets(self) -> list[str]:
+        """Whom the words name (楼上, 保安, 1602 …), in order, at most three."""
+        return list(dict.fromkeys(_TARGET.findall(self.text)))[:3]
+
+    @cached_property
+    def own_deadline(self) -> bool:
+        """The owner names a date of their own (周五前, 月底之内)."""
+        return _OWN_DEADLINE.search(self.text) is not None
+
+    @cached_property
+    def nothing_more(self) -> bool:
+        """没有 / 都行: an answer that asks for nothing."""
+        return _PUNCTUATION.sub("", self.raw) in _NOTHING_MORE | {""}
+
+    @cached_property
+    def does_not_know(self) -> bool:
+        return any(word in self.raw for word in _DONT_KNOW)
+
+    @cached_property
+    def angry(self) -> bool:
+        """Very angry: three or more ！/？, the government hotline, or angry or abusive words."""
+        for text in (self.raw, self.text):
+            if len(_SHOUTS.findall(text)) >= _ANGRY_MARKS or _GOVERNMENT_HOTLINE.search(text):
+                return True
+            lowered = text.lower()
+            if any(word in lowered for word in _ANGRY_WORDS):
+                return True
+        return False
+
+    # emergencies
+    @cached_property
+    def emergency_kinds(self) -> list[str]:
+        """The kinds of emergency the words describe (fire, gas, injury, lift, flood, outage, typhoon), most
+        dangerous first."""
+        return [kind for kind, words in EMERGENCY_KIND_WORDS if any(word in self.text for word in words)]
+
+
+def _numeral(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = {char: index for index, char in enumerate("零一二三四五六七八九")} | {"两": 2}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    values = [digits[char] for char in text if char in digits]
+    return max(values) if values else None  # 七八 → 8: plan for the larger number
+
+
+def details_of(text: str) -> Details:
+    """The cues and details of a text the flow kept (a form's first message, an answer)."""
+    from bot.nlu.normalize import normalize  # the same normalisation as ``understand``
+
+    return Details(normalize(text).text, text)

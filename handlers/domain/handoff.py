@@ -1,0 +1,110 @@
+"""Human handoff (转人工): who takes an owner over, what they are told, and giving the owner back.
+
+Who takes over (docs/domain.md, "Handoff"):
+- during office hours, the front desk: staff on duty whose role is ``staff`` and who have no trade
+  skill (maintenance staff have repair categories as skills);
+- outside office hours, or when no front-desk person is on duty: the supervisors on duty (the
+  night duty person); with no supervisor on duty, every supervisor; with no supervisor at all, the
+  admins.
+They get the owner's home and contact and the last messages; each message the owner sends during
+the handoff is forwarded to the same people. Staff end it with “结束人工 3-2-501” (or the owner's
+openid); otherwise the bot answers again by itself when the time runs out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue.conversation import Conversation
+from bot.dialogue.router import Turn
+from bot.settings import Settings
+from handlers.domain.homes import current_binding, home_by_room
+from handlers.domain.notify import Notifier
+from handlers.replies import human as replies
+from handlers.replies.times import clock, hours
+from models import Home, HomeBinding, ProcessedMessage, Resident, Staff
+
+RECENT_MESSAGES = 5
+
+
+async def start_handoff(turn: Turn, session: AsyncSession, settings: Settings, notifier: Notifier,
+                        conversation: Conversation) -> str:
+    """Tell the people on duty, mark the conversation handed over, and tell the owner what happens next."""
+    conversation.form = None
+    fields = office_fields(settings)
+    staff = await handoff_staff(session, settings, turn.now)
+    if not staff:
+        return replies.NOBODY.format(**fields)
+    home, contact, ref = await owner_of(session, turn.openid)
+    text = replies.STAFF_HANDOFF.format(home=home, contact=contact, ref=ref, minutes=fields["minutes"],
+                                        messages=await recent_messages(session, settings, turn.openid))
+    for person in staff:
+        await notifier.to_staff(session, person, text, key=f"handoff:{turn.inbound.dedupe_key}:{person.id}")
+    conversation.handoff_until = (turn.now + timedelta(minutes=settings.conversation.human_handoff_minutes)).isoformat()
+    if office_hours_now(settings, turn.now):
+        return replies.HANDED_OVER.format(**fields)
+    return replies.HANDED_OVER_NIGHT.format(**fields)
+
+
+async def handoff_staff(session: AsyncSession, settings: Settings, now: datetime) -> list[Staff]:
+    """The front desk in office hours, else the supervisors on duty (see the module docstring)."""
+    people = list(await session.scalars(
+        select(Staff).where(Staff.openid.is_not(None)).order_by(Staff.id)))
+    if office_hours_now(settings, now):
+        desk = [s for s in people if s.on_duty and s.role == "staff" and not s.skill_set]
+        if desk:
+            return desk
+    supervisors = [s for s in people if s.role == "supervisor"]
+    return ([s for s in supervisors if s.on_duty] or supervisors
+            or [s for s in people if s.role == "admin"])
+
+
+def office_hours_now(settings: Settings, now: datetime) -> bool:
+    return settings.estate.office_hours.contains(now.astimezone(settings.tz).time())
+
+
+def office_fields(settings: Settings) -> dict[str, object]:
+    estate = settings.estate
+    return {"hotline": estate.hotline, "emergency_phone": estate.emergency_phone,
+            "office_hours": hours(estate.office_hours.start, estate.office_hours.end),
+            "minutes": settings.conversation.human_handoff_minutes}
+
+
+async def owner_of(session: AsyncSession, openid: str) -> tuple[str, str, str]:
+    """The home (room), the contact (name and phone, for staff only) and how staff refer to the owner."""
+    binding = await current_binding(session, openid)
+    home = await session.get(Home, binding.home_id) if binding is not None else None
+    if binding is None or home is None:
+        return replies.NOT_BOUND, replies.NO_CONTACT, openid
+    resident = await session.get(Resident, binding.resident_id)
+    role = "（租户）" if binding.role == "tenant" else ""
+    contact = f"{resident.name}{role} {resident.phone}" if resident is not None else replies.NO_CONTACT
+    return home.room_key, contact, home.room_key
+
+
+async def recent_messages(session: AsyncSession, settings: Settings, openid: str) -> str:
+    rows = (await session.execute(
+        select(ProcessedMessage.received_at, ProcessedMessage.key, ProcessedMessage.text)
+        .where(ProcessedMessage.openid == openid, ProcessedMessage.text != "")
+        .order_by(ProcessedMessage.received_at.desc()).limit(RECENT_MESSAGES * 4))).all()
+    # Messages of one second (or a frozen test clock) keep WeChat's MsgId order.
+    rows.sort(key=lambda row: (row.received_at, len(row.key), row.key))
+    lines = [replies.MESSAGE_LINE.format(time=clock(row.received_at, settings.tz),
+                                         text=row.text.strip()[:100]) for row in rows[-RECENT_MESSAGES:]]
+    return "\n".join(lines) or replies.NO_MESSAGES
+
+
+async def accounts_of(session: AsyncSession, turn: Turn, ref: str) -> list[str]:
+    """The accounts a staff member means: every account bound to a room (3-2-501, 3栋2单元501), or one openid."""
+    home = await home_by_room(session, ref)
+    if home is None:
+        room = turn.understand(expecting="room").slots.get("room")
+        home = await home_by_room(session, room) if room and "-" in room else None
+    if home is None:
+        return [ref]
+    bound = await session.scalars(select(HomeBinding.openid).where(
+        HomeBinding.home_id == home.id, HomeBinding.status == "active").distinct())
+    return list(bound.all())

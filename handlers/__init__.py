@@ -12,7 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Dispatcher, Understander
-from handlers.domain.services import Services, build_services
+from bot.clock import Clock
+from bot.outbox.queue import Outbox
+from bot.settings import Settings
+from handlers.domain.kinds import BUILT_IN, TicketKinds
+from handlers.domain.services import Services
+from handlers.domain.services import build_services as build_domain_services
 from handlers.flows import (
     binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding, status,
     suggestion, visitor,
@@ -22,30 +27,39 @@ from handlers.web.api import api_routes
 from handlers.web.gate import gate_routes
 from models import Staff
 
-ROUTERS = (
-    staff.router,
-    staff_binding.router,
-    binding.router,
-    fee.router,
-    repair.router,
-    emergency.router,
-    complaint.router,
-    suggestion.router,
-    visitor.router,
-    release.router,
-    status.router,
-    rating.router,
-    faq.router,
-    human.router,
-    greeting.router,  # last: it holds the fallback
+FLOWS = (
+    staff.FLOW,
+    staff_binding.FLOW,
+    binding.FLOW,
+    fee.FLOW,
+    repair.FLOW,
+    emergency.FLOW,
+    complaint.FLOW,
+    suggestion.FLOW,
+    visitor.FLOW,
+    release.FLOW,
+    status.FLOW,
+    rating.FLOW,
+    faq.FLOW,
+    human.FLOW,
+    greeting.FLOW,  # last: it holds the fallback
 )
 
 
 def build_dispatcher(understander: Understander) -> Dispatcher:
     dispatcher = Dispatcher(understander, resources=Services.names())
-    dispatcher.include_routers(*ROUTERS)
+    dispatcher.include_routers(*(flow.router for flow in FLOWS))
     dispatcher.command_guard = is_staff
     return dispatcher
+
+
+def ticket_kinds() -> TicketKinds:
+    """The built-in ticket kinds and those the flows add."""
+    return TicketKinds((*BUILT_IN, *(kind for flow in FLOWS for kind in flow.ticket_kinds)))
+
+
+def build_services(settings: Settings, clock: Clock, outbox: Outbox) -> Services:
+    return build_domain_services(settings, clock, outbox, ticket_kinds())
 
 
 async def is_staff(session: AsyncSession, openid: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.enums import BindingStatus, ResidentRole, checked
 from models.types import AwareDateTime
 
 
@@ -39,8 +40,8 @@ class HomeBinding(Base):
     openid: Mapped[str] = mapped_column(ForeignKey("wechat_accounts.openid"))
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
-    role: Mapped[str] = mapped_column(String(10))  # owner | tenant
-    status: Mapped[str] = mapped_column(String(10))  # pending | active | rejected | revoked
+    role: Mapped[ResidentRole] = mapped_column(checked(ResidentRole, 10, "role"))
+    status: Mapped[BindingStatus] = mapped_column(checked(BindingStatus, 10, "status"))
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)  # the home picked among several
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.enums import ResidentRole, checked
 from models.types import Money
 
 
@@ -60,6 +61,6 @@ class Resident(Base):
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(11), index=True)
-    role: Mapped[str] = mapped_column(String(10))  # owner | tenant
+    role: Mapped[ResidentRole] = mapped_column(checked(ResidentRole, 10, "role"))
 
     home: Mapped[Home] = relationship(back_populates="residents")

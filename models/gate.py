@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.enums import PassKind, PassStatus, checked
 from models.types import AwareDateTime
 
-PASS_KINDS = ("visitor", "release")
+PASS_KINDS = tuple(PassKind)
 PASS_STATUSES = ("pending_owner", "active", "used", "cancelled", "rejected")
 
 
@@ -18,7 +19,7 @@ class GatePass(Base):
     __tablename__ = "gate_passes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[PassKind] = mapped_column(checked(PassKind, 10, "kind"))
     code: Mapped[str] = mapped_column(String(16), unique=True)  # what the guard types or scans
     number: Mapped[str] = mapped_column(String(20), unique=True)  # V… for visitors, the P… ticket for releases
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
@@ -32,5 +33,5 @@ class GatePass(Base):
     valid_until: Mapped[datetime] = mapped_column(AwareDateTime())
     max_uses: Mapped[int] = mapped_column(Integer, default=1)
     uses: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(14), default="active")
+    status: Mapped[PassStatus] = mapped_column(checked(PassStatus, 14, "status"), default=PassStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -9,11 +9,10 @@ from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.enums import Channel, OutboxStatus, checked
 from models.types import AwareDateTime
 
-OUTBOX_CHANNELS = ("customer_service", "template", "wecom_robot")
-# held: waiting for the owner to write again (outside WeChat's 48-hour window, no template to fall back on)
-OUTBOX_STATUSES = ("pending", "sending", "sent", "held", "dead")
+TEXT_MAX = 500  # an owner's message as kept for staff taking over
 
 
 class ProcessedMessage(Base):
@@ -50,12 +49,12 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     recipient: Mapped[str] = mapped_column(String(300), index=True)  # openid, or a robot name
-    channel: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[Channel] = mapped_column(checked(Channel, 20, "channel"))
     kind: Mapped[str] = mapped_column(String(30), default="reply")  # picks the fallback template
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     urgent: Mapped[bool] = mapped_column(default=False)  # emergencies and staff alerts ignore quiet hours
     due_at: Mapped[datetime] = mapped_column(AwareDateTime())
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(checked(OutboxStatus, 10, "status"), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
     claim_token: Mapped[str | None] = mapped_column(String(32))  # which claim may record the outcome

@@ -8,9 +8,10 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.enums import StaffRole, checked
 from models.types import AwareDateTime
 
-STAFF_ROLES = ("staff", "supervisor", "admin")
+STAFF_ROLES = tuple(StaffRole)
 
 
 class Staff(Base):
@@ -20,7 +21,7 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(11), unique=True)
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(12))  # staff | supervisor | admin
+    role: Mapped[StaffRole] = mapped_column(checked(StaffRole, 12, "role"))
     skills: Mapped[str] = mapped_column(String(200), default="")  # "|"-separated categories
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))

@@ -8,11 +8,13 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.enums import ComplaintTier, TicketStatus, checked
 from models.types import AwareDateTime
 
-TICKET_KINDS = ("repair", "emergency", "complaint", "suggestion", "release")
-TICKET_STATUSES = ("new", "assigned", "accepted", "in_progress", "completed", "visited", "closed", "cancelled")
-NUMBER_PREFIXES = {"repair": "R", "emergency": "R", "complaint": "C", "suggestion": "S", "release": "P", "visitor": "V"}
+# Widths the code cuts owners' words to before storing them.
+PLACE_MAX = 100
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 500
 
 
 class Ticket(Base):
@@ -22,16 +24,17 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(12), default="new")
+    status: Mapped[TicketStatus] = mapped_column(checked(TicketStatus, 12, "status"), default=TicketStatus.NEW)
     home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"), index=True)
-    place: Mapped[str | None] = mapped_column(String(100))  # a shared place when no home
+    place: Mapped[str | None] = mapped_column(String(PLACE_MAX))  # a shared place when no home
     building: Mapped[str | None] = mapped_column(String(20))  # building code, for merging shared-place reports
     category: Mapped[str | None] = mapped_column(String(20))
-    tier: Mapped[str | None] = mapped_column(String(10))  # complaints: major | important | minor
+    tier: Mapped[ComplaintTier | None] = mapped_column(checked(ComplaintTier, 10, "tier"))  # complaints only
     description: Mapped[str] = mapped_column(Text, default="")
     openid: Mapped[str | None] = mapped_column(String(64), index=True)  # who reported it
     contact_phone: Mapped[str | None] = mapped_column(String(11))
-    preferred_time: Mapped[str | None] = mapped_column(String(20))
+    preferred_time: Mapped[str | None] = mapped_column(String(20))  # as the owner's card showed it
+    appointment: Mapped[datetime | None] = mapped_column(AwareDateTime())  # the visit booked with the owner
     multi_trade: Mapped[bool] = mapped_column(Boolean, default=False)  # several trades: 7 working days
     owner_due: Mapped[datetime | None] = mapped_column(AwareDateTime())  # an owner's own date (minor complaints)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
@@ -57,8 +60,8 @@ class TicketEvent(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime())
     action: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str | None] = mapped_column(String(12))
+    from_status: Mapped[TicketStatus | None] = mapped_column(checked(TicketStatus, 12, "from_status"))
+    to_status: Mapped[TicketStatus | None] = mapped_column(checked(TicketStatus, 12, "to_status"))
     by: Mapped[str] = mapped_column(String(64))  # staff name, "owner:<openid>" or "system"
     note: Mapped[str] = mapped_column(Text, default="")
 

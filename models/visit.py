@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.enums import VisitStatus, checked
 from models.types import AwareDateTime
 
 VISIT_STATUSES = ("scheduled", "sent", "answered", "phone")  # phone: no answer, staff call the owner
@@ -21,7 +22,7 @@ class ReturnVisit(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     openid: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    status: Mapped[VisitStatus] = mapped_column(checked(VisitStatus, 10, "status"), default=VisitStatus.SCHEDULED)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     score: Mapped[int | None] = mapped_column(Integer)

@@ -24,14 +24,13 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import Settings
+from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
 from handlers.replies.times import day_and_time
 from models import Home, ReturnVisit, Staff, Ticket, TicketReporter
 
 FINISHED = frozenset({"completed", "visited"})
-LISTED_KINDS = ("repair", "emergency", "complaint", "suggestion")  # release permits are not chased
-REOPEN_KINDS = frozenset({"repair", "emergency"})
 REOPEN_CLOSED_WITHIN = timedelta(days=30)  # a repair closed this recently may still be reported as not fixed
 WAITING_VISITS = ("scheduled", "sent", "phone")
 RECENTLY_COMPLETED = timedelta(days=30)  # a finished ticket with no visit row still takes a rating this long
@@ -54,26 +53,28 @@ async def visible(session: AsyncSession, number: str, openid: str, *, for_update
     return await session.scalar(query)
 
 
-async def open_tickets(session: AsyncSession, openid: str) -> list[Ticket]:
-    query = (select(Ticket).where(owned_by(openid), Ticket.status.in_(OPEN_STATUSES), Ticket.kind.in_(LISTED_KINDS))
+async def open_tickets(session: AsyncSession, openid: str, kinds: TicketKinds) -> list[Ticket]:
+    """The owner's open tickets of the kinds owners follow and chase (not release permits)."""
+    query = (select(Ticket).where(owned_by(openid), Ticket.status.in_(OPEN_STATUSES),
+                                  Ticket.kind.in_(kinds.where(chased=True)))
              .options(selectinload(Ticket.deadlines)).order_by(Ticket.created_at).limit(LIST_LIMIT))
     return list((await session.scalars(query)).all())
 
 
-async def recently_finished(session: AsyncSession, openid: str, now: datetime) -> Ticket | None:
+async def recently_finished(session: AsyncSession, openid: str, now: datetime, kinds: TicketKinds) -> Ticket | None:
     """The owner's latest finished repair: completed or visited, or closed within REOPEN_CLOSED_WITHIN."""
     query = (select(Ticket).where(
-        owned_by(openid), Ticket.kind.in_(REOPEN_KINDS),
+        owned_by(openid), Ticket.kind.in_(kinds.where(reopenable=True)),
         or_(Ticket.status.in_(FINISHED),
             (Ticket.status == "closed") & (Ticket.closed_at >= now - REOPEN_CLOSED_WITHIN)))
         .order_by(Ticket.completed_at.desc().nulls_last(), Ticket.id.desc()))
     return await session.scalar(query)
 
 
-def may_reopen(ticket: Ticket, now: datetime) -> bool:
+def may_reopen(ticket: Ticket, now: datetime, kinds: TicketKinds) -> bool:
     closed_long_ago = ticket.status == "closed" and (
         ticket.closed_at is None or ticket.closed_at < now - REOPEN_CLOSED_WITHIN)
-    return ticket.kind in REOPEN_KINDS and ticket.status in FINISHED | {"closed"} and not closed_long_ago
+    return kinds[ticket.kind].reopenable and ticket.status in FINISHED | {"closed"} and not closed_long_ago
 
 
 async def reopen(session: AsyncSession, ticket: Ticket, openid: str, now: datetime, words: str, *,

@@ -41,6 +41,7 @@ class TicketRouter:
         matching = [s for s in staff if s.on_duty and ticket.category and ticket.category in s.skill_set]
         supervisors = [s for s in staff if s.role == "supervisor"]
         on_duty_supervisors = [s for s in supervisors if s.on_duty] or supervisors
+        kind = self._desk.sla.kinds[ticket.kind]
         mode = getattr(self._settings.dispatch, ticket.kind, "least_loaded")
         result: RoutingResult
         if not matching:
@@ -55,7 +56,7 @@ class TicketRouter:
         else:
             chosen = await self._least_loaded(session, matching)
             result = await self._assign(session, ticket, chosen, now, summary)
-        if ticket.kind == "emergency":
+        if kind.urgent:
             for person in supervisors:
                 if person is not result.assignee:
                     await self._notifier.to_staff(
@@ -69,7 +70,7 @@ class TicketRouter:
             return RoutingResult(assignee=None, offered=())
         await self._desk.apply(session, ticket, "assign", now, by="system", note=f"派给 {person.name}",
                                assignee_id=person.id)
-        template = replies.EMERGENCY_ALERT if ticket.kind == "emergency" else replies.ASSIGNED
+        template = replies.EMERGENCY_ALERT if self._desk.sla.kinds[ticket.kind].urgent else replies.ASSIGNED
         await self._notifier.to_staff(
             session, person, template.format(summary=summary, number=ticket.number),
             key=f"assigned:{ticket.number}:{person.id}:{len(ticket.events)}", ticket=ticket)

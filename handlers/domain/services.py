@@ -13,6 +13,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import WorkingCalendar
 from handlers.domain.intake import TicketIntake
+from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.routing import TicketRouter
 from handlers.domain.sla import SlaPolicy
@@ -22,6 +23,7 @@ from handlers.domain.workflow import Workflow
 
 @dataclass(frozen=True)
 class Services:
+    kinds: TicketKinds
     calendar: WorkingCalendar
     sla: SlaPolicy
     desk: TicketDesk
@@ -39,13 +41,14 @@ class Services:
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
-def build_services(settings: Settings, clock: Clock, outbox: Outbox) -> Services:
+def build_services(settings: Settings, clock: Clock, outbox: Outbox, kinds: TicketKinds | None = None) -> Services:
+    kinds = kinds or TicketKinds()
     calendar = WorkingCalendar(settings.calendar, settings.estate.office_hours, settings.tz)
-    sla = SlaPolicy(settings, calendar)
+    sla = SlaPolicy(settings, calendar, kinds)
     desk = TicketDesk(sla, settings.tz)
     notifier = Notifier(outbox, settings, clock)
     router = TicketRouter(desk, notifier, settings)
     return Services(
-        calendar=calendar, sla=sla, desk=desk, notifier=notifier, ticket_router=router,
+        kinds=kinds, calendar=calendar, sla=sla, desk=desk, notifier=notifier, ticket_router=router,
         intake=TicketIntake(desk, router, notifier, settings), workflow=Workflow(desk, notifier, settings),
     )

@@ -1,4 +1,6 @@
-"""SLA clocks: the deadlines a ticket must meet, from config.yaml's numbers (DOMAIN.md's defaults).
+"""SLA clocks: the deadlines a ticket must meet, from config.yaml's numbers (docs/domain.md's defaults).
+
+Which rule a ticket follows is its kind's (``handlers.domain.kinds``).
 
 | kind | deadline | limit |
 |---|---|---|
@@ -10,7 +12,7 @@
 | complaint, minor | ``resolve`` | within 2 days, or the owner's own date |
 | suggestion | ``answer`` | answered within 3 days |
 
-Working days follow :class:`handlers.calendar.WorkingCalendar`; "days" for complaints and
+Working days follow :class:`handlers.domain.calendar.WorkingCalendar`; "days" for complaints and
 suggestions are calendar days, as the standards write them.
 """
 
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta
 
 from bot.settings import Settings
 from handlers.domain.calendar import WorkingCalendar
+from handlers.domain.kinds import SlaRule, TicketKinds
 
 # Which deadline a transition meets: the action that shows the promise was kept.
 MET_BY_ACTION = {
@@ -37,9 +40,10 @@ class Deadline:
 
 
 class SlaPolicy:
-    def __init__(self, settings: Settings, calendar: WorkingCalendar) -> None:
+    def __init__(self, settings: Settings, calendar: WorkingCalendar, kinds: TicketKinds | None = None) -> None:
         self._sla = settings.sla
         self.calendar = calendar
+        self.kinds = kinds or TicketKinds()
 
     def deadlines(
         self,
@@ -49,20 +53,24 @@ class SlaPolicy:
         tier: str | None = None,
         multi_trade: bool = False,
         owner_due: datetime | None = None,
+        appointment: datetime | None = None,
     ) -> list[Deadline]:
         sla = self._sla
-        if kind == "repair":
+        rule = self.kinds[kind].sla
+        if rule is SlaRule.REPAIR:
             resolve_days = sla.repair.multi_trade_working_days if multi_trade else sla.repair.single_trade_working_days
             return [
                 Deadline("on_site", self.calendar.add_working_days(start, sla.repair.on_site_working_days)),
                 Deadline("resolve", self.calendar.add_working_days(start, resolve_days)),
             ]
-        if kind == "emergency":
+        if rule is SlaRule.EMERGENCY:
             return [Deadline("acknowledge", start + timedelta(minutes=sla.emergency.acknowledge_minutes))]
-        if kind == "complaint":
+        if rule is SlaRule.COMPLAINT:
             return self._complaint(start, tier or "minor", owner_due)
-        if kind == "suggestion":
+        if rule is SlaRule.SUGGESTION:
             return [Deadline("answer", start + timedelta(days=sla.suggestion.answer_within_days))]
+        if rule is SlaRule.APPOINTMENT and appointment is not None:
+            return [Deadline("resolve", appointment)]
         return []
 
     def _complaint(self, start: datetime, tier: str, owner_due: datetime | None) -> list[Deadline]:

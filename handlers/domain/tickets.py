@@ -8,7 +8,7 @@ with fresh deadlines. Every transition is an event row; anything else raises Inv
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
-from models.ticket import NUMBER_PREFIXES
 
 STATUS_NAMES = {
     "new": "待派单", "assigned": "已派单", "accepted": "已接单", "in_progress": "处理中",
@@ -74,6 +73,7 @@ class NewTicket:
     tier: str | None = None
     contact_phone: str | None = None
     preferred_time: str | None = None
+    appointment: datetime | None = None
     multi_trade: bool = False
     owner_due: datetime | None = None
 
@@ -86,7 +86,8 @@ class TicketDesk:
         self.tz = tz
 
     async def next_number(self, session: AsyncSession, kind: str, at: datetime) -> str:
-        prefix = NUMBER_PREFIXES[kind]
+        """The kind's prefix (or a prefix itself, V for visitor passes), the local date, the day's next number."""
+        prefix = self.sla.kinds[kind].prefix if kind in self.sla.kinds else kind
         day = at.astimezone(self.tz).date()
         statement = text(
             "INSERT INTO daily_sequences (prefix, day, last) VALUES (:prefix, :day, 1) "
@@ -100,7 +101,8 @@ class TicketDesk:
             number=await self.next_number(session, new.kind, at), kind=new.kind, status="new",
             home_id=new.home_id, place=new.place, building=new.building, category=new.category, tier=new.tier,
             description=new.description, openid=new.openid, contact_phone=new.contact_phone,
-            preferred_time=new.preferred_time, multi_trade=new.multi_trade, created_at=at, updated_at=at,
+            preferred_time=new.preferred_time, appointment=new.appointment, multi_trade=new.multi_trade,
+            created_at=at, updated_at=at,
             owner_due=new.owner_due,
         )
         ticket.events = [TicketEvent(at=at, action="create", from_status=None, to_status="new", by=by, note="")]
@@ -164,8 +166,22 @@ class TicketDesk:
                 deadline.met_at, deadline.escalation_level = None, 0
 
 
-def ticket_json(ticket: Ticket, tz: ZoneInfo, *, room: str | None, with_events: bool = False) -> dict[str, object]:
-    """A ticket as CONTRACT.md writes it; times in local ISO form."""
+def appointment_at(value: str | None, tz: ZoneInfo, day_starts: time) -> datetime | None:
+    """An NLU time value as the booked moment: 2026-12-08T15:00 as it is, a bare day at the start of
+    office hours; None for anything else (“随时都可以”)."""
+    if not value:
+        return None
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value).replace(tzinfo=tz)
+        return datetime.combine(date.fromisoformat(value), day_starts, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def ticket_json(ticket: Ticket, tz: ZoneInfo, *, room: str | None, assignee: str | None,
+                with_events: bool = False) -> dict[str, object]:
+    """A ticket as the admin API shows it (docs/api.md); times in local ISO form."""
     data: dict[str, object] = {
         "number": ticket.number,
         "kind": ticket.kind,
@@ -177,6 +193,8 @@ def ticket_json(ticket: Ticket, tz: ZoneInfo, *, room: str | None, with_events: 
         "description": ticket.description,
         "created_at": ticket.created_at.astimezone(tz).isoformat(),
         "deadlines": {d.name: d.due_at.astimezone(tz).isoformat() for d in ticket.deadlines},
+        "assignee": assignee,
+        "appointment": ticket.appointment.astimezone(tz).isoformat() if ticket.appointment else None,
     }
     if with_events:
         data["events"] = [

@@ -1,6 +1,6 @@
 """Return visits (回访): scheduled when work is done, sent when due, reminded once, then a phone call.
 
-Delays from config.yaml (DOMAIN.md's standards): safety-facility repairs 2 days after completion,
+Delays from config.yaml (docs/domain.md): safety-facility repairs 2 days after completion,
 leak repairs 3 days after completion (after the leak test, 试漏), other repairs 2 days; complaints
 3 days after closing. One reminder after ``reminder_after_days`` without an answer; still no answer
 ``phone_visit_after_days`` after sending → status ``phone``: listed for staff to call.
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from handlers.domain.kinds import TicketKind, Visit
 from handlers.replies import visits as replies
 from models import ReturnVisit, Ticket
 
@@ -22,23 +23,24 @@ SAFETY_CATEGORIES = frozenset({"电梯", "燃气", "公共设施"})
 LEAK_CATEGORIES = frozenset({"渗漏水"})
 
 
-def visit_delay(ticket: Ticket, settings: Settings) -> timedelta | None:
-    """How long after the work is done the visit is due; None when the kind gets none."""
+def visit_delay(ticket: Ticket, kind: TicketKind, settings: Settings) -> timedelta | None:
+    """How long after the work is done (or the ticket closed) the visit is due; None when the kind gets none."""
     days = settings.return_visit
-    if ticket.kind in ("repair", "emergency"):
+    if kind.visit is Visit.AFTER_COMPLETION:
         if ticket.category in LEAK_CATEGORIES:
             return timedelta(days=days.leak_repair_days)
         if ticket.category in SAFETY_CATEGORIES:
             return timedelta(days=days.safety_repair_days)
         return timedelta(days=days.other_repair_days)
-    if ticket.kind == "complaint":
+    if kind.visit is Visit.AFTER_CLOSING:
         return timedelta(days=days.complaint_days)
     return None
 
 
-async def schedule_visit(session: AsyncSession, ticket: Ticket, at: datetime, settings: Settings) -> ReturnVisit | None:
-    """Repairs at completion, complaints at closing; one open visit per ticket."""
-    delay = visit_delay(ticket, settings)
+async def schedule_visit(session: AsyncSession, ticket: Ticket, kind: TicketKind, at: datetime,
+                         settings: Settings) -> ReturnVisit | None:
+    """Repairs at completion, complaints at closing (as the kind says); one open visit per ticket."""
+    delay = visit_delay(ticket, kind, settings)
     if delay is None or not ticket.openid:
         return None
     existing = await session.scalar(select(ReturnVisit).where(

@@ -10,7 +10,9 @@ from bot.settings import Settings
 from handlers.domain.notify import Notifier
 from handlers.replies import staff as staff_replies
 from handlers.replies import tickets as owner_replies
+from handlers.replies.times import day_and_time
 from handlers.domain.tickets import TicketDesk
+from handlers.domain.kinds import Visit
 from handlers.domain.visits import schedule_visit
 from models import Staff, Ticket
 
@@ -53,13 +55,13 @@ class Workflow:
             await self._notifier.to_owners(session, ticket, owner_replies.COMPLETED.format(
                 number=ticket.number, note=f"（{note}）" if note else ""),
                 key=f"owner:complete:{ticket.number}:{step}", urgent=True)
-            if ticket.kind != "complaint":
-                await schedule_visit(session, ticket, now, self._settings)
-        if action == "close" and ticket.kind == "complaint":
-            await schedule_visit(session, ticket, now, self._settings)
+        kind = self.desk.sla.kinds[ticket.kind]
+        if (action == "complete" and kind.visit is Visit.AFTER_COMPLETION
+                or action == "close" and kind.visit is Visit.AFTER_CLOSING):
+            await schedule_visit(session, ticket, kind, now, self._settings)
 
     def _due_text(self, ticket: Ticket, name: str) -> str | None:
         for deadline in ticket.deadlines:
             if deadline.name == name:
-                return f"{deadline.due_at.astimezone(self._settings.tz):%m月%d日%H:%M}前"
+                return f"{day_and_time(deadline.due_at, self._settings.tz)}前"
         return None

@@ -32,6 +32,7 @@ from bot.outbox.queue import Outbox
 from bot.privacy import mask_phones
 from bot.script import to_traditional
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.homes import (
     ACTIVE, OWNER, PENDING, REJECTED, REVOKED, TENANT, BoundHome, bound_homes, find_bound, home_by_room,
 )
@@ -343,3 +344,6 @@ async def _unbind(session: AsyncSession, openid: str, room: str | None, now: dat
         rest[0].binding.is_current = True
         return replies.UNBOUND_NEW_CURRENT.format(room=target.room, current=rest[0].room)
     return replies.UNBOUND.format(room=target.room)
+
+
+FLOW = Flow(router)

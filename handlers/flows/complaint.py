@@ -23,6 +23,7 @@ from bot.nlu.details import details_of
 from bot.nlu.labels import COMPLAINT_CATEGORIES
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.calendar import WorkingCalendar
 from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision, blames_staff, classify
 from handlers.domain.homes import current_binding, registered_phone
@@ -213,3 +214,6 @@ def _offer_human(form: Form[ComplaintState], answer: Ask | Confirm | str) -> Ask
     if isinstance(answer, Confirm):
         return Confirm(replies.ANGRY + answer.text)
     return replies.ANGRY + answer
+
+
+FLOW = Flow(router)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Interrupts, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.homes import current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.replies import emergency as replies
@@ -95,3 +96,6 @@ async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None)
         if home is not None:
             return Scene(room=home.room_key, home_id=home.id)
     return Scene(place=text[:100], building=building, known=room is not None or building is not None)
+
+
+FLOW = Flow(router)

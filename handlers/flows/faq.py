@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.kb import MATCH_THRESHOLD, MAX_SUGGESTIONS, knowledge_base, placeholder_values, question_words, render
 from handlers.replies import faq as replies
 
@@ -23,3 +24,6 @@ async def faq(turn: Turn, settings: Settings) -> str:
     titles = "；".join(f"“{match.entry.question.rstrip('？?')}”" for match in ranked[:MAX_SUGGESTIONS])
     return replies.UNKNOWN.format(suggestions=replies.SUGGESTIONS.format(titles=titles) if titles else "",
                                   hotline=fields["hotline"], office_hours=fields["office_hours"])
+
+
+FLOW = Flow(router)

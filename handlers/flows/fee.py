@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.homes import PENDING as PENDING_STATUS
 from handlers.domain.homes import BoundHome, bound_homes, find_bound
 from handlers.replies import fee as replies
@@ -109,3 +110,6 @@ def _percent(ratio: Decimal) -> str:
     if percent == percent.to_integral_value():
         return str(int(percent))
     return f"{percent.normalize():f}"
+
+
+FLOW = Flow(router)

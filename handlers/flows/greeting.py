@@ -8,6 +8,7 @@ from bot.dialogue.conversation import Conversation, ConversationStore
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu import Understanding
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain import kb
 from handlers.domain.aftercare import rating_target
 from handlers.domain.handoff import start_handoff
@@ -146,3 +147,6 @@ async def link() -> str:
 @router.message("unsupported")
 async def unsupported() -> str:
     return replies.UNSUPPORTED
+
+
+FLOW = Flow(router)

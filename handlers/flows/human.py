@@ -8,6 +8,7 @@ from bot.dialogue.conversation import Conversation, ConversationStore
 from bot.dialogue.router import Interrupts, Router, Turn
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.handoff import accounts_of, handoff_staff, office_fields, owner_of, start_handoff
 from handlers.domain.notify import Notifier
 from handlers.replies import human as replies
@@ -59,3 +60,4 @@ async def end_handoff(turn: Turn, session: AsyncSession, outbox: Outbox, convers
     return (replies.STAFF_ENDED if ended else replies.STAFF_NOT_IN_HANDOFF).format(ref=ref)
 
 
+FLOW = Flow(router)

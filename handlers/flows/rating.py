@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Interrupts, Reroute, Router, Turn
 from bot.settings import Settings
-from handlers.domain.aftercare import REOPEN_KINDS, describe, on_site_text, rating_target, reopen
+from handlers.flows import Flow
+from handlers.domain.aftercare import describe, on_site_text, rating_target, reopen
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from handlers.replies import rating as replies
@@ -85,7 +86,7 @@ async def _poor(session: AsyncSession, settings: Settings, desk: TicketDesk, not
     """2 points or less, or "还是没修好" with no score at all."""
     what = await describe(session, ticket)
     shown = score if score is not None else "未打"
-    if ticket.kind in REOPEN_KINDS and ticket.status in TRANSITIONS["reopen"][0]:
+    if desk.sla.kinds[ticket.kind].reopenable and ticket.status in TRANSITIONS["reopen"][0]:
         if score is None:
             staff_text = status_replies.STAFF_REOPENED.format(number=ticket.number, what=what, words=words[:100])
         else:
@@ -115,3 +116,6 @@ def _words(form: Form[object], turn: Turn) -> str:
     """Everything the owner said in this rating (the score and their comments), in order."""
     said = [text.strip() for text in (form.first_text, turn.text) if text and text.strip()]
     return " / ".join(dict.fromkeys(said))
+
+
+FLOW = Flow(router)

@@ -20,6 +20,7 @@ from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain import passes
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.notify import Notifier
@@ -77,7 +78,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     ticket = await desk.create(session, NewTicket(
         kind="release", description=description, openid=turn.openid, home_id=home.id,
         category=MOVE if move else "物品放行", contact_phone=await registered_phone(session, binding),
-        preferred_time=value), turn.now, by=by)
+        preferred_time=value, appointment=window.start), turn.now, by=by)
     if move:
         await desk.apply(session, ticket, "note", turn.now, by="system", note=f"大件搬迁（搬家）登记：{items}")
     gate_pass = GatePass(
@@ -200,3 +201,6 @@ async def cancel_permit(match: re.Match[str], turn: Turn, session: AsyncSession,
 
 def _window(gate_pass: GatePass, settings: Settings) -> str:
     return Window(gate_pass.valid_from, gate_pass.valid_until).describe(settings.tz)
+
+
+FLOW = Flow(router)

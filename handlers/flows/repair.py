@@ -10,11 +10,12 @@ from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Confirm, NoState, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.homes import complete_room, current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
-from handlers.domain.tickets import NewTicket
+from handlers.domain.tickets import NewTicket, appointment_at
 from handlers.replies.times import day_and_time, slot_time
 from models import Home
 
@@ -61,7 +62,8 @@ async def report_repair(form: Form[NoState], turn: Turn, session: AsyncSession, 
     new = NewTicket(
         kind="repair", description=form.first_text, openid=turn.openid, home_id=location.home_id,
         place=location.place, building=location.building, category=category, contact_phone=slots["phone"],
-        preferred_time=slot_time(when), multi_trade=multi)
+        preferred_time=slot_time(when), multi_trade=multi,
+        appointment=appointment_at(slots.get("time"), settings.tz, settings.estate.office_hours.start))
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
                                summary=f"{location.where} {category}：{form.first_text}")
     ticket = opened.ticket
@@ -96,3 +98,6 @@ async def _locate(session: AsyncSession, openid: str, form: Form[NoState]) -> Lo
         if home is not None:
             return Location(where=home.room_key, home_id=home.id)
     return Ask("room", replies.ASK_WHERE, free_text=True)
+
+
+FLOW = Flow(router)

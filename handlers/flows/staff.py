@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.replies import staff as replies
 from handlers.replies.times import short
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
@@ -159,3 +160,6 @@ async def _lines(session: AsyncSession, tickets: list[Ticket], settings: Setting
             where=homes.get(ticket.home_id or 0) or ticket.place or "", category=ticket.category or "",
             due=short(due, settings.tz) if due else "—"))
     return "\n".join(lines)
+
+
+FLOW = Flow(router)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.replies import staff_binding as replies
 from models import BindingAttempt, Staff, StaffBindingCode
 
@@ -91,3 +92,6 @@ async def issue_code_command(settings: Settings, phone: str, *, hours: int, now:
             return await issue_code(session, staff, now, hours=hours) if staff is not None else None
     finally:
         await engine.dispose()
+
+
+FLOW = Flow(router)

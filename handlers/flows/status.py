@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Reroute, Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.aftercare import (
-    FINISHED, LISTED_KINDS, describe, may_reopen, on_site_text, open_tickets, owned_by, recently_finished, reopen,
-    visible,
+    FINISHED, describe, may_reopen, on_site_text, open_tickets, owned_by, recently_finished, reopen, visible,
 )
 from handlers.domain.intake import ChaseOutcome, TicketIntake
+from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, TicketDesk
 from handlers.replies import staff as staff_replies
@@ -51,14 +52,14 @@ async def ticket_status(turn: Turn, session: AsyncSession, settings: Settings, d
             return await _reopen_or_explain(session, ticket, turn, settings, desk, notifier)
         if chase or not_fixed:
             return await _chase(session, ticket, turn, settings, intake)
-        return await _detail(session, settings, ticket, turn.now)
+        return await _detail(session, settings, ticket, turn.now, desk.sla.kinds)
     if not_fixed:
-        finished = await recently_finished(session, turn.openid, turn.now)
+        finished = await recently_finished(session, turn.openid, turn.now, desk.sla.kinds)
         if finished is not None:
             ticket = await desk.load(session, finished.number, for_update=True)
             assert ticket is not None
             return await _reopen_or_explain(session, ticket, turn, settings, desk, notifier)
-    tickets = await open_tickets(session, turn.openid)
+    tickets = await open_tickets(session, turn.openid, desk.sla.kinds)
     if chase or not_fixed:
         if not tickets:
             if turn.rerouted_from is not None:
@@ -67,18 +68,20 @@ async def ticket_status(turn: Turn, session: AsyncSession, settings: Settings, d
         if len(tickets) > 1:
             return replies.CHOOSE_TO_CHASE.format(
                 count=len(tickets), example=tickets[0].number,
-                lines=await _lines(session, settings, tickets, turn.now))
+                lines=await _lines(session, settings, tickets, turn.now, desk.sla.kinds))
         ticket = await desk.load(session, tickets[0].number, for_update=True)
         assert ticket is not None
         return await _chase(session, ticket, turn, settings, intake)
     if len(tickets) == 1:
-        return await _detail(session, settings, tickets[0], turn.now)
+        return await _detail(session, settings, tickets[0], turn.now, desk.sla.kinds)
     if tickets:
-        return replies.OPEN_LIST.format(count=len(tickets), lines=await _lines(session, settings, tickets, turn.now))
-    latest = await session.scalar(select(Ticket).where(owned_by(turn.openid), Ticket.kind.in_(LISTED_KINDS))
+        lines = await _lines(session, settings, tickets, turn.now, desk.sla.kinds)
+        return replies.OPEN_LIST.format(count=len(tickets), lines=lines)
+    latest = await session.scalar(select(Ticket).where(owned_by(turn.openid),
+                                                       Ticket.kind.in_(desk.sla.kinds.where(chased=True)))
                                   .order_by(Ticket.created_at.desc()))
     return replies.NO_OPEN.format(latest=replies.LATEST.format(
-        number=latest.number, kind=replies.KIND_NAMES.get(latest.kind, latest.kind),
+        number=latest.number, kind=desk.sla.kinds[latest.kind].title,
         status=STATUS_NAMES[latest.status]) if latest is not None else "")
 
 
@@ -93,7 +96,7 @@ async def _chase(session: AsyncSession, ticket: Ticket, turn: Turn, settings: Se
 
 async def _reopen_or_explain(session: AsyncSession, ticket: Ticket, turn: Turn, settings: Settings,
                              desk: TicketDesk, notifier: Notifier) -> str:
-    if not may_reopen(ticket, turn.now):
+    if not may_reopen(ticket, turn.now, desk.sla.kinds):
         return replies.CANNOT_REOPEN.format(number=ticket.number, status=STATUS_NAMES[ticket.status])
     words = turn.text.strip()
     what = await describe(session, ticket)
@@ -103,7 +106,8 @@ async def _reopen_or_explain(session: AsyncSession, ticket: Ticket, turn: Turn, 
                                    who=replies.REOPENED_WHO_ASSIGNEE if who else replies.REOPENED_WHO_SUPERVISOR)
 
 
-async def _detail(session: AsyncSession, settings: Settings, ticket: Ticket, now: datetime) -> str:
+async def _detail(session: AsyncSession, settings: Settings, ticket: Ticket, now: datetime,
+                  kinds: TicketKinds) -> str:
     assignee = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
     what = await describe(session, ticket)
     if ticket.status in FINISHED:
@@ -114,12 +118,13 @@ async def _detail(session: AsyncSession, settings: Settings, ticket: Ticket, now
         hint = ""
     due = replies.DUE_LINE.format(due=_due(ticket, settings, now)) if ticket.status in OPEN_STATUSES else ""
     return replies.DETAIL.format(
-        number=ticket.number, kind=replies.KIND_NAMES.get(ticket.kind, ticket.kind), what=f"·{what}" if what else "",
+        number=ticket.number, kind=kinds[ticket.kind].title, what=f"·{what}" if what else "",
         status=STATUS_NAMES[ticket.status], assignee=assignee.name if assignee else replies.UNASSIGNED,
         due_line=due, description=ticket.description[:60], hint=hint)
 
 
-async def _lines(session: AsyncSession, settings: Settings, tickets: list[Ticket], now: datetime) -> str:
+async def _lines(session: AsyncSession, settings: Settings, tickets: list[Ticket], now: datetime,
+                 kinds: TicketKinds) -> str:
     staff_ids = {t.assignee_id for t in tickets if t.assignee_id}
     names = {person.id: person.name for person in await session.scalars(
         select(Staff).where(Staff.id.in_(staff_ids)))} if staff_ids else {}
@@ -130,7 +135,7 @@ async def _lines(session: AsyncSession, settings: Settings, tickets: list[Ticket
     for index, ticket in enumerate(tickets, start=1):
         what = " ".join(part for part in (rooms.get(ticket.home_id or 0) or ticket.place, ticket.category) if part)
         lines.append(replies.LIST_LINE.format(
-            index=index, number=ticket.number, kind=replies.KIND_NAMES.get(ticket.kind, ticket.kind),
+            index=index, number=ticket.number, kind=kinds[ticket.kind].title,
             what=f" {what[:20]}" if what else "", status=STATUS_NAMES[ticket.status],
             assignee=names.get(ticket.assignee_id or 0, replies.UNASSIGNED), due=_due(ticket, settings, now)))
     return "\n".join(lines)
@@ -157,3 +162,6 @@ async def _pass_detail(session: AsyncSession, settings: Settings, openid: str, n
         kind=replies.PASS_KIND_NAMES.get(found.kind, "通行证"), number=found.number,
         status=replies.PASS_STATUS_NAMES.get(found.status, found.status),
         start=day_and_time(found.valid_from, settings.tz), end=day_and_time(found.valid_until, settings.tz))
+
+
+FLOW = Flow(router)

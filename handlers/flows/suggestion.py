@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Router, Turn
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.replies import suggestion as replies
@@ -47,3 +48,6 @@ async def make_suggestion(form: Form[SuggestionState], turn: Turn, session: Asyn
     answer = next(d.due_at for d in opened.ticket.deadlines if d.name == "answer")
     return replies.CREATED.format(number=opened.ticket.number, days=settings.sla.suggestion.answer_within_days,
                                   due=day_and_time(answer, settings.tz))
+
+
+FLOW = Flow(router)

@@ -20,8 +20,10 @@ from bot.dialogue.conversation import Conversation, Form
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
+from handlers.flows import Flow
 from handlers.domain import passes
 from handlers.domain.homes import current_binding
+from handlers.domain.kinds import VISITOR_PASS_PREFIX
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
 from handlers.replies import visitor as replies
 from handlers.domain.tickets import TicketDesk
@@ -68,7 +70,7 @@ async def register_visitor(form: Form[VisitorState], turn: Turn, session: AsyncS
         return Confirm(replies.CONFIRM.format(
             room=home.room_key, visitor=_who(label, people), plate=plate or replies.NO_PLATE,
             window=window.describe(tz)))
-    number = await desk.next_number(session, "visitor", turn.now)
+    number = await desk.next_number(session, VISITOR_PASS_PREFIX, turn.now)
     gate_pass = GatePass(
         kind="visitor", code=await passes.new_code(session), number=number, ticket_id=None, home_id=home.id,
         openid=turn.openid, visitor_name=label, plate=plate, people=people, items=None,
@@ -159,3 +161,6 @@ def _line(gate_pass: GatePass, now: datetime, settings: Settings) -> str:
 
 def _window(gate_pass: GatePass, settings: Settings) -> str:
     return Window(gate_pass.valid_from, gate_pass.valid_until).describe(settings.tz)
+
+
+FLOW = Flow(router)

@@ -1,8 +1,5 @@
 """What the ticket-status flow (进度查询, 催单, 没修好) says to owners, and what staff read about it."""
 
-KIND_NAMES = {
-    "repair": "报修", "emergency": "紧急报修", "complaint": "投诉", "suggestion": "建议", "release": "放行条",
-}
 PASS_KIND_NAMES = {"visitor": "访客通行证", "release": "放行条"}
 PASS_STATUS_NAMES = {
     "pending_owner": "待业主确认", "active": "有效", "used": "已使用", "cancelled": "已取消", "rejected": "未通过",

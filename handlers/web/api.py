@@ -16,7 +16,6 @@ from handlers.reports import MONTH, BadPeriod, compute, last_complete, parse_per
 from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
 from handlers.domain.workflow import Workflow
 from models import Home, OutboxMessage, Staff, Ticket
-from models.ticket import TICKET_KINDS
 
 API_ACTIONS = ("assign", "accept", "start", "complete", "close", "reopen", "cancel")
 MAX_LIST = 500
@@ -32,11 +31,13 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
     @routes.get("/api/tickets")
     async def list_tickets(request: web.Request) -> web.Response:
         sessions, settings, _clock, _workflow = parts(request)
-        query = select(Ticket, Home.room_key).outerjoin(Home, Home.id == Ticket.home_id)
+        query = (select(Ticket, Home.room_key, Staff.name).outerjoin(Home, Home.id == Ticket.home_id)
+                 .outerjoin(Staff, Staff.id == Ticket.assignee_id))
         kind, status, room = (request.query.get(name, "").strip() for name in ("kind", "status", "room"))
         if kind:
-            if kind not in TICKET_KINDS:
-                return error(400, f"kind must be one of {', '.join(TICKET_KINDS)}")
+            kinds = request.app[services_key].kinds
+            if kind not in kinds:
+                return error(400, f"kind must be one of {', '.join(kinds.names)}")
             query = query.where(Ticket.kind == kind)
         if status:
             if status not in STATUS_NAMES:
@@ -47,7 +48,7 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
         query = query.options(selectinload(Ticket.deadlines)).order_by(desc(Ticket.created_at), desc(Ticket.id))
         async with sessions() as session:
             rows = (await session.execute(query.limit(MAX_LIST))).all()
-        return web.json_response({"tickets": [ticket_json(t, settings.tz, room=r) for t, r in rows]})
+        return web.json_response({"tickets": [ticket_json(t, settings.tz, room=r, assignee=a) for t, r, a in rows]})
 
     @routes.get("/api/tickets/{number}")
     async def one_ticket(request: web.Request) -> web.Response:
@@ -56,8 +57,8 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
             ticket = await workflow.desk.load(session, request.match_info["number"])
             if ticket is None:
                 return error(404, "no such ticket")
-            room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
-        return web.json_response(ticket_json(ticket, settings.tz, room=room, with_events=True))
+            room, assignee = await _room_and_assignee(session, ticket)
+        return web.json_response(ticket_json(ticket, settings.tz, room=room, assignee=assignee, with_events=True))
 
     @routes.post("/api/tickets/{number}/actions")
     async def act(request: web.Request) -> web.Response:
@@ -88,8 +89,8 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
                 allowed = sorted(TRANSITIONS[action][0])
                 return web.json_response({"error": str(refused), "status": ticket.status, "allowed_from": allowed},
                                          status=409)
-            room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
-            return web.json_response(ticket_json(ticket, settings.tz, room=room, with_events=True))
+            room, assignee = await _room_and_assignee(session, ticket)
+            return web.json_response(ticket_json(ticket, settings.tz, room=room, assignee=assignee, with_events=True))
 
     @routes.get("/api/outbox")
     async def outbox(request: web.Request) -> web.Response:
@@ -122,3 +123,9 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
         return web.json_response(report.to_json())
 
     return routes
+
+
+async def _room_and_assignee(session: AsyncSession, ticket: Ticket) -> tuple[str | None, str | None]:
+    room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
+    assignee = await session.scalar(select(Staff.name).where(Staff.id == ticket.assignee_id)) if ticket.assignee_id else None
+    return room, assignee

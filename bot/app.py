@@ -107,9 +107,11 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
 def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
-        from handlers import build_services, scheduled_jobs
+        from handlers import build_services, scheduled_jobs, startup_warnings
 
         app[SERVICES] = build_services(settings, app[CLOCK], app[OUTBOX])
+        for warning in startup_warnings(settings, app[CLOCK].now().astimezone(settings.tz).date()):
+            log.warning("%s", warning)
         app[JOBS] = JobRunner(app[SESSIONS], settings.tz, scheduled_jobs(app[SERVICES], app[OUTBOX], settings),
                               catch_up=timedelta(days=settings.schedule.catch_up_days))
         resources: dict[str, Any] = {"settings": settings, "clock": app[CLOCK], "outbox": app[OUTBOX],

@@ -54,8 +54,7 @@ class EstateSettings(_Section):
 
 
 class ServiceSettings(_Section):
-    reply_within_hours: int = Field(default=24, gt=0)
-    satisfaction_target: float = Field(default=0.9, ge=0, le=1)
+    satisfaction_target: Decimal = Field(default=Decimal("0.90"), ge=0, le=1)  # shown beside the monthly rate
 
 
 class RepairSla(_Section):
@@ -79,7 +78,6 @@ class ComplaintSla(_Section):
     major: ComplaintTierSla
     important: ComplaintTierSla
     minor: ComplaintTierSla
-    department_report_working_days: int = Field(gt=0)
 
 
 class SuggestionSla(_Section):
@@ -104,8 +102,9 @@ class ReturnVisitSettings(_Section):
 
 
 class CalendarSettings(_Section):
+    official_holidays: bool = True  # the State Council's holidays and 调休, from the chinesecalendar package
     weekend: tuple[int, ...] = (6, 7)
-    holidays: tuple[date, ...] = ()
+    holidays: tuple[date, ...] = ()  # added to the official ones (or instead, with official_holidays off)
     workdays: tuple[date, ...] = ()
 
     @field_validator("weekend")

@@ -8,6 +8,8 @@ the scheduled jobs. A new flow is one module in ``handlers/flows/`` and one line
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +17,7 @@ from bot.dialogue.router import Dispatcher, Understander
 from bot.clock import Clock
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from handlers.domain.calendar import coverage_warning
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
@@ -62,9 +65,18 @@ def build_services(settings: Settings, clock: Clock, outbox: Outbox) -> Services
     return build_domain_services(settings, clock, outbox, ticket_kinds())
 
 
+def startup_warnings(settings: Settings, today: date) -> list[str]:
+    """What an operator should hear when the service starts (a calendar year not yet known)."""
+    warning = coverage_warning(today) if settings.calendar.official_holidays else None
+    return [warning] if warning else []
+
+
 async def is_staff(session: AsyncSession, openid: str) -> bool:
     """Staff commands are obeyed only from a staff member's bound account (docs/security.md)."""
     return await session.scalar(select(Staff.id).where(Staff.openid == openid)) is not None
 
 
-__all__ = ["Services", "api_routes", "build_dispatcher", "build_services", "gate_routes", "is_staff", "scheduled_jobs"]
+__all__ = [
+    "Services", "api_routes", "build_dispatcher", "build_services", "gate_routes", "is_staff", "scheduled_jobs",
+    "startup_warnings",
+]

@@ -15,7 +15,8 @@ from tests.conftest import REPO
 TZ = ZoneInfo("Asia/Shanghai")
 HOURS = HoursWindow.model_validate({"start": "08:00", "end": "20:00"})
 # National Day 2026: 1-7 October off, Sunday 27 September and Saturday 10 October worked (调休).
-CALENDAR = CalendarSettings(weekend=(6, 7), holidays=tuple(date(2026, 10, d) for d in range(1, 8)),
+CALENDAR = CalendarSettings(official_holidays=False, weekend=(6, 7),
+                            holidays=tuple(date(2026, 10, d) for d in range(1, 8)),
                             workdays=(date(2026, 9, 27), date(2026, 10, 10)))
 
 
@@ -53,9 +54,44 @@ class TestWorkingCalendar:
         assert calendar.add_working_days(start, days) == due
 
     def test_a_calendar_without_working_days_is_an_error(self) -> None:
-        nothing = WorkingCalendar(CalendarSettings(weekend=(1, 2, 3, 4, 5, 6, 7)), HOURS, TZ)
+        nothing = WorkingCalendar(CalendarSettings(official_holidays=False, weekend=(1, 2, 3, 4, 5, 6, 7)), HOURS, TZ)
         with pytest.raises(ValueError, match="no working days"):
             nothing.add_working_days(at(2026, 11, 23, 10), 1)
+
+
+class TestOfficialCalendar:
+    """The shipped default: the State Council's holidays and 调休 from the chinesecalendar package."""
+
+    @pytest.fixture
+    def official(self) -> WorkingCalendar:
+        return WorkingCalendar(CalendarSettings(), HOURS, TZ)
+
+    @pytest.mark.parametrize(("day", "working"), [
+        (date(2026, 10, 1), False), (date(2026, 10, 7), False),  # National Day
+        (date(2026, 9, 20), True), (date(2026, 10, 10), True),  # the weekend days worked (调休)
+        (date(2026, 2, 17), False), (date(2026, 2, 14), True),  # Spring Festival and its 调休 Saturday
+        (date(2026, 12, 5), False), (date(2026, 12, 7), True),  # an ordinary weekend and Monday
+    ])
+    def test_official_days(self, official: WorkingCalendar, day: date, working: bool) -> None:
+        assert official.is_working_day(day) is working
+
+    def test_the_shipped_config_counts_national_day_off(self) -> None:
+        settings = load_settings(REPO / "config.yaml", {})
+        calendar = WorkingCalendar(settings.calendar, settings.estate.office_hours, TZ)
+        assert calendar.add_working_days(at(2026, 9, 30, 10), 1) == at(2026, 10, 8, 10)
+
+    def test_config_entries_override_the_official_ones(self) -> None:
+        own = CalendarSettings(holidays=(date(2026, 12, 7),), workdays=(date(2026, 10, 2),))
+        calendar = WorkingCalendar(own, HOURS, TZ)
+        assert not calendar.is_working_day(date(2026, 12, 7)) and calendar.is_working_day(date(2026, 10, 2))
+
+    def test_a_year_not_covered_yet_is_warned_about(self) -> None:
+        from handlers.domain.calendar import covered_until, coverage_warning
+
+        last = covered_until()
+        assert coverage_warning(date(last, 6, 1)) is None
+        warning = coverage_warning(date(last, 12, 3))
+        assert warning is not None and str(last + 1) in warning and "calendar.holidays" in warning
 
 
 class TestSlaDeadlines:

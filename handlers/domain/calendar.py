@@ -1,4 +1,11 @@
-"""Working time: office hours on working days, from the calendar in config.yaml.
+"""Working time: office hours on working days.
+
+Working days: the official public holidays and make-up working days (调休) published by the State
+Council, from the maintained ``chinesecalendar`` package, unless ``calendar.official_holidays`` is
+off; then the ``calendar.holidays`` and ``calendar.workdays`` of config.yaml, which add to or
+override it; otherwise the ``calendar.weekend`` days are off. A year the package does not cover
+yet (next year's schedule is published in November or December) counts weekends only, and start-up
+warns about it (:func:`coverage_warning`).
 
 "N working days" is measured like a business-hours SLA (Zammad's calendars): N times the length
 of the office day, counted only inside office hours on working days. A repair reported on
@@ -12,6 +19,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 from bot.settings import CalendarSettings, HoursWindow
 
 
@@ -22,6 +31,7 @@ class WorkingCalendar:
         self._weekend = frozenset(calendar.weekend)
         self._holidays = frozenset(calendar.holidays)
         self._workdays = frozenset(calendar.workdays)
+        self._official = calendar.official_holidays
         self._hours = office_hours
         self._tz = tz
         opening = datetime.combine(date.min, office_hours.start)
@@ -30,7 +40,12 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         if day in self._workdays:
             return True
-        return day.isoweekday() not in self._weekend and day not in self._holidays
+        if day in self._holidays:
+            return False
+        official = official_day(day) if self._official else None
+        if official is not None:
+            return official
+        return day.isoweekday() not in self._weekend
 
     def add_working_days(self, start: datetime, days: float) -> datetime:
         """The instant ``days`` office days of working time after ``start``."""
@@ -59,3 +74,43 @@ class WorkingCalendar:
         """The last instant of the local day (for "the same day" limits)."""
         local = moment.astimezone(self._tz)
         return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=self._tz) - timedelta(seconds=1)
+
+
+COMING_YEAR_NOTICE = timedelta(days=60)
+
+
+def official_day(day: date) -> bool | None:
+    """True for an official make-up working day, False for an official holiday, None otherwise
+    (an ordinary day, or a year the package does not cover yet)."""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    if name is None:
+        return None  # an ordinary weekday or weekend: the weekend setting decides
+    return not on_holiday
+
+
+def covered_until() -> int:
+    """The last year whose official holidays the installed package knows."""
+    return max(year for year in range(date.today().year - 1, date.today().year + 10) if _covers(year))
+
+
+def coverage_warning(today: date) -> str | None:
+    """A warning when this year's, or (from November on) the coming year's official holidays are not
+    known, else None: deadlines set in December already reach into January."""
+    for year in sorted({today.year, (today + COMING_YEAR_NOTICE).year}):
+        if not _covers(year):
+            return (f"official holidays and 调休 for {year} are not known to chinesecalendar "
+                    f"{chinese_calendar.__version__} yet: working-day deadlines in {year} count only weekends. "
+                    f"Upgrade it (pip install -U chinesecalendar) or list them under calendar.holidays and "
+                    f"calendar.workdays in config.yaml")
+    return None
+
+
+def _covers(year: int) -> bool:
+    try:
+        chinese_calendar.get_holiday_detail(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True

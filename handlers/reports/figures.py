@@ -163,6 +163,11 @@ class Satisfaction:
     satisfied: int
     rate: Decimal | None
     by_week: tuple[WeekSatisfaction, ...]
+    target: Decimal  # service.satisfaction_target: the standard is at least 90%
+
+    @property
+    def below_target(self) -> bool | None:
+        return None if self.rate is None else self.rate < self.target
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,8 @@ async def monthly_report(session: AsyncSession, period: Period, now: datetime, s
         period=period, as_of=_as_of(period, now), computed_at=now,
         repairs=await _repairs(session, period, now),
         return_visits=await _return_visits(session, period),
-        satisfaction=Satisfaction(scores, satisfied, rate(satisfied, scores), by_week),
+        satisfaction=Satisfaction(scores, satisfied, rate(satisfied, scores), by_week,
+                                  settings.service.satisfaction_target),
         complaints=await _complaints(session, period),
         suggestions=await _suggestions(session, period, now),
         fees=await _fees(session, period),

@@ -48,3 +48,5 @@ def whole_percent(rate: Decimal | None) -> str:
 
 def yuan(amount: Decimal) -> str:
     return f"¥{amount:,.2f}"
+SATISFACTION_TARGET = "{definition}（目标不低于{target}{verdict}）"
+BELOW_TARGET = "，本期未达标"

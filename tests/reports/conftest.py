@@ -42,7 +42,7 @@ def report_settings_from(make_settings, **environ: str):  # type: ignore[no-unty
     """The estate's settings with National Day off and a template for the supervisors' summaries."""
     settings = make_settings(WUYEBOT_ADMIN_TOKEN=ADMIN_TOKEN, **environ)
     return settings.model_copy(update={
-        "calendar": CalendarSettings(holidays=NATIONAL_DAY),
+        "calendar": CalendarSettings(official_holidays=False, holidays=NATIONAL_DAY),  # a hand calendar
         "notifications": settings.notifications.model_copy(update={"templates": {"summary": SUMMARY_TEMPLATE}}),
     })
 

@@ -54,6 +54,16 @@ async def test_serve_demo_is_healthy_within_5_seconds_and_chat_answers(tmp_path:
         assert "客服：您好，阳光花园物业客服" in text
         assert "缴费" in text
 
+        elsewhere = tmp_path / "elsewhere"  # a folder with no config.yaml: --url is all the chat needs
+        elsewhere.mkdir()
+        bare_env = {key: value for key, value in env.items() if key != "WUYEBOT_CONFIG"}
+        chat = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "chat", "--openid", "visitor", "--url", f"http://127.0.0.1:{port}",
+            cwd=elsewhere, env=bare_env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT)
+        out, _ = await asyncio.wait_for(chat.communicate("你好\n".encode()), timeout=60)
+        assert chat.returncode == 0 and "客服：您好，阳光花园物业客服" in out.decode(), out.decode()
+
         second = await asyncio.create_subprocess_exec(  # a second server on the same SQLite file is refused
             sys.executable, "-m", "bot", "serve", cwd=tmp_path, env={**env, "WUYEBOT_PORT": str(free_port())},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)

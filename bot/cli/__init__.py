@@ -96,10 +96,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.cli.chat import chat
+    from bot.cli.chat import ChatSettings, chat
+    from bot.settings import SettingsError
 
-    settings = _settings()
-    url = args.url or f"http://{settings.host}:{settings.port}"
+    try:
+        settings = ChatSettings.load(args.url)
+    except SettingsError as error:
+        print(f"wuyebot: configuration error: {error} (or give --url of the running service)", file=sys.stderr)
+        return 2
+    url = args.url or settings.url
     return asyncio.run(chat(settings, url.rstrip("/"), args.openid))
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import sys
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import count
 
 import aiohttp
@@ -18,7 +21,7 @@ from defusedxml.ElementTree import fromstring
 from wechatpy.crypto import WeChatCrypto
 
 from bot.gateway.signature import sign
-from bot.settings import Settings
+from bot.settings import SANDBOX_TOKEN, Settings, SettingsError, load_settings
 
 PUSH_POLL_SECONDS = 1.0
 ACCOUNT_ID = "gh_wuyebot_chat"
@@ -34,14 +37,54 @@ def text_message_xml(openid: str, text: str, msg_id: int, created: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ChatSettings:
+    """What the chat needs: the credentials WeChat would sign with, and where the service listens.
+
+    Read from config.yaml and the environment like the service's own settings when config.yaml is
+    found; with ``--url`` and no config.yaml (another folder, another machine) from the
+    environment alone, since the chat needs nothing else.
+    """
+
+    token: str
+    aes_key: str | None
+    appid: str | None
+    admin_token: str | None
+    estate: str
+    url: str
+
+    @property
+    def sandbox(self) -> bool:
+        return self.appid is None
+
+    @classmethod
+    def of(cls, settings: Settings) -> ChatSettings:
+        credentials = settings.wechat
+        return cls(credentials.token, credentials.aes_key, credentials.appid, settings.admin_token,
+                   settings.estate.name, f"http://{settings.host}:{settings.port}")
+
+    @classmethod
+    def load(cls, url: str | None, environ: Mapping[str, str] | None = None) -> ChatSettings:
+        """The service's settings when they load; with ``url`` given, the environment is enough."""
+        environ = os.environ if environ is None else environ
+        try:
+            return cls.of(load_settings(environ=environ))
+        except SettingsError:
+            if url is None:
+                raise
+        value = {name: (environ.get(name) or "").strip() or None
+                 for name in ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WUYEBOT_ADMIN_TOKEN")}
+        return cls(value["WECHAT_TOKEN"] or SANDBOX_TOKEN, value["WECHAT_AES_KEY"], value["WECHAT_APPID"],
+                   value["WUYEBOT_ADMIN_TOKEN"], "物业", url)
+
+
 class WebhookClient:
     """Signs and posts messages the way WeChat does, and reads the passive reply."""
 
-    def __init__(self, http: aiohttp.ClientSession, settings: Settings, base_url: str) -> None:
+    def __init__(self, http: aiohttp.ClientSession, settings: ChatSettings, base_url: str) -> None:
         self._http = http
-        self._token = settings.wechat.token
-        credentials = settings.wechat
-        self._crypto = WeChatCrypto(credentials.token, credentials.aes_key, credentials.appid) if credentials.aes_key else None
+        self._token = settings.token
+        self._crypto = WeChatCrypto(settings.token, settings.aes_key, settings.appid) if settings.aes_key else None
         self._url = base_url + "/wechat"
         self._ids = count(int(time.time() * 1000))
 
@@ -67,12 +110,12 @@ class WebhookClient:
         return fromstring(body).findtext("Content") or ""
 
 
-async def chat(settings: Settings, base_url: str, openid: str) -> int:
-    print(f"与 {settings.estate.name} 客服对话（{openid}），输入内容后回车；Ctrl-D 退出。")
+async def chat(settings: ChatSettings, base_url: str, openid: str) -> int:
+    print(f"与 {settings.estate} 客服对话（{openid}），输入内容后回车；Ctrl-D 退出。")
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
         client = WebhookClient(http, settings, base_url)
         poller = (asyncio.create_task(_print_pushes(http, base_url, openid, settings.admin_token))
-                  if settings.wechat.sandbox else None)
+                  if settings.sandbox else None)
         try:
             while True:
                 line = await asyncio.to_thread(_read_line)

@@ -1,8 +1,8 @@
 """Human handoff (转人工): who takes an owner over, what they are told, and giving the owner back.
 
 Who takes over (docs/domain.md, "Handoff"):
-- during office hours, the front desk: staff on duty whose role is ``staff`` and who have no trade
-  skill (maintenance staff have repair categories as skills);
+- during office hours, the front desk (``handlers.domain.staffing.is_front_desk``: staff on duty
+  with no trade skill; maintenance staff have repair categories as skills);
 - outside office hours, or when no front-desk person is on duty: the supervisors on duty (the
   night duty person); with no supervisor on duty, every supervisor; with no supervisor at all, the
   admins.
@@ -23,6 +23,7 @@ from bot.dialogue.router import Turn
 from bot.settings import Settings
 from handlers.domain.homes import current_binding, home_by_room
 from handlers.domain.notify import Notifier
+from handlers.domain.staffing import is_front_desk
 from handlers.replies import human as replies
 from handlers.replies.times import clock, hours
 from models import Home, HomeBinding, ProcessedMessage, Resident, Staff
@@ -54,7 +55,7 @@ async def handoff_staff(session: AsyncSession, settings: Settings, now: datetime
     people = list(await session.scalars(
         select(Staff).where(Staff.openid.is_not(None)).order_by(Staff.id)))
     if office_hours_now(settings, now):
-        desk = [s for s in people if s.on_duty and s.role == "staff" and not s.skill_set]
+        desk = [s for s in people if s.on_duty and is_front_desk(s)]
         if desk:
             return desk
     supervisors = [s for s in people if s.role == "supervisor"]

@@ -11,7 +11,9 @@ R…). What else a kind decides:
 - ``urgent``: every supervisor is alerted at once, day or night;
 - ``visit``: when a return visit (回访) is scheduled: after completion, after closing, or never;
 - ``reopenable``: "没修好" after the work puts it back to maintenance;
-- ``chased``: it appears in an owner's progress list and may be chased (催单).
+- ``chased``: it appears in an owner's progress list and may be chased (催单);
+- ``closes_on_completion``: the ticket is closed as soon as the work is reported done;
+- ``updates``: what the owner is told when it is accepted, started and completed.
 
 The kinds below are the built-in ones; a flow may declare more (``handlers.flows.Flow``), and
 the product adds them to the registry the services use (docs/adding-a-flow.md).
@@ -22,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+
+from handlers.replies import tickets as owner_replies
 
 
 class SlaRule(Enum):
@@ -46,6 +50,16 @@ class Visit(Enum):
 
 
 @dataclass(frozen=True)
+class OwnerUpdates:
+    """What the owner hears as staff work on a ticket of this kind (placeholders: number, name,
+    phone, when, note)."""
+
+    accepted: str = owner_replies.ACCEPTED
+    started: str = owner_replies.STARTED
+    completed: str = owner_replies.COMPLETED
+
+
+@dataclass(frozen=True)
 class TicketKind:
     name: str
     prefix: str  # one upper-case letter
@@ -57,6 +71,8 @@ class TicketKind:
     visit: Visit = Visit.NONE
     reopenable: bool = False
     chased: bool = True
+    closes_on_completion: bool = False  # the work reported done is the end (no confirmation, no visit)
+    updates: OwnerUpdates = OwnerUpdates()
 
 
 REPAIR = TicketKind("repair", "R", "报修", SlaRule.REPAIR, visit=Visit.AFTER_COMPLETION, reopenable=True)

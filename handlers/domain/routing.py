@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.kinds import Dispatch, TicketKind
 from handlers.domain.notify import Notifier
+from handlers.domain.staffing import in_team
 from handlers.replies import staff as replies
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
 from models import Staff, Ticket
@@ -44,6 +46,10 @@ class TicketRouter:
         kind = self._desk.sla.kinds[ticket.kind]
         mode = getattr(self._settings.dispatch, ticket.kind, "least_loaded")
         result: RoutingResult
+        if kind.dispatch is Dispatch.NOBODY:
+            return RoutingResult(assignee=None, offered=())
+        if kind.dispatch is Dispatch.TEAMS:
+            return await self._teams(session, ticket, kind, staff, on_duty_supervisors, now, summary)
         if not matching:
             chosen = await self._least_loaded(session, on_duty_supervisors)
             result = await self._assign(session, ticket, chosen, now, summary)
@@ -63,6 +69,26 @@ class TicketRouter:
                         session, person, replies.EMERGENCY_ALERT.format(summary=summary, number=ticket.number),
                         key=f"emergency:{ticket.number}:{person.id}", ticket=ticket)
         return result
+
+    async def _teams(self, session: AsyncSession, ticket: Ticket, kind: TicketKind, staff: list[Staff],
+                     supervisors: list[Staff], now: datetime, summary: str) -> RoutingResult:
+        """Several teams must all be there (a lock change): the first team's least-loaded member is
+        assigned, every member on duty of the other teams is told the ticket and its time."""
+        lead, *others = kind.teams
+        leads = [person for person in staff if person.on_duty and in_team(person, lead)]
+        chosen = await self._least_loaded(session, leads or supervisors)
+        result = await self._assign(session, ticket, chosen, now, summary)
+        told: list[Staff] = [chosen] if chosen is not None else []
+        for team in others:
+            members = [person for person in staff if person.on_duty and in_team(person, team)] or supervisors
+            for person in members:
+                if person in told:
+                    continue
+                told.append(person)
+                await self._notifier.to_staff(
+                    session, person, replies.TEAM_NOTICE.format(summary=summary, number=ticket.number),
+                    key=f"team:{ticket.number}:{person.id}", ticket=ticket)
+        return RoutingResult(assignee=result.assignee, offered=tuple(told))
 
     async def _assign(self, session: AsyncSession, ticket: Ticket, person: Staff | None, now: datetime,
                       summary: str) -> RoutingResult:

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers.domain.notify import Notifier
 from handlers.replies import staff as staff_replies
-from handlers.replies import tickets as owner_replies
 from handlers.replies.times import day_and_time
 from handlers.domain.tickets import TicketDesk
 from handlers.domain.kinds import Visit
@@ -29,6 +28,7 @@ class Workflow:
     ) -> None:
         """Apply ``action`` (raises InvalidTransition) and tell the owners and the new assignee."""
         by = actor.name if actor else "管理后台"
+        kind = self.desk.sla.kinds[ticket.kind]
         if action == "assign" and assignee is None:
             raise ValueError("assign needs a staff member")
         assign_note = note or (f"派给 {assignee.name}" if assignee else "")
@@ -44,18 +44,19 @@ class Workflow:
             name = worker.name if worker else "工作人员"
             phone = f"（电话 {worker.phone}）" if worker else ""
             when = ticket.preferred_time or self._due_text(ticket, "on_site") or "尽快"
-            await self._notifier.to_owners(session, ticket, owner_replies.ACCEPTED.format(
+            await self._notifier.to_owners(session, ticket, kind.updates.accepted.format(
                 number=ticket.number, name=name, phone=phone, when=when),
                 key=f"owner:accept:{ticket.number}:{step}", urgent=True)
         elif action == "start":
-            await self._notifier.to_owners(session, ticket, owner_replies.STARTED.format(
+            await self._notifier.to_owners(session, ticket, kind.updates.started.format(
                 number=ticket.number, name=worker.name if worker else "工作人员"),
                 key=f"owner:start:{ticket.number}:{step}", urgent=True)
         elif action == "complete":
-            await self._notifier.to_owners(session, ticket, owner_replies.COMPLETED.format(
+            await self._notifier.to_owners(session, ticket, kind.updates.completed.format(
                 number=ticket.number, note=f"（{note}）" if note else ""),
                 key=f"owner:complete:{ticket.number}:{step}", urgent=True)
-        kind = self.desk.sla.kinds[ticket.kind]
+        if action == "complete" and kind.closes_on_completion:
+            await self.desk.apply(session, ticket, "close", now, by="system", note="完工即结案")
         if (action == "complete" and kind.visit is Visit.AFTER_COMPLETION
                 or action == "close" and kind.visit is Visit.AFTER_CLOSING):
             await schedule_visit(session, ticket, kind, now, self._settings)

@@ -2,6 +2,7 @@
 
 ASSIGNED = "【新工单】{summary}\n工单号 {number}，请回复“接单 {number}”确认。"
 OFFER = "【抢单】{summary}\n工单号 {number}，回复“接单 {number}”即可接单，先到先得。"
+TEAM_NOTICE = "【协同】{summary}\n工单号 {number}，需要您按约定时间到场。"
 EMERGENCY_ALERT = "【紧急】{summary}\n工单号 {number}，请立即处理并联系业主！"
 TAKEN = "工单 {number} 已由您接单，请按时上门。完成后回复“完工 {number}”。"
 ALREADY_TAKEN = "工单 {number} 已被{name}接单，谢谢！"

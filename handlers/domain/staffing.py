@@ -1,0 +1,23 @@
+"""Who is on which team: maintenance trades by their skills, and the front desk (前台/客服).
+
+Skills are the repair and complaint categories a person handles (from the staff file). The front
+desk is staff with no trade: nothing but 其他 (the front desk sorts what fits nowhere else). A team
+is named by a skill, or by ``FRONT_DESK``.
+"""
+
+from __future__ import annotations
+
+from models import Staff
+
+FRONT_DESK = "前台"
+NO_TRADE = frozenset({"其他"})
+
+
+def is_front_desk(person: Staff) -> bool:
+    return person.role == "staff" and person.skill_set <= NO_TRADE
+
+
+def in_team(person: Staff, team: str) -> bool:
+    if team == FRONT_DESK:
+        return is_front_desk(person)
+    return team in person.skill_set

@@ -109,7 +109,7 @@ class TicketDesk:
         ticket.deadlines = [
             TicketDeadline(name=deadline.name, starts_at=at, due_at=deadline.due_at, escalation_level=0)
             for deadline in self.sla.deadlines(new.kind, at, tier=new.tier, multi_trade=new.multi_trade,
-                                               owner_due=new.owner_due)
+                                               owner_due=new.owner_due, appointment=new.appointment)
         ]
         session.add(ticket)
         await session.flush()
@@ -159,7 +159,8 @@ class TicketDesk:
 
     def _restart_clocks(self, ticket: Ticket, at: datetime) -> None:
         fresh = {d.name: d.due_at for d in self.sla.deadlines(
-            ticket.kind, at, tier=ticket.tier, multi_trade=ticket.multi_trade, owner_due=None)}
+            ticket.kind, at, tier=ticket.tier, multi_trade=ticket.multi_trade, owner_due=None,
+            appointment=ticket.appointment if ticket.appointment and ticket.appointment > at else None)}
         for deadline in ticket.deadlines:
             if deadline.name in fresh:
                 deadline.starts_at, deadline.due_at = at, fresh[deadline.name]

@@ -22,8 +22,8 @@ from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
 from handlers.flows import (
-    binding, complaint, emergency, faq, fee, greeting, human, rating, release, repair, staff, staff_binding, status,
-    suggestion, visitor,
+    binding, complaint, emergency, faq, fee, greeting, human, lock, rating, release, repair, staff, staff_binding,
+    status, suggestion, visitor,
 )
 from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes
@@ -44,6 +44,7 @@ FLOWS = (
     status.FLOW,
     rating.FLOW,
     faq.FLOW,
+    lock.FLOW,
     human.FLOW,
     greeting.FLOW,  # last: it holds the fallback
 )

@@ -1,6 +1,6 @@
 """破锁/换锁: an owner books the breaking or changing of their entrance-door lock.
 
-The procedure (docs/domain.md, "Other front-desk procedures"): the applicant shows a valid identity
+The procedure (docs/domain.md, "Lock change"): the applicant shows a valid identity
 document; a non-owner needs the owner's consent by phone and a record in the owner's file;
 customer service, the concierge (礼宾) and engineering must all be there; the application form is
 kept on record. The bot explains it and books it, nothing more: identity is checked on the spot.

@@ -9,7 +9,8 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakes.wechat_api import FakeWeChatAPI  # noqa: E402
+from tests.fakes.wechat_api import FakeWeChatAPI
+
 
 class _Counter(list):  # type: ignore[type-arg]
     """Counts calls without keeping them (a benchmark sends many)."""

@@ -9,6 +9,7 @@ Targets (issue 4): at least 2,000 messages/s, start-up of a one-line predict und
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -86,13 +87,13 @@ def holdout(fraction: float = 0.2) -> tuple[float, int]:
 
     train = [example for example in examples if not held(example.text)]
     test = [example for example in examples if held(example.text)]
-    classifier._model = classifier.train_on_corpus(train)  # noqa: SLF001 - a bench may swap the model
+    classifier._model = classifier.train_on_corpus(train)  # a bench may swap the model
     right = sum(understanding.understand(example.text, NOW).intent == example.intent for example in test)
     wrong = [(example.intent, understanding.understand(example.text, NOW).intent, example.text)
              for example in test if understanding.understand(example.text, NOW).intent != example.intent]
     for gold, predicted, text in wrong[:25]:
         print(f"  held-out miss: {gold} -> {predicted}: {text}")
-    classifier._model = None  # noqa: SLF001
+    classifier._model = None
     return right / len(test) if test else 0.0, len(test)
 
 
@@ -101,10 +102,8 @@ def main() -> int:
     parser.add_argument("--holdout", action="store_true", help="also report held-out corpus accuracy")
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    except (AttributeError, OSError):
-        pass
     rate = throughput(args.seconds)
     print(f"understand: {rate:,.0f} messages/s after warm-up (one process, one core; target 2,000)")
     print(f"nlu predict start-up, one line: {startup():.2f} s (target < 2 s)")

@@ -27,10 +27,10 @@ from sqlalchemy import insert  # noqa: E402
 
 from bot.clock import FrozenClock, SystemClock  # noqa: E402
 from bot.outbox.courier import Courier  # noqa: E402
-from bot.storage.db import create_engine, session_factory  # noqa: E402
-from bot.outbox.queue import Outbox
+from bot.outbox.queue import Outbox  # noqa: E402
 from bot.outbox.sender import OutboxSender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.storage.db import create_engine, session_factory  # noqa: E402
 from bot.wechat_api import WeChatAPI  # noqa: E402
 from handlers.domain.fee_reminders import send_fee_reminders  # noqa: E402
 from models import Bill, Building, Estate, Home, HomeBinding, Resident, WechatAccount  # noqa: E402
@@ -53,7 +53,8 @@ async def seed(sessions, homes: int) -> None:  # type: ignore[no-untyped-def]
             {"id": h, "building_id": h % 100 + 1, "unit": "1", "room": str(h), "room_key": f"{h % 100 + 1}-1-{h}",
              "in_custody": False, "prepaid_balance": Decimal("0.00")} for h in range(1, homes + 1)])
         await session.execute(insert(Resident), [
-            {"id": h, "home_id": h, "name": "业主", "phone": f"139{h:08d}", "role": "owner"} for h in range(1, homes + 1)])
+            {"id": h, "home_id": h, "name": "业主", "phone": f"139{h:08d}", "role": "owner"}
+            for h in range(1, homes + 1)])
         await session.execute(insert(WechatAccount), [
             {"openid": f"o-{h}", "subscribed": True, "prefers_traditional": False} for h in range(1, homes + 1)])
         await session.execute(insert(HomeBinding), [
@@ -118,7 +119,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         await reminders(args.homes, tmp)
         port = free_port()
-        fake = subprocess.Popen([sys.executable, str(REPO / "bench/fake_wechat_server.py"), str(port)],
+        # The benchmark's servers run beside it: Popen starts them and does not wait (so: noqa ASYNC220).
+        fake = subprocess.Popen([sys.executable, str(REPO / "bench/fake_wechat_server.py"), str(port)],  # noqa: ASYNC220
                                 env={**os.environ, "PYTHONPATH": str(REPO)})
         try:
             for _ in range(100):
@@ -126,7 +128,7 @@ async def main() -> None:
                     socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                     break
                 except OSError:
-                    time.sleep(0.1)
+                    await asyncio.sleep(0.1)
             await sending(args.sends, 0, tmp, port)
             await sending(min(args.sends, int(args.rate * 10)), args.rate, tmp, port)
         finally:

@@ -25,23 +25,36 @@ from zoneinfo import ZoneInfo
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import create_engine as create_sync_engine, insert  # noqa: E402
+from sqlalchemy import create_engine as create_sync_engine  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
-from bot.storage.db import create_engine, session_factory  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.storage.db import create_engine, session_factory  # noqa: E402
 from handlers.domain.calendar import WorkingCalendar  # noqa: E402
-from handlers.reports import MONTH, WEEK, last_complete, monthly_report, weekly_report  # noqa: E402
+from handlers.domain.kinds import TicketKinds  # noqa: E402
 from handlers.domain.sla import SlaPolicy  # noqa: E402
-from models import # noqa: E402     Bill, Building, Estate, FeeReminder, Home, ReturnVisit, Staff, Ticket, TicketDeadline, TicketEvent
+from handlers.reports import MONTH, WEEK, last_complete, monthly_report, weekly_report  # noqa: E402
+from models import (  # noqa: E402
+    Bill,
+    Building,
+    Estate,
+    FeeReminder,
+    Home,
+    ReturnVisit,
+    Staff,
+    Ticket,
+    TicketDeadline,
+    TicketEvent,
+)
 from models.migrate import upgrade  # noqa: E402
-from models.ticket import NUMBER_PREFIXES  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=TZ)  # the monthly job's fire time for October 2026
 FIRST_DAY = datetime(2025, 11, 1, tzinfo=TZ)
 MONTHS = [f"{2025 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}" for i in range(12)]  # 2025-11 … 2026-10
 REPAIRS = ("水电", "渗漏水", "管道堵塞", "门窗门锁", "电梯", "燃气", "墙面地面", "公共设施", "其他")
-COMPLAINTS = ("噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度", "安全秩序")
+COMPLAINTS = ("噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度",
+              "安全秩序")
 SCORES = (5, 5, 5, 5, 5, 4, 4, 4, 3, 2, 1)
 BATCH = 20_000
 
@@ -59,7 +72,7 @@ class Builder:
         self.sequences: dict[tuple[str, str], int] = {}
 
     def number(self, kind: str, at: datetime) -> str:
-        key = (NUMBER_PREFIXES[kind], f"{at.astimezone(TZ):%Y%m%d}")
+        key = (TicketKinds()[kind].prefix, f"{at.astimezone(TZ):%Y%m%d}")
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return f"{key[0]}{key[1]}{self.sequences[key]:03d}"
 
@@ -69,7 +82,8 @@ class Builder:
         moments = sorted(FIRST_DAY + timedelta(seconds=rng.uniform(0, year - 86400)) for _ in range(self.tickets))
         for ticket_id, created in enumerate(moments, start=1):
             roll = rng.random()
-            kind = "repair" if roll < 0.65 else "complaint" if roll < 0.85 else "suggestion" if roll < 0.95 else "emergency"
+            kind = ("repair" if roll < 0.65 else "complaint" if roll < 0.85
+                    else "suggestion" if roll < 0.95 else "emergency")
             self.ticket(ticket_id, kind, created)
 
     def ticket(self, ticket_id: int, kind: str, created: datetime) -> None:
@@ -133,9 +147,11 @@ class Builder:
             "preferred_time": None, "multi_trade": multi, "owner_due": None, "assignee_id": 1,
             "created_at": created, "updated_at": at, "completed_at": completed, "closed_at": closed})
         self.rows[TicketEvent] += [{"ticket_id": ticket_id, "at": when, "action": action, "from_status": before,
-                                    "to_status": after, "by": "bench", "note": ""} for when, action, before, after in events]
+                                    "to_status": after, "by": "bench", "note": ""}
+                                   for when, action, before, after in events]
         self.rows[TicketDeadline] += [{"ticket_id": ticket_id, "name": name, "starts_at": starts, "due_at": due,
-                                       "met_at": met, "escalation_level": 0} for name, (starts, due, met) in clocks.items()]
+                                       "met_at": met, "escalation_level": 0}
+                                      for name, (starts, due, met) in clocks.items()]
         return None
 
     def visit(self, ticket_id: int, kind: str, done: datetime) -> None:
@@ -168,7 +184,8 @@ def seed(url: str, homes: int, tickets: int, settings: Any) -> dict[str, int]:
         put(Building, [{"id": b, "estate_id": 1, "code": str(b)} for b in range(1, 51)])
         put(Home, [{"id": h, "building_id": (h - 1) // 400 + 1, "unit": str((h - 1) % 400 // 100 + 1),
                     "room": f"{(h - 1) % 100 // 4 + 1}{(h - 1) % 4 + 1:02d}",
-                    "room_key": f"{(h - 1) // 400 + 1}-{(h - 1) % 400 // 100 + 1}-{(h - 1) % 100 // 4 + 1}{(h - 1) % 4 + 1:02d}",
+                    "room_key": f"{(h - 1) // 400 + 1}-{(h - 1) % 400 // 100 + 1}-"
+                                f"{(h - 1) % 100 // 4 + 1}{(h - 1) % 4 + 1:02d}",
                     "area_m2": Decimal("89.50"), "in_custody": False, "prepaid_balance": Decimal("0.00")}
                    for h in range(1, homes + 1)])
         put(Staff, [{"id": 1, "name": "王师傅", "phone": "13900000001", "openid": "staff-wang", "role": "staff",
@@ -177,7 +194,8 @@ def seed(url: str, homes: int, tickets: int, settings: Any) -> dict[str, int]:
         bills, reminders = [], []
         for home in range(1, homes + 1):
             owing_from = rng.randint(0, 11) if home in late_payers else 12
-            items = [("物业费", Decimal(f"{180 + home % 200}.50")), ("水费", Decimal(f"{20 + home % 60}.{home % 100:02d}"))]
+            items = [("物业费", Decimal(f"{180 + home % 200}.50")),
+                     ("水费", Decimal(f"{20 + home % 60}.{home % 100:02d}"))]
             if home % 3 == 0:
                 items.append(("停车费", Decimal("300.00")))
             for index, month in enumerate(MONTHS):

@@ -5,29 +5,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-from datetime import timedelta
 import logging
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.outbox import sandbox
 from bot.clock import Clock, SystemClock
-from bot.outbox.courier import Courier
-from bot.storage.db import create_engine, is_sqlite, session_factory
 from bot.dialogue.engine import DialogueEngine, declare_engine_intents
 from bot.dialogue.router import Dispatcher, WiringError
+from bot.gateway.inbox import Inbox
 from bot.gateway.replay import DatabaseReplayGuard, MemoryReplayGuard, ReplayGuard
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
-from bot.gateway.inbox import Inbox
+from bot.keys import (
+    CLOCK,
+    ENGINE,
+    HEALTH,
+    HTTP,
+    INBOX,
+    JOBS,
+    OUTBOX,
+    SENDER,
+    SENDER_WAKE,
+    SERVICES,
+    SESSIONS,
+    SETTINGS,
+    WEBHOOK,
+    WECHAT_API,
+)
+from bot.outbox import sandbox
+from bot.outbox.courier import Courier
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import OutboxSender
-from bot.settings import Settings
-from bot.keys import CLOCK, ENGINE, HEALTH, HTTP, INBOX, JOBS, OUTBOX, SENDER, SENDER_WAKE, SERVICES, SESSIONS, SETTINGS, WEBHOOK, WECHAT_API
 from bot.schedule.runner import JobRunner
+from bot.settings import Settings
+from bot.storage.db import create_engine, is_sqlite, session_factory
 from bot.wechat_api import WeChatAPI
 
 log = logging.getLogger(__name__)

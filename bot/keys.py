@@ -9,18 +9,18 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.gateway.inbox import Inbox
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
-from bot.gateway.inbox import Inbox
-from bot.schedule.runner import JobRunner
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import OutboxSender
+from bot.schedule.runner import JobRunner
 from bot.settings import Settings
 from bot.wechat_api import WeChatAPI
 from handlers.domain.services import Services
 
 SETTINGS = web.AppKey("settings", Settings)
-CLOCK = web.AppKey("clock", Clock)  # type: ignore[type-abstract]
+CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 HEALTH = web.AppKey("health", DatabaseProbe)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])

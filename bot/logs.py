@@ -67,10 +67,10 @@ class RepeatFilter(logging.Filter):
         return True
 
 
-class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+class _StandardError(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is when a record comes (as ``logging.lastResort`` does)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stderr
 

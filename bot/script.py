@@ -38,7 +38,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
 def _differences(a: str, b: str) -> int:
     if len(a) != len(b):
         return max(1, abs(len(a) - len(b)))
-    return sum(x != y for x, y in zip(a, b))
+    return sum(x != y for x, y in zip(a, b, strict=True))
 
 
 def to_traditional(text: str) -> str:

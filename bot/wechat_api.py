@@ -47,7 +47,7 @@ class WeChatError(Exception):
 
 def _errcode(value: object) -> int | None:
     try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
+        return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue.router import Dispatcher, Understander
 from bot.clock import Clock
+from bot.dialogue.router import Dispatcher, Understander
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import coverage_warning
@@ -22,8 +22,22 @@ from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
 from handlers.flows import (
-    binding, complaint, emergency, faq, fee, greeting, human, lock, rating, release, repair, staff, staff_binding,
-    status, suggestion, visitor,
+    binding,
+    complaint,
+    emergency,
+    faq,
+    fee,
+    greeting,
+    human,
+    lock,
+    rating,
+    release,
+    repair,
+    staff,
+    staff_binding,
+    status,
+    suggestion,
+    visitor,
 )
 from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes

@@ -5,10 +5,18 @@ from models.base import Base
 from models.bill import Bill, FeeReminder
 from models.estate import Building, Estate, Home, Resident
 from models.gate import GatePass
-from models.messaging import AccessToken, ConversationState, HealthCheck, JobRun, OutboxMessage, ProcessedMessage, WebhookNonce
+from models.messaging import (
+    AccessToken,
+    ConversationState,
+    HealthCheck,
+    JobRun,
+    OutboxMessage,
+    ProcessedMessage,
+    WebhookNonce,
+)
 from models.staff import Staff, StaffBindingCode
-from models.visit import BindingAttempt, ReturnVisit
 from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketReporter
+from models.visit import BindingAttempt, ReturnVisit
 
 __all__ = [
     "AccessToken",
@@ -21,10 +29,10 @@ __all__ = [
     "Estate",
     "FeeReminder",
     "GatePass",
-    "Home",
-    "JobRun",
     "HealthCheck",
+    "Home",
     "HomeBinding",
+    "JobRun",
     "OutboxMessage",
     "ProcessedMessage",
     "Resident",

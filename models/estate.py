@@ -34,7 +34,7 @@ class Building(Base):
 
 
 class Home(Base):
-    """One home, addressed by its room key in the normal form of nlu/SPEC.md (``3-2-501``)."""
+    """One home, addressed by its room key in the normal form of docs/nlu.md (``3-2-501``)."""
 
     __tablename__ = "homes"
 

@@ -26,6 +26,25 @@ REPO = Path(__file__).resolve().parents[1]
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--scenarios", action="store_true", help="run each conversation scenario as a test of its own")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "scenario: one conversation scenario from tests/scenarios/data (run with --scenarios)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The scenarios run one by one only with --scenarios (tests/scenarios/conftest.py)."""
+    if config.getoption("--scenarios"):
+        return
+    deselected = [item for item in items if "scenario" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if "scenario" not in item.keywords]
+
+
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any test that reaches beyond this machine (after PTB's OfflineRequest)."""

@@ -86,7 +86,7 @@ class TestOfficialCalendar:
         assert not calendar.is_working_day(date(2026, 12, 7)) and calendar.is_working_day(date(2026, 10, 2))
 
     def test_a_year_not_covered_yet_is_warned_about(self) -> None:
-        from handlers.domain.calendar import covered_until, coverage_warning
+        from handlers.domain.calendar import coverage_warning, covered_until
 
         last = covered_until()
         assert coverage_warning(date(last, 6, 1)) is None

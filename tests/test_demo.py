@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
-from bot.storage.db import create_engine, session_factory
 from bot.cli.demo import DEMO_STAFF, bill_periods, load_demo_if_empty
+from bot.clock import FrozenClock
 from bot.settings import Settings
+from bot.storage.db import create_engine, session_factory
 from models import Bill, Building, Estate, Home, Resident, Staff
 from models.migrate import upgrade
 
@@ -35,7 +35,8 @@ async def test_loads_once_through_the_importer(settings: Settings, caplog: pytes
     assert await load_demo_if_empty(settings, clock=CLOCK) is True
     summaries = [record.getMessage() for record in caplog.records if record.name == "bot.demo"]
     assert "demo estate: import owners: read=73 inserted=73 updated=0 unchanged=0 rejected=0" in summaries
-    assert any(line.startswith("demo estate: import bills: read=") and line.endswith("rejected=0") for line in summaries)
+    assert any(line.startswith("demo estate: import bills: read=") and line.endswith("rejected=0")
+               for line in summaries)
     assert "demo estate: import staff: read=7 inserted=7 updated=0 unchanged=0 rejected=0" in summaries
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
@@ -75,7 +76,7 @@ async def test_the_estate_is_plausible(settings: Settings) -> None:
                 .join(Home, Home.id == Bill.home_id).where(Bill.paid.is_(False)).group_by(Home.room_key)
             )).all())
             assert owing["3-2-501"] == 2 and owing["2-1-302"] == 8 and owing["1-2-201"] == 4
-            assert 1 <= min(owing.values()) and max(owing.values()) == 8
+            assert min(owing.values()) >= 1 and max(owing.values()) == 8
             assert 5 <= len(owing) <= 20  # most homes are paid up
 
             unpaid_2_1_302 = await session.scalar(

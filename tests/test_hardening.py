@@ -10,7 +10,6 @@ import asyncio
 import io
 import logging
 import os
-import socket
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -232,9 +231,9 @@ class TestItem3PushesOutlivingTheirLease:
     async def test_a_batch_longer_than_its_lease_is_sent_once_by_two_senders(self, live) -> None:  # type: ignore[no-untyped-def]
         """The probe: 8 s per send, 40 alerts, a second sender after the lease: 79 sends. Scaled: the
         lease is 2 s, each send 0.25 s, 4 at a time: the batch takes 2.5 s."""
+        from bot.clock import SystemClock
         from bot.outbox.courier import Courier
         from bot.outbox.sender import OutboxSender
-        from bot.clock import SystemClock
 
         fake, service = live
         fake.latency = 0.25
@@ -268,15 +267,18 @@ class TestItem3PushesOutlivingTheirLease:
         process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "jobs", "run-due", env=env,
                                                        stdout=asyncio.subprocess.DEVNULL,
                                                        stderr=asyncio.subprocess.DEVNULL)
+        waited = 0.0
         while len(fake.sent()) < 12:
+            assert waited < 60 and process.returncode is None, "the sender never got going"
             await asyncio.sleep(0.05)
+            waited += 0.05
         process.kill()
         await process.wait()
         sent_before = len(fake.sent())
         await asyncio.sleep(2.5)  # the dead process's lease runs out
         again = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "jobs", "run-due", env=env,
                                                      stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await again.communicate()
+        _out, err = await again.communicate()
         assert again.returncode == 0, err.decode()
         texts = [body["text"]["content"] for body in fake.sent()]
         repeated = len(texts) - len(set(texts))
@@ -342,7 +344,7 @@ class TestItem6NoSecretsStored:
     async def test_the_robot_url_is_not_stored_in_the_row(self, live) -> None:  # type: ignore[no-untyped-def]
         from bot.keys import SERVICES
 
-        fake, service = live
+        _fake, service = live
         robots = {"repair": "http://127.0.0.1:9/robot/send?key=ROBOT-SECRET"}
         notifier = service.app[SERVICES].notifier
         notifier._settings = override(service.settings, notifications={"wecom_robots": robots})
@@ -456,7 +458,8 @@ class TestItem11SandboxOutbox:
         forwarded = {"X-Forwarded-For": "203.0.113.9"}
         async with service.http.get(url, params=params, headers=forwarded) as response:
             assert response.status == 403
-        async with service.http.get(url, params=params, headers=forwarded | {"Authorization": "Bearer adm"}) as response:
+        async with service.http.get(url, params=params,
+                                    headers=forwarded | {"Authorization": "Bearer adm"}) as response:
             assert response.status == 200
 
 

@@ -57,7 +57,8 @@ class TestWeChatErrorCodes:
     async def test_outside_the_window_falls_back_to_the_template(self, live, errcode) -> None:  # type: ignore[no-untyped-def]
         fake, service = live
         fake.fail_next("message/custom/send", errcode)
-        await push(service, "k", "您好，您的工单 R20261123001 已处理完成\n请为本次服务打分：回复1-5分，5分最满意，谢谢您的支持")
+        await push(service, "k",
+                   "您好，您的工单 R20261123001 已处理完成\n请为本次服务打分：回复1-5分，5分最满意，谢谢您的支持")
         await service.app[SENDER].run_once()
         [template] = fake.sent("message/template/send")
         assert template["template_id"] == "TPL-VISIT"
@@ -96,7 +97,8 @@ class TestWeChatErrorCodes:
         await push(service, "k", "您好")
         assert (await service.app[SENDER].run_once()).retried == 1
         first = await row(service, "k")
-        assert first.status == "pending" and clock.now() + timedelta(seconds=14) <= first.due_at <= clock.now() + timedelta(seconds=31)
+        assert first.status == "pending"
+        assert clock.now() + timedelta(seconds=14) <= first.due_at <= clock.now() + timedelta(seconds=31)
         assert (await service.app[SENDER].run_once()).sent == 0  # not yet due
         clock.travel(timedelta(seconds=31))
         assert (await service.app[SENDER].run_once()).sent == 1
@@ -130,7 +132,8 @@ async def complete(service, clock, **fields) -> str:  # type: ignore[no-untyped-
         services = service.app[SERVICES]
         ticket = (await services.intake.open(session, NewTicket(**fields), clock.now(), by="owner", summary="x")).ticket
         staff = service.people["wang"] if ticket.assignee_id == service.people["wang"].id else None
-        for action in ("accept", "start", "complete") if fields["kind"] != "complaint" else ("accept", "complete", "close"):
+        actions = ("accept", "start", "complete") if fields["kind"] != "complaint" else ("accept", "complete", "close")
+        for action in actions:
             await services.workflow.perform(session, ticket, action, clock.now(), actor=staff)
         return ticket.number
 
@@ -141,7 +144,7 @@ class TestReturnVisits:
         ("complaint", "噪音", 3),
     ])
     async def test_timing_by_kind_and_category(self, live, clock, kind, category, days) -> None:  # type: ignore[no-untyped-def]
-        fake, service = live
+        _fake, service = live
         tier = {"tier": "minor"} if kind == "complaint" else {}
         number = await complete(service, clock, kind=kind, category=category, **tier)
         async with service.app[SESSIONS]() as session:
@@ -155,7 +158,7 @@ class TestReturnVisits:
         assert any(number in text and "1-5" in text for text in await texts(service, "owner-zhang", "return_visit"))
 
     async def test_one_reminder_then_a_phone_visit(self, live, clock) -> None:  # type: ignore[no-untyped-def]
-        fake, service = live
+        _fake, service = live
         await complete(service, clock)
         clock.travel(timedelta(days=2))
         await service.app[JOBS].run_due(clock.now())
@@ -168,7 +171,7 @@ class TestReturnVisits:
             assert (await session.scalar(select(ReturnVisit))).status == "phone"
 
     async def test_quiet_hours_hold_a_visit_due_at_night(self, live, clock) -> None:  # type: ignore[no-untyped-def]
-        fake, service = live
+        _fake, service = live
         clock.set(datetime(2026, 11, 23, 20, 30, tzinfo=TZ))
         await complete(service, clock)
         clock.travel(timedelta(days=2, hours=1))  # 21:30
@@ -219,7 +222,7 @@ class TestFeeReminders:
                                  paid=False))  # not yet due
 
     async def test_selection_and_once_a_month(self, live, clock) -> None:  # type: ignore[no-untyped-def]
-        fake, service = live
+        _fake, service = live
         await self.setup_homes(service)
         clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=TZ))
         await service.app[JOBS].run_due(clock.now())
@@ -238,7 +241,7 @@ class TestFeeReminders:
         assert len(await texts(service, "owner-zhang", "fee_reminder")) == 1
 
     async def test_the_dunning_ladder_is_flagged_for_staff(self, live, clock) -> None:  # type: ignore[no-untyped-def]
-        fake, service = live
+        _fake, service = live
         await self.setup_homes(service)
         for month in (12, 1, 2, 3, 4):
             clock.set(datetime(2026 + (month < 12), month, 5, 10, 0, tzinfo=TZ))

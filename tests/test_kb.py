@@ -36,7 +36,7 @@ class TestShippedFile:
     def test_shape(self) -> None:
         kb = load_kb(SHIPPED)
         assert 15 <= len(kb.entries) <= 25
-        assert REQUIRED_TOPICS <= {entry.id for entry in kb.entries}
+        assert {entry.id for entry in kb.entries} >= REQUIRED_TOPICS
         for entry in kb.entries:
             assert entry.question.endswith("？"), entry.id
             assert all(len(keyword) >= 2 for keyword in entry.keywords)
@@ -112,12 +112,13 @@ class TestMalformed:
 
     def test_price_placeholders_and_escaped_braces(self, settings) -> None:  # type: ignore[no-untyped-def]
         kb = parse_kb({"entries": [_entry(answer="锁：{price_门窗门锁}；车：{price_停车}；{{原样}}")]})
-        assert render(kb.entries[0], settings) == "【问？】\n锁：门锁维修 30元/次起，更换锁芯 80元起；车：以服务中心公示为准；{原样}\n还有什么可以帮您？"
+        assert render(kb.entries[0], settings) == (
+            "【问？】\n锁：门锁维修 30元/次起，更换锁芯 80元起；车：以服务中心公示为准；{原样}\n还有什么可以帮您？")
 
     def test_invalid_yaml_and_missing_file(self, tmp_path: Path) -> None:
         broken = tmp_path / "kb.yaml"
         broken.write_text("entries:\n  - id: a\n    question: [unclosed\n", encoding="utf-8")
-        with pytest.raises(KnowledgeBaseError, match="line .* is not valid YAML"):
+        with pytest.raises(KnowledgeBaseError, match=r"line .* is not valid YAML"):
             load_kb(broken)
         with pytest.raises(KnowledgeBaseError, match="file not found"):
             load_kb(tmp_path / "nothing.yaml")
@@ -146,5 +147,5 @@ class TestPath:
 
 def test_placeholders_offered_are_all_filled(settings) -> None:  # type: ignore[no-untyped-def]
     values = placeholder_values(settings)
-    assert faq.PLACEHOLDERS <= values.keys()
+    assert values.keys() >= faq.PLACEHOLDERS
     assert values["custody_ratio"] == "70%" and values["office_hours"] == "08:00-20:00"

@@ -75,7 +75,8 @@ async def test_errors_back_off_and_unsubscribed_owners_get_nothing(make_settings
     assert len(fake.sent()) == 1
 
 
-async def test_a_row_stranded_in_sending_is_taken_again_after_the_lease(make_settings, start_service, fake_wechat) -> None:  # type: ignore[no-untyped-def]
+async def test_a_row_stranded_in_sending_is_taken_again_after_the_lease(  # type: ignore[no-untyped-def]
+        make_settings, start_service, fake_wechat) -> None:
     clock = FrozenClock(NOON)
     fake, service = await live_service(make_settings, start_service, fake_wechat, clock)
     await enqueue(service, "k4", "您好", urgent=True)

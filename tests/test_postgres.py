@@ -32,7 +32,8 @@ async def test_webhook_dedupe_tickets_and_outbox_on_postgres(make_settings, star
 
     async def open_one() -> str:
         async with sessions.begin() as session:
-            new = NewTicket(kind="repair", description="漏水", openid="o-pg", home_id=people["home"].id, category="渗漏水")
+            new = NewTicket(kind="repair", description="漏水", openid="o-pg", home_id=people["home"].id,
+                            category="渗漏水")
             opened = await service.app[SERVICES].intake.open(session, new, clock.now(), by="owner", summary="漏水")
             return opened.ticket.number
 

@@ -22,7 +22,8 @@ def free_port() -> int:
 
 async def test_serve_demo_is_healthy_within_5_seconds_and_chat_answers(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "WUYEBOT_PORT": str(port), "WUYEBOT_CONFIG": str(REPO / "config.yaml")}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "WUYEBOT_PORT": str(port),
+           "WUYEBOT_CONFIG": str(REPO / "config.yaml")}
     for variable in ("WECHAT_APPID", "WECHAT_TOKEN", "WECHAT_AES_KEY", "WUYEBOT_DATABASE_URL"):
         env.pop(variable, None)
     serve = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", "--demo", cwd=tmp_path, env=env,

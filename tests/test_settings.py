@@ -46,7 +46,8 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
     ("change", "environ", "message"),
     [
         (lambda d: d["sla"]["repair"].pop("on_site_working_days"), {}, "sla.repair.on_site_working_days: is missing"),
-        (lambda d: d["sla"]["repair"].update(on_site_working_days=0), {}, "sla.repair.on_site_working_days: Input should be greater than 0"),
+        (lambda d: d["sla"]["repair"].update(on_site_working_days=0), {},
+         "sla.repair.on_site_working_days: Input should be greater than 0"),
         (lambda d: d["quiet_hours"].update(start="25:00"), {}, "quiet_hours.start"),
         (lambda d: d.update(timezone="Mars/Base"), {}, "timezone: unknown time zone"),
         (lambda d: d["estate"].update(hotlin="1"), {}, "estate.hotlin: is not a known setting"),
@@ -79,6 +80,7 @@ def test_unreadable_files(tmp_path: Path) -> None:
 def test_serve_stops_with_one_line_not_a_traceback(tmp_path: Path) -> None:
     path = write_config(tmp_path, lambda d: d["sla"].pop("repair"))
     result = subprocess.run([sys.executable, "-m", "bot", "serve"], capture_output=True, text=True, timeout=60,
-                            env={"WUYEBOT_CONFIG": str(path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+                            env={"WUYEBOT_CONFIG": str(path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+                            cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["wuyebot: configuration error: " + f"{path}: sla.repair: is missing"]

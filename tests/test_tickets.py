@@ -284,7 +284,8 @@ class TestAdminApi:
         assert detail["events"][-1]["by"] == "王师傅"
         async with service.http.get(f"{service.url}/api/tickets/R20000101001", headers=self.auth()) as r:
             assert r.status == 404
-        async with service.http.get(service.url + "/api/outbox", params={"status": "pending"}, headers=self.auth()) as r:
+        async with service.http.get(service.url + "/api/outbox", params={"status": "pending"},
+                                    headers=self.auth()) as r:
             assert len((await r.json())["outbox"]) >= 2
         async with service.http.get(service.url + "/api/stats", params={"period": "2026-11"}, headers=self.auth()) as r:
             assert r.status == 200 and (await r.json())["repairs"]["totals"]["new"] == 1

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import SESSIONS
-from bot.gateway.signature import sign
 from bot.dialogue.router import Router
+from bot.gateway.signature import sign
 from models import OutboxMessage, ProcessedMessage, WechatAccount
 from tests.conftest import AES_KEY
 from tests.support.understanding import gateway_dispatcher
@@ -137,7 +137,8 @@ class TestMessageTypes:
             ("voice", {"MediaId": "m1", "Format": "amr", "Recognition": "你好"}, "阳光花园"),
             ("voice", {"MediaId": "m1", "Format": "amr", "Recognition": ""}, "没有听清"),
             ("image", {"PicUrl": "http://example.invalid/p.jpg", "MediaId": "m2"}, "收到您的图片"),
-            ("location", {"Location_X": "22.54", "Location_Y": "114.05", "Scale": "15", "Label": "东门岗亭"}, "东门岗亭"),
+            ("location", {"Location_X": "22.54", "Location_Y": "114.05", "Scale": "15", "Label": "东门岗亭"},
+             "东门岗亭"),
             ("link", {"Title": "小区通知", "Description": "d", "Url": "http://example.invalid/"}, "链接"),
             ("video", {"MediaId": "m3", "ThumbMediaId": "t"}, "暂时看不懂"),
             ("shortvideo", {"MediaId": "m3", "ThumbMediaId": "t"}, "暂时看不懂"),
@@ -175,7 +176,9 @@ class TestMessageTypes:
         answer = await service.wechat.post(event_xml(OPENID, "SCAN", "gate1"))
         assert "欢迎回来" in answer.content
 
-    @pytest.mark.parametrize("event", ["VIEW", "TEMPLATESENDJOBFINISH", "weapp_audit_success", "subscribe_msg_popup_event"])
+    @pytest.mark.parametrize(
+        "event", ["VIEW", "TEMPLATESENDJOBFINISH", "weapp_audit_success", "subscribe_msg_popup_event"]
+    )
     async def test_other_and_unknown_events_answer_success(self, service, event) -> None:  # type: ignore[no-untyped-def]
         answer = await service.wechat.post(event_xml(OPENID, event, "k"))
         assert answer.is_success
@@ -213,7 +216,8 @@ class TestDedupe:
 class TestDeadline:
     async def test_a_slow_handler_answers_success_then_pushes(self, make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
         settings = make_settings()
-        settings = settings.model_copy(update={"webhook": settings.webhook.model_copy(update={"reply_deadline_seconds": 0.3})})
+        settings = settings.model_copy(
+            update={"webhook": settings.webhook.model_copy(update={"reply_deadline_seconds": 0.3})})
         service = await start_service(settings, dispatcher_factory=lambda: gateway_dispatcher(probe), run_sender=False)
         started = time.monotonic()
         answer = await service.wechat.say(OPENID, "慢1", msg_id=50)

@@ -164,7 +164,8 @@ def _staff_bind_code(args: argparse.Namespace) -> int:
         print(f"wuyebot: no staff member has the phone {args.phone}", file=sys.stderr)
         return 1
     until = issued.expires_at.astimezone(settings.tz)
-    print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”（{until:%m月%d日%H:%M}前有效，仅限一次）。")
+    print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”"
+          f"（{until:%m月%d日%H:%M}前有效，仅限一次）。")
     return 0
 
 

@@ -30,10 +30,10 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from bot.clock import Clock, SystemClock
-from bot.storage.db import create_engine, session_factory
 from bot.settings import Settings
-from models.estate import Home
+from bot.storage.db import create_engine, session_factory
 from handlers.importer import import_file
+from models.estate import Home
 
 log = logging.getLogger("bot.demo")
 
@@ -81,7 +81,8 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("赵敏", "13900000001", "demo-staff-zhao", "supervisor", "", "客服主管"),
     DemoStaff("孙丽", "13900000002", "demo-staff-sun", "admin", "", "管理处主任（管理员）"),
     DemoStaff("王强", "13900000003", "demo-staff-wang", "staff", "水电|渗漏水|管道堵塞", "维修（水电）"),
-    DemoStaff("李军", "13900000004", "demo-staff-li", "staff", "门窗门锁|墙面地面|公共设施|电梯|燃气", "维修（土建、电梯）"),
+    DemoStaff("李军", "13900000004", "demo-staff-li", "staff", "门窗门锁|墙面地面|公共设施|电梯|燃气",
+              "维修（土建、电梯）"),
     DemoStaff(
         "周婷", "13900000005", "demo-staff-zhou", "staff",
         "噪音|养犬宠物|高空抛物|违章搭建|空调滴水|住改商|环境卫生|服务态度", "投诉专员",
@@ -182,7 +183,7 @@ def _yuan(value: Decimal) -> Decimal:
 
 
 def write_demo_files(folder: Path, today: date, custody_ratio: Decimal) -> dict[str, Path]:
-    """The three import files, in the formats of CONTRACT.md."""
+    """The three import files, in the formats of docs/api.md."""
     files = {"owners": folder / "owners.csv", "bills": folder / "bills.csv", "staff": folder / "staff.csv"}
     areas = {home.room: home.area for home in demo_homes()}
     with files["owners"].open("w", encoding="utf-8", newline="") as file:

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.clock import FrozenClock, SystemClock
-from bot.storage.db import is_sqlite
 from bot.keys import JOBS, SENDER
 from bot.settings import Settings
+from bot.storage.db import is_sqlite
 
 
 async def run_due(settings: Settings, now: datetime | None) -> int:

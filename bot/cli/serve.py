@@ -14,8 +14,8 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.storage.db import is_sqlite
 from bot.settings import Settings
+from bot.storage.db import is_sqlite
 
 log = logging.getLogger(__name__)
 

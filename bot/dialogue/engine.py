@@ -23,7 +23,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue import wording as replies
 from bot.dialogue.conversation import CONFIRM, Conversation, ConversationStore, Form
 from bot.dialogue.router import (
-    Answer, Ask, Confirm, Dispatcher, IntentInfo, Interrupts, Reply, Reroute, Route, Turn, WiringError,
+    Answer,
+    Ask,
+    Confirm,
+    Dispatcher,
+    IntentInfo,
+    Interrupts,
+    Reply,
+    Reroute,
+    Route,
+    Turn,
+    WiringError,
 )
 from bot.nlu import parse_yes_no
 from bot.nlu.labels import SLOTS as NLU_SLOTS
@@ -244,7 +254,8 @@ class DialogueEngine:
         """Ask for the next missing slot, or let the handler decide: ask, confirm or finish."""
         for slot in route.needs:
             if slot not in form.slots and slot not in form.answers:
-                return self._ask(form, Ask(slot, route.asks.get(slot, f"请告诉我{replies.SLOT_NAMES.get(slot, slot)}。"),
+                return self._ask(form, Ask(slot,
+                                           route.asks.get(slot, f"请告诉我{replies.SLOT_NAMES.get(slot, slot)}。"),
                                            free_text=slot in route.free_text))
         answer = await route({**resources, "form": form})
         if isinstance(answer, Ask):

@@ -371,7 +371,7 @@ class Dispatcher:
                 clash = table.keys() & mine.keys()
                 if clash:
                     raise WiringError(f"router {router.name!r} handles {sorted(clash)} already handled elsewhere")
-                mine.update(table)  # type: ignore[attr-defined]
+                mine.update(table)  # type: ignore[arg-type]  # each pair's two tables hold the same type
             for route in router.intents.values():
                 assert route.intent is not None
                 self.intent_info[route.intent.label] = route.intent

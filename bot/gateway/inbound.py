@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TypedDict
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
@@ -72,6 +73,15 @@ def parse_inbound(xml: str) -> Inbound:
     return _to_inbound(message)
 
 
+class _Common(TypedDict):
+    """The fields every kind of message has."""
+
+    openid: str
+    account: str
+    created_at: datetime
+    msg_id: str | None
+
+
 def _to_inbound(message: BaseMessage) -> Inbound:
     raw: dict[str, object] = message._data  # wechatpy keeps the parsed fields here
 
@@ -96,7 +106,7 @@ def _to_inbound(message: BaseMessage) -> Inbound:
     msg_id = field("MsgId").strip() or None
     if msg_id is not None and (len(msg_id) > MAX_MSG_ID or not msg_id.isascii() or not msg_id.isalnum()):
         raise MalformedMessage("MsgId is not a message id")
-    common = {"openid": openid, "account": field("ToUserName"), "created_at": created_at, "msg_id": msg_id}
+    common: _Common = {"openid": openid, "account": field("ToUserName"), "created_at": created_at, "msg_id": msg_id}
     message_type = field("MsgType").lower()
 
     if isinstance(message, UnknownMessage) and message_type != "event":

@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.router import Reply, Turn
+from bot.gateway.parts import split_utf8
+from bot.gateway.quick import QuickReplies, remember
 from bot.messages import TEXT, Inbound
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import release_held
-from bot.gateway.quick import QuickReplies, remember
-from bot.gateway.parts import split_utf8
-from bot.dialogue.router import Reply, Turn
 from models import ProcessedMessage, WechatAccount
 from models.account import record_inbound
 

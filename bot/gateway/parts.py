@@ -19,7 +19,7 @@ def split_utf8(text: str, limit: int) -> list[str]:
         while len(line.encode("utf-8")) > limit:
             head = _longest_prefix(line, limit)
             parts.append(head)
-            line = line[len(head):]
+            line = line[len(head):]  # noqa: PLW2901 - the line is cut into parts as it goes
         current = line
     if current:
         parts.append(current)

@@ -14,13 +14,14 @@ import time
 from datetime import timedelta
 
 from aiohttp import web
+from multidict import MultiMapping
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.replies import TextReply
 
 from bot.gateway.inbound import MalformedMessage, parse_inbound, read_encrypted_envelope
+from bot.gateway.inbox import Inbox
 from bot.gateway.replay import ReplayGuard, timestamp_fresh
 from bot.gateway.signature import sign, signature_holds
-from bot.gateway.inbox import Inbox
 from bot.settings import WebhookSettings, WechatCredentials
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,8 @@ class Webhook:
         answer = await self._inbox.receive(inbound, started=started)
         if answer is None:
             return web.Response(text=SUCCESS)
-        reply = TextReply(source=inbound.account, target=inbound.openid, content=answer.replace("]]>", "]]]]><![CDATA[>"),
+        reply = TextReply(source=inbound.account, target=inbound.openid,
+                          content=answer.replace("]]>", "]]]]><![CDATA[>"),
                           time=int(time.time())).render()
         if safe_mode:
             assert self._crypto is not None  # _decrypt refused safe mode without it
@@ -103,10 +105,11 @@ class Webhook:
             return _refuse(413, f"body is over {self._max_body} bytes", request)
         return raw
 
-    def _signed(self, query: web.MultiDictProxy[str]) -> bool:
-        return signature_holds((self._token, query.get("timestamp", ""), query.get("nonce", "")), query.get("signature"))
+    def _signed(self, query: MultiMapping[str]) -> bool:
+        return signature_holds((self._token, query.get("timestamp", ""), query.get("nonce", "")),
+                               query.get("signature"))
 
-    def _decrypt(self, body: str, query: web.MultiDictProxy[str]) -> str:
+    def _decrypt(self, body: str, query: MultiMapping[str]) -> str:
         if self._crypto is None:
             raise MalformedMessage("safe mode is not configured (WECHAT_AES_KEY unset)")
         encrypted = read_encrypted_envelope(body)

@@ -1,4 +1,4 @@
-"""Understanding owner messages: normalisation, intent, slots (nlu/SPEC.md).
+"""Understanding owner messages: normalisation, intent, slots (docs/nlu.md).
 
 Importing this package is cheap: jieba's dictionary and the intent model load on the first call
 to ``understand``. Nothing here imports aiohttp or SQLAlchemy.

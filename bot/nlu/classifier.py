@@ -142,11 +142,12 @@ def train(
         grad_w[feature_ids] += np.add.reduceat(error[rows_by_feature], feature_starts, axis=0)
         grad_b = error.sum(axis=0)
         for param, grad, m, v in ((weights, grad_w, moments[0], moments[1]), (bias, grad_b, moments[2], moments[3])):
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+            # In place: m, v and param are the moment and weight arrays themselves.
+            m *= beta1  # noqa: PLW2901
+            m += (1 - beta1) * grad  # noqa: PLW2901
+            v *= beta2  # noqa: PLW2901
+            v += (1 - beta2) * grad * grad  # noqa: PLW2901
+            param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)  # noqa: PLW2901
     return IntentModel(labels=labels, index=index, weights=weights, bias=bias)
 
 
@@ -163,7 +164,7 @@ _model: IntentModel | None = None
 
 def model() -> IntentModel:
     """The model for the current corpus: from the cache when its hash matches, else trained now."""
-    global _model
+    global _model  # noqa: PLW0603 - the model is loaded once, on first use
     if _model is not None:
         return _model
     with _lock:

@@ -47,7 +47,7 @@ def parse_line(raw: str) -> tuple[str, datetime]:
 
 
 def prediction(text: str, now: datetime) -> dict[str, Any]:
-    """One SPEC.md prediction; the score is written as a number, as the labelled files have it."""
+    """One docs/nlu.md prediction; the score is written as a number, as the labelled files have it."""
     from bot.nlu.understanding import understand
 
     understanding = understand(text, now)
@@ -59,8 +59,8 @@ def prediction(text: str, now: datetime) -> dict[str, Any]:
 
 def main_predict(stdin: TextIO, stdout: TextIO) -> int:
     bad = 0
-    for number, raw in enumerate(stdin, start=1):
-        raw = raw.strip()
+    for number, line in enumerate(stdin, start=1):
+        raw = line.strip()
         try:
             text, now = parse_line(raw)
             result: dict[str, Any] = prediction(text, now)
@@ -68,7 +68,7 @@ def main_predict(stdin: TextIO, stdout: TextIO) -> int:
             bad += 1
             print(f"wuyebot nlu predict: line {number}: {error}", file=sys.stderr)
             result = {"error": str(error)}
-        except Exception as error:  # noqa: BLE001 - one odd message must not stop a batch
+        except Exception as error:  # one odd message must not stop a batch
             bad += 1
             print(f"wuyebot nlu predict: line {number}: cannot understand it ({type(error).__name__}: {error})",
                   file=sys.stderr)

@@ -61,7 +61,8 @@ _UNBIND = re.compile(r"解绑|解除.{0,4}绑定|取消.{0,4}绑定|不想绑")
 _SWITCH = re.compile(r"切换|换到|换成")
 _LIST_HOMES = re.compile(r"哪些|哪几|几套|多套|两套|查看.{0,2}绑定|已绑定的")
 _PHONE_IN_TEXT = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
-_NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+|(?:手机号?|电话|号码|[:：,，。.\s])+$")
+_NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+"
+                         r"|(?:手机号?|电话|号码|[:：,，。.\s])+$")
 _NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
 _BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|号)")
 # Places that belong to everyone: a report about them is a shared-facility one, not a home's.
@@ -74,7 +75,8 @@ SHARED_PLACE_WORDS = (
 
 _NUMERAL = "零一二两三四五六七八九十"
 _PEOPLE = re.compile(
-    rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})" + r"\s*(?:个\s*(?:人|朋友|同学|同事|客人|亲戚|访客|工人|师傅|家人)|位|名|口人|人)"
+    rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})"
+    + r"\s*(?:个\s*(?:人|朋友|同学|同事|客人|亲戚|访客|工人|师傅|家人)|位|名|口人|人)"
 )
 _HOUR = re.compile(rf"(\d{{1,2}}|[{_NUMERAL}]{{1,3}})\s*[点點时時]|\d{{1,2}}\s*[:：]\s*\d{{2}}")
 _CAR = re.compile(r"开车|驾车|自驾|揸车|开.{0,6}车|车[来過过]|停车|车位|车牌|货车|货拉拉|搬家公司|拉货|面包车")
@@ -125,7 +127,8 @@ _SUGGESTION_PREAMBLE = re.compile(
     r"[\s,.!?;:~，。！？；：、…]"
 )
 _PUNCTUATION = re.compile(r"[\s,.!?;:~，。！？；：、…]+")
-_NOTHING_MORE = frozenset({"没有", "没", "无", "没有了", "没什么", "没啥", "没要求", "没有要求", "没有什么要求", "都行", "都可以"})
+_NOTHING_MORE = frozenset({"没有", "没", "无", "没有了", "没什么", "没啥", "没要求", "没有要求", "没有什么要求",
+                           "都行", "都可以"})
 _DONT_KNOW = ("不知道", "不清楚", "不确定", "不晓得", "没看到", "没看清", "不认识")
 MIN_CONTENT_CHARS = 3
 

@@ -1,4 +1,4 @@
-"""Scores of nlu/SPEC.md: intent accuracy (alt_intents count as right), per-intent P/R/F1, slot F1."""
+"""Scores of docs/nlu.md: intent accuracy (alt_intents count as right), per-intent P/R/F1, slot F1."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from bot.nlu.tokenize import tokens
 _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[A-Za-z]+")
 _SKIP = frozenset(" ,.;:、。~…\"'()[]{}<>《》“”‘’-_/\\|")
-_NEGATIONS = frozenset({"不", "没", "没有", "别", "不用", "不要", "不必", "无需", "不需要", "未", "并未", "不是", "甭", "莫"})
+_NEGATIONS = frozenset({"不", "没", "没有", "别", "不用", "不要", "不必", "无需", "不需要", "未", "并未", "不是",
+                        "甭", "莫"})
 
 
 def _fold(text: str) -> str:

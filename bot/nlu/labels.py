@@ -45,7 +45,8 @@ def _discover() -> tuple[tuple[str, ...], dict[str, str]]:
             with path.open(encoding="utf-8") as file:
                 match = _REPORTED_AS.match(file.readline().strip())
             reported[path.stem] = match.group(1) if match else "other"
-    ordered = [label for label in SPEC_INTENTS if label in labels] + [l for l in labels if l not in SPEC_INTENTS]
+    ordered = ([label for label in SPEC_INTENTS if label in labels]
+               + [label for label in labels if label not in SPEC_INTENTS])
     return tuple(ordered), reported
 
 
@@ -63,7 +64,8 @@ REPAIR_CATEGORIES: tuple[str, ...] = (
     "水电", "渗漏水", "管道堵塞", "门窗门锁", "电梯", "燃气", "墙面地面", "公共设施", "其他",
 )
 COMPLAINT_CATEGORIES: tuple[str, ...] = (
-    "噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度", "安全秩序", "其他",
+    "噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度", "安全秩序",
+    "其他",
 )
 
 # Slots that mean nothing for an intent are dropped: a time in a joke is not an appointment.

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from bot.nlu.numerals import convert_numerals
 from bot.nlu.paths import DATA_DIR
-from bot.script import to_simplified, to_traditional
+from bot.script import to_simplified, to_traditional  # noqa: F401 (to_traditional: bot.nlu re-exports it)
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # Written Cantonese and pinyin slips, applied after hk2s so both lists are in simplified script.

@@ -24,7 +24,8 @@ _AFTER = re.compile(
 )
 # A number after these is a weekday or an ordinal: 周三, 星期五, 礼拜一, 初一 stay as written.
 _WEEKDAY_BEFORE = ("周", "期", "拜", "初")
-_TIME_WORDS_BEFORE = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "今晚", "明晚", "明早", "晚", "早", "到", "至")
+_TIME_WORDS_BEFORE = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "今晚", "明晚", "明早", "晚", "早",
+                      "到", "至")
 # 一点 is "a little" unless a clock reading is clear from its neighbours.
 # After a comparative or a verb of degree (晚一点, 快一点, 便宜一点, 延长晚一点) it is "a bit" even
 # though 晚/早 also stand for evening and morning; 今晚一点 / 明早一点 keep the day, so the clock.

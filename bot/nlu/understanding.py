@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from bot.nlu import classifier
 from bot.nlu.details import Details
@@ -97,7 +97,7 @@ def understand(text: str, now: datetime, expecting: str | None = None) -> Unders
 def _classify(body: str, entities: dict[str, str]) -> dict[str, float]:
     model = classifier.model()
     raw = model.probabilities(features(body, frozenset(entities)))
-    probabilities = {label: float(p) for label, p in zip(model.labels, raw)}
+    probabilities = {label: float(p) for label, p in zip(model.labels, raw, strict=True)}
     for label in INTENTS:
         probabilities.setdefault(label, 0.0)
     fired = {verdict.intent: verdict for verdict in verdicts(body)}
@@ -141,7 +141,7 @@ _SCORE_ANSWER = re.compile(r"^(?:给|打|评)?个?\s?[1-5]\s?(?:分|星)?(?:吧|
 
 def _only_a_score(body: str) -> bool:
     compact = re.sub(r"\s", "", body)
-    return bool(_SCORE_ANSWER.match(compact)) or extract_score(compact) is not None and len(compact) <= 8
+    return bool(_SCORE_ANSWER.match(compact)) or (extract_score(compact) is not None and len(compact) <= 8)
 
 
 _YES = re.compile(

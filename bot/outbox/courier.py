@@ -7,9 +7,9 @@ from collections.abc import Mapping
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.privacy import scrub_secrets
 from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT
 from bot.outbox.sender import Undeliverable
+from bot.privacy import scrub_secrets
 from bot.wechat_api import WeChatAPI, WeChatError
 from models import OutboxMessage
 

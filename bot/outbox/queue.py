@@ -26,7 +26,8 @@ TEMPLATE_FIELD_LIMIT = 20
 class Outbox:
     """Puts pushes into the outbox inside the caller's transaction."""
 
-    def __init__(self, clock: Clock, quiet_hours: HoursWindow, tz: Any, on_enqueue: Callable[[], None] | None = None) -> None:
+    def __init__(self, clock: Clock, quiet_hours: HoursWindow, tz: Any,
+                 on_enqueue: Callable[[], None] | None = None) -> None:
         self._clock = clock
         self._quiet = quiet_hours
         self._tz = tz

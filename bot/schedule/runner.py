@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -76,11 +76,12 @@ class JobRunner:
             try:
                 async with session.begin():
                     try:
-                        await session.execute(insert(JobRun).values(name=job.name, fire_time=fire, ran_at=now, result=""))
+                        await session.execute(
+                            insert(JobRun).values(name=job.name, fire_time=fire, ran_at=now, result=""))
                     except IntegrityError:
                         raise _AlreadyRan from None
                     summary = await job.body(session, fire)
-                    await session.execute(JobRun.__table__.update()
+                    await session.execute(update(JobRun)
                                           .where(JobRun.name == job.name, JobRun.fire_time == fire)
                                           .values(result=summary[:500]))
                     log.info("job %s for %s: %s", job.name, fire.isoformat(), summary)

@@ -11,7 +11,8 @@ from bot.schedule.runner import JobRunner
 from bot.settings import Settings
 
 
-def start_scheduler(settings: Settings, runner: JobRunner, clock: Clock, wake_sender: Callable[[], None]) -> AsyncIOScheduler:
+def start_scheduler(settings: Settings, runner: JobRunner, clock: Clock,
+                    wake_sender: Callable[[], None]) -> AsyncIOScheduler:
     async def tick() -> None:
         if await runner.run_due(clock.now()):
             wake_sender()

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from threading import Thread
+from typing import Any, cast
 
 import aiosqlite
 
@@ -89,7 +90,7 @@ class Connection(aiosqlite.Connection):
 
     async def run(self, function: Callable[..., _Outcome], sql: str, parameters: Any) -> _Outcome:
         """``function(sqlite3_connection, sql, parameters)`` in the worker thread."""
-        return await self._execute(function, self._conn, sql, parameters)  # type: ignore[no-any-return]
+        return await self._execute(function, self._conn, sql, parameters)
 
 
 def connector(database: str, *, timeout: float) -> Callable[[], Awaitable[Connection]]:
@@ -101,7 +102,7 @@ def connector(database: str, *, timeout: float) -> Callable[[], Awaitable[Connec
     def create() -> Awaitable[Connection]:
         connection = Connection(open_sqlite, iter_chunk_size=64)
         # As SQLAlchemy does for aiosqlite, never hold up exit (before 0.22 the connection was the thread).
-        getattr(connection, "_thread", connection).daemon = True
-        return connection
+        cast(Thread, getattr(connection, "_thread", connection)).daemon = True
+        return cast("Awaitable[Connection]", connection)  # awaiting it connects and gives back itself
 
     return create

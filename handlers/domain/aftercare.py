@@ -29,6 +29,7 @@ from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
 from handlers.replies.times import day_and_time
 from models import Home, ReturnVisit, Staff, Ticket, TicketReporter
+from models.enums import VisitStatus
 
 FINISHED = frozenset({"completed", "visited"})
 REOPEN_CLOSED_WITHIN = timedelta(days=30)  # a repair closed this recently may still be reported as not fixed
@@ -87,7 +88,7 @@ async def reopen(session: AsyncSession, ticket: Ticket, openid: str, now: dateti
     waiting = await session.scalars(select(ReturnVisit).where(
         ReturnVisit.ticket_id == ticket.id, ReturnVisit.status.in_(WAITING_VISITS)))
     for visit in waiting:
-        visit.status, visit.answered_at, visit.comment = "answered", now, words[:500]
+        visit.status, visit.answered_at, visit.comment = VisitStatus.ANSWERED, now, words[:500]
         if score is not None:
             visit.score = score
     assignee = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None

@@ -73,7 +73,8 @@ class WorkingCalendar:
     def end_of_day(self, moment: datetime) -> datetime:
         """The last instant of the local day (for "the same day" limits)."""
         local = moment.astimezone(self._tz)
-        return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=self._tz) - timedelta(seconds=1)
+        return (datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=self._tz)
+                - timedelta(seconds=1))
 
 
 COMING_YEAR_NOTICE = timedelta(days=60)

@@ -79,15 +79,15 @@ def classify(text: str, category: str | None = None) -> TierDecision:
     words = text.lower()
     service = _service_failure(words, category)
     if category in MAJOR_CATEGORIES:
-        return TierDecision(MAJOR, f"类型为{category}", service)
+        return TierDecision(MAJOR, f"类型为{category}", bool(service))
     danger = _first(words, DANGER_WORDS)
     if danger:
-        return TierDecision(MAJOR, f"涉及人身安全（{danger}）", service)
+        return TierDecision(MAJOR, f"涉及人身安全（{danger}）", bool(service))
     if FIRE_LANE.search(words):
-        return TierDecision(MAJOR, "堵塞消防通道", service)
+        return TierDecision(MAJOR, "堵塞消防通道", bool(service))
     many = _first(words, MANY_RESIDENTS_WORDS)
     if many:
-        return TierDecision(MAJOR, f"影响众多业主（{many}）", service)
+        return TierDecision(MAJOR, f"影响众多业主（{many}）", bool(service))
     if service:
         return TierDecision(IMPORTANT, service, True)
     return TierDecision(MINOR, "个别轻微问题", False)

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.domain.notify import Notifier
-from handlers.replies import staff as replies
 from handlers.domain.sla import SlaPolicy
 from handlers.domain.tickets import OPEN_STATUSES
+from handlers.replies import staff as replies
 from models import Staff, Ticket, TicketDeadline
 
 WARN, OVERDUE, SEVERE = 1, 2, 3
@@ -65,7 +65,6 @@ async def escalate_due(session: AsyncSession, now: datetime, sla: SlaPolicy, not
             for person in recipients:
                 key = f"escalate:{ticket.number}:{deadline.name}:{stamp}:{level}:{person.id}"
                 queued += await notifier.to_staff(session, person, text, key=key, kind="escalation", ticket=ticket)
-        if target_level > deadline.escalation_level:
-            deadline.escalation_level = target_level
+        deadline.escalation_level = max(deadline.escalation_level, target_level)
     await session.flush()
     return queued

@@ -4,7 +4,7 @@
   to the home's bound owners (never tenants); an unbound home gets none (staff phone it). At most
   one reminder per home per month (a unique row in ``fee_reminders``), whatever the restarts; a
   home that has paid owes nothing and is not selected by the next run.
-- The ladder (DOMAIN.md) is for staff, never sent to owners: still owing 3 months after the
+- The ladder (docs/domain.md) is for staff, never sent to owners: still owing 3 months after the
   first reminder of the current arrears → formal letter list (催缴函); arrears older than
   6 months → legal list (法律程序); staff decide.
 """

@@ -1,6 +1,6 @@
 """Human handoff (转人工): who takes an owner over, what they are told, and giving the owner back.
 
-Who takes over (docs/domain.md, "Handoff"):
+Who takes over (docs/domain.md, "Human handoff"):
 - during office hours, the front desk (``handlers.domain.staffing.is_front_desk``: staff on duty
   with no trade skill; maintenance staff have repair categories as skills);
 - outside office hours, or when no front-desk person is on duty: the supervisors on duty (the
@@ -92,7 +92,7 @@ async def recent_messages(session: AsyncSession, settings: Settings, openid: str
         .where(ProcessedMessage.openid == openid, ProcessedMessage.text != "")
         .order_by(ProcessedMessage.received_at.desc()).limit(RECENT_MESSAGES * 4))).all()
     # Messages of one second (or a frozen test clock) keep WeChat's MsgId order.
-    rows.sort(key=lambda row: (row.received_at, len(row.key), row.key))
+    rows = sorted(rows, key=lambda row: (row.received_at, len(row.key), row.key))
     lines = [replies.MESSAGE_LINE.format(time=clock(row.received_at, settings.tz),
                                          text=row.text.strip()[:100]) for row in rows[-RECENT_MESSAGES:]]
     return "\n".join(lines) or replies.NO_MESSAGES

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.domain.notify import Notifier
-from handlers.replies import staff as staff_replies
 from handlers.domain.routing import RoutingResult, TicketRouter
 from handlers.domain.tickets import OPEN_STATUSES, NewTicket, TicketDesk
+from handlers.replies import staff as staff_replies
 from models import Staff, Ticket, TicketEvent, TicketReporter
 
 
@@ -87,6 +87,7 @@ class TicketIntake:
             await session.scalars(select(Staff).where(Staff.role == "supervisor")))
         text = staff_replies.CHASED.format(number=ticket.number, summary=ticket.description[:60])
         for person in recipients:
-            await self._notifier.to_staff(session, person, text, key=f"chase:{ticket.number}:{int(now.timestamp())}:{person.id}",
+            await self._notifier.to_staff(session, person, text,
+                                          key=f"chase:{ticket.number}:{int(now.timestamp())}:{person.id}",
                                           ticket=ticket)
         return ChaseOutcome.SENT

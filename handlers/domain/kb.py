@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.yamlfile import YamlFileError, read_yaml
 from bot.settings import Settings
+from bot.yamlfile import YamlFileError, read_yaml
 from handlers.replies import faq as replies
 
 log = logging.getLogger(__name__)

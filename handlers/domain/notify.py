@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.privacy import mask_phones
 from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT, Outbox, template_payload
+from bot.privacy import mask_phones
 from bot.settings import Settings
 from models import Staff, Ticket, TicketReporter, WechatAccount
 

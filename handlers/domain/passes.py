@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from models import GatePass, Home, HomeBinding, Ticket, TicketEvent
+from models.enums import PassStatus
 
 CODE_DIGITS = 6
 CODE_ATTEMPTS = 20
@@ -35,7 +36,7 @@ MAX_DAYS_AHEAD = 30  # passes further ahead than this are booked at the front de
 END_OF_DAY = time(23, 59, 59)
 LIST_LIMIT = 10
 
-# The NLU's default hours for a period named without an hour (nlu/SPEC.md) → the window it means.
+# The NLU's default hours for a period named without an hour (docs/nlu.md) → the window it means.
 PERIOD_WINDOWS = {
     time(9, 0): (time(9, 0), time(12, 0)),  # 上午
     time(12, 0): (time(11, 0), time(14, 0)),  # 中午
@@ -44,7 +45,7 @@ PERIOD_WINDOWS = {
     time(19, 0): (time(19, 0), END_OF_DAY),  # 晚上
 }
 
-# What the guard reads in the gate's answer (CONTRACT.md: POST /api/passes/verify).
+# What the guard reads in the gate's answer (docs/api.md: POST /api/passes/verify).
 GATE_REASONS = {
     "valid": "有效",
     "unknown": "无此通行码",
@@ -112,8 +113,8 @@ def visit_window(value: str | None, *, exact_hour: bool, now: datetime, tz: Zone
     if not exact_hour and hour in PERIOD_WINDOWS:
         start, end = PERIOD_WINDOWS[hour]
         return Window(_at(day, start, tz), _at(day, end, tz))
-    start = _at(day, hour, tz)
-    return Window(start - GRACE_BEFORE, min(start + VISIT_LENGTH, _at(day, END_OF_DAY, tz)))
+    at = _at(day, hour, tz)
+    return Window(at - GRACE_BEFORE, min(at + VISIT_LENGTH, _at(day, END_OF_DAY, tz)))
 
 
 def release_window(value: str, tz: ZoneInfo) -> Window:
@@ -191,7 +192,7 @@ def cancellable(gate_pass: GatePass, now: datetime) -> bool:
 async def cancel_pass(session: AsyncSession, gate_pass: GatePass, now: datetime, *, by: str, desk: TicketDesk,
                       note: str = "申请人取消") -> None:
     """Withdraw a pass; a release permit's ticket is cancelled with it."""
-    gate_pass.status = "cancelled"
+    gate_pass.status = PassStatus.CANCELLED
     await cancel_ticket_of(session, gate_pass, now, by=by, desk=desk, note=note)
 
 
@@ -217,7 +218,7 @@ async def verify(session: AsyncSession, code: str, now: datetime) -> Verdict:
         return Verdict(False, GATE_REASONS[refusal], gate_pass)
     gate_pass.uses += 1
     if gate_pass.uses >= gate_pass.max_uses:
-        gate_pass.status = "used"
+        gate_pass.status = PassStatus.USED
     if gate_pass.ticket_id is not None:
         await _note_on_ticket(session, gate_pass.ticket_id, now,
                               f"门岗核验放行（第{gate_pass.uses}次，共{gate_pass.max_uses}次）")

@@ -20,8 +20,8 @@ from bot.settings import Settings
 from handlers.domain.kinds import Dispatch, TicketKind
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import in_team
-from handlers.replies import staff as replies
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
+from handlers.replies import staff as replies
 from models import Staff, Ticket
 
 

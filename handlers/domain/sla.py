@@ -14,7 +14,7 @@ Which rule a ticket follows is its kind's (``handlers.domain.kinds``).
 
 Working days follow :class:`handlers.domain.calendar.WorkingCalendar`; "days" for complaints and
 suggestions are calendar days, as the standards write them.
-"""
+"""  # noqa: E501 - a table row above is long
 
 from __future__ import annotations
 

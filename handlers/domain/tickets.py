@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
+from models.enums import TicketStatus
 
 STATUS_NAMES = {
     "new": "待派单", "assigned": "已派单", "accepted": "已接单", "in_progress": "处理中",
@@ -137,7 +138,7 @@ class TicketDesk:
             raise InvalidTransition(ticket, action)
         from_status = ticket.status
         if to_status is not None:
-            ticket.status = to_status
+            ticket.status = TicketStatus(to_status)
         if action == "assign" and assignee_id is not None:
             ticket.assignee_id = assignee_id
         if action == "complete":

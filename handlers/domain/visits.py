@@ -18,6 +18,7 @@ from bot.settings import Settings
 from handlers.domain.kinds import TicketKind, Visit
 from handlers.replies import visits as replies
 from models import ReturnVisit, Ticket
+from models.enums import VisitStatus
 
 SAFETY_CATEGORIES = frozenset({"电梯", "燃气", "公共设施"})
 LEAK_CATEGORIES = frozenset({"渗漏水"})
@@ -62,7 +63,7 @@ async def run_return_visits(session: AsyncSession, now: datetime, outbox: Outbox
         await outbox.enqueue(session, key=f"visit:{visit.id}", recipient=visit.openid, kind="return_visit",
                              text=replies.RETURN_VISIT.format(estate=settings.estate.name, number=ticket.number,
                                                               description=ticket.description[:30]))
-        visit.status, visit.sent_at = "sent", now
+        visit.status, visit.sent_at = VisitStatus.SENT, now
     reminders = (await session.execute(
         select(ReturnVisit, Ticket).join(Ticket, Ticket.id == ReturnVisit.ticket_id)
         .where(ReturnVisit.status == "sent", ReturnVisit.reminded_at.is_(None),
@@ -75,6 +76,6 @@ async def run_return_visits(session: AsyncSession, now: datetime, outbox: Outbox
         select(ReturnVisit).where(ReturnVisit.status == "sent",
                                   ReturnVisit.sent_at <= now - timedelta(days=days.phone_visit_after_days))))
     for visit in unanswered:
-        visit.status = "phone"
+        visit.status = VisitStatus.PHONE
     await session.flush()
     return f"sent {len(due)}, reminded {len(reminders)}, to phone {len(unanswered)}"

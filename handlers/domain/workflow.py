@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.kinds import Visit
 from handlers.domain.notify import Notifier
+from handlers.domain.tickets import TicketDesk
+from handlers.domain.visits import schedule_visit
 from handlers.replies import staff as staff_replies
 from handlers.replies.times import day_and_time
-from handlers.domain.tickets import TicketDesk
-from handlers.domain.kinds import Visit
-from handlers.domain.visits import schedule_visit
 from models import Staff, Ticket
 
 
@@ -57,8 +57,8 @@ class Workflow:
                 key=f"owner:complete:{ticket.number}:{step}", urgent=True)
         if action == "complete" and kind.closes_on_completion:
             await self.desk.apply(session, ticket, "close", now, by="system", note="完工即结案")
-        if (action == "complete" and kind.visit is Visit.AFTER_COMPLETION
-                or action == "close" and kind.visit is Visit.AFTER_CLOSING):
+        if ((action == "complete" and kind.visit is Visit.AFTER_COMPLETION)
+                or (action == "close" and kind.visit is Visit.AFTER_CLOSING)):
             await schedule_visit(session, ticket, kind, now, self._settings)
 
     def _due_text(self, ticket: Ticket, name: str) -> str | None:

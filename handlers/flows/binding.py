@@ -32,12 +32,20 @@ from bot.outbox.queue import Outbox
 from bot.privacy import mask_phones
 from bot.script import to_traditional
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.homes import (
-    ACTIVE, OWNER, PENDING, REJECTED, REVOKED, TENANT, BoundHome, bound_homes, find_bound, home_by_room,
+    ACTIVE,
+    OWNER,
+    PENDING,
+    TENANT,
+    BoundHome,
+    bound_homes,
+    find_bound,
+    home_by_room,
 )
+from handlers.flows import Flow
 from handlers.replies import binding as replies
 from models import BindingAttempt, Home, HomeBinding, Resident
+from models.enums import BindingStatus
 
 router = Router("binding")
 
@@ -48,7 +56,8 @@ UNBIND_PATTERN = (r"(?:我要|我想|请|帮我|麻烦)?(?:解绑|解除绑定|�
                   r"(?:房屋|房子)?\s*[:：]?\s*(?P<room>\S{0,24})")
 SWITCH_PATTERN = (r"(?:请|帮我)?(?:切换(?:到|成|为)?(?:当前)?(?:房屋|房子)?|换到|换成)\s*[:：]?\s*"
                   r"(?P<room>(?:[0-9A-Za-z一二三四五六七八九十零〇两]\S{0,23})?)")
-LIST_PATTERN = (r"(?:我|我家)?(?:都)?(?:绑定?了|绑定的|已绑定的?)(?:哪些|哪几套|几套|什么)?(?:房子|房屋|房)(?:有哪些)?[？?]?"
+LIST_PATTERN = (r"(?:我|我家)?(?:都)?(?:绑定?了|绑定的|已绑定的?)(?:哪些|哪几套|几套|什么)?"
+                r"(?:房子|房屋|房)(?:有哪些)?[？?]?"
                 r"|我的(?:房子|房屋)有哪些[？?]?|查看(?:已)?绑定(?:的)?(?:房屋|房子)?"
                 r"|我(?:家)?有(?:两|二|2|三|3|几|多)套房(?:子)?[，,。]?(?:都想绑(?:定)?(?:在这个号上)?)?")
 CONSENT_PATTERN = r"(同意|拒绝)\s*(\d{4})"
@@ -239,12 +248,12 @@ async def decide_tenant(match: re.Match[str], turn: Turn, session: AsyncSession,
     assert home is not None and tenant is not None  # foreign keys
     request.decided_at = now
     if verdict == "拒绝":
-        request.status = REJECTED
+        request.status = BindingStatus.REJECTED
         await outbox.enqueue(session, key=f"binding:{request.id}:rejected", recipient=request.openid, kind="binding",
                              text=replies.TENANT_REFUSED.format(room=home.room_key, hotline=settings.estate.hotline))
         return replies.CONSENT_REFUSED.format(name=tenant.name, room=home.room_key)
     others = await bound_homes(session, request.openid)
-    request.status = ACTIVE
+    request.status = BindingStatus.ACTIVE
     request.is_current = not others
     told = (replies.TENANT_APPROVED_NOT_CURRENT.format(room=home.room_key, current=others[0].room) if others
             else replies.TENANT_APPROVED.format(room=home.room_key))
@@ -335,7 +344,7 @@ async def _unbind(session: AsyncSession, openid: str, room: str | None, now: dat
         target = found
     binding = target.binding
     withdrawn = binding.status == PENDING
-    binding.status, binding.decided_at = REVOKED, now
+    binding.status, binding.decided_at = BindingStatus.REVOKED, now
     if withdrawn:
         return replies.WITHDRAWN.format(room=target.room)
     was_current, binding.is_current = binding.is_current, False

@@ -1,7 +1,7 @@
 """投诉: what happened, category, against whom, what the owner wants; tier; confirm; ticket C….
 
 What happened is the owner's first message, in their own words (a bare "我要投诉" gets one question
-for it). The category comes from the NLU (complaint vocabulary of nlu/SPEC.md), else from the
+for it). The category comes from the NLU (complaint vocabulary of docs/nlu.md), else from the
 words, else it is asked for with the list; an answer we cannot place is filed under 其他 for staff
 to sort. "Against whom" is asked once, and only when the words name nobody and the category
 usually has someone behind it (a neighbour, a car owner, a member of staff). "What do you want"
@@ -19,19 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
+from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import details_of
 from bot.nlu.labels import COMPLAINT_CATEGORIES
-from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.calendar import WorkingCalendar
 from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision, blames_staff, classify
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.notify import Notifier
+from handlers.domain.tickets import NewTicket
+from handlers.flows import Flow
 from handlers.replies import complaint as replies
 from handlers.replies.times import day_or_day_and_time
-from handlers.domain.tickets import NewTicket
 from models import Home, Staff
 
 router = Router("complaint")
@@ -59,8 +59,8 @@ class ComplaintState:
 
 
 @router.form("complaint", name="投诉", accepts=("category",), state=ComplaintState)
-async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake,
-                         calendar: WorkingCalendar, notifier: Notifier) -> Ask | Confirm | str:
+async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings,
+                         intake: TicketIntake, calendar: WorkingCalendar, notifier: Notifier) -> Ask | Confirm | str:
     _take(form, turn)
     if form.state.bare and WHAT not in form.answers:
         return _offer_human(form, Ask(WHAT, replies.ASK_WHAT, free_text=True))
@@ -98,7 +98,7 @@ async def _open(form: Form[ComplaintState], turn: Turn, session: AsyncSession, s
     ticket = opened.ticket
     await intake.desk.apply(session, ticket, "note", turn.now, by="system",
                             note=replies.TIER_NOTE.format(tier=decision.name, reason=decision.reason))
-    if decision.tier == MAJOR:  # DOMAIN.md: a major complaint reaches the estate manager the same day
+    if decision.tier == MAJOR:  # docs/domain.md: a major complaint reaches the estate manager the same day
         for manager in await session.scalars(select(Staff).where(Staff.role == "admin")):
             await notifier.to_staff(session, manager, replies.MANAGER_ALERT.format(
                 summary=summary, number=ticket.number, reason=decision.reason),

@@ -1,6 +1,6 @@
 """紧急求助: safety advice and the emergency phone at once, then an emergency ticket; no questions first.
 
-DOMAIN.md: first stop the harm, then the paperwork. So the owner is never asked anything before
+docs/domain.md: first stop the harm, then the paperwork. So the owner is never asked anything before
 the answer: the advice for the kind of emergency (gas, lift, fire, flooding, outage, injury,
 typhoon), the 24-hour phone, and the ticket number. Routing alerts the duty staff and every
 supervisor at once, day or night (``handlers/domain/routing.py``); staff pushes ignore quiet hours.
@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Interrupts, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.homes import current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
-from handlers.replies import emergency as replies
 from handlers.domain.tickets import NewTicket
+from handlers.flows import Flow
+from handlers.replies import emergency as replies
 from models import Home, HomeBinding
 
 router = Router("emergency")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
+from handlers.domain.kb import (
+    MATCH_THRESHOLD,
+    MAX_SUGGESTIONS,
+    knowledge_base,
+    placeholder_values,
+    question_words,
+    render,
+)
 from handlers.flows import Flow
-from handlers.domain.kb import MATCH_THRESHOLD, MAX_SUGGESTIONS, knowledge_base, placeholder_values, question_words, render
 from handlers.replies import faq as replies
 
 router = Router("faq")

@@ -1,6 +1,6 @@
 """查询费用: what a bound home owes, month by month and item by item, and how to pay.
 
-Rules (DOMAIN.md, 物业费与收费):
+Rules (docs/domain.md, 物业费与收费):
 - Figures only for a home bound to the asking account (the current one, or another of its bound
   homes named in the message). Any other room gets the same answer whether it exists or not.
 - A tenant whose binding an owner accepted is bound to the home and may see its bills: the
@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.homes import PENDING as PENDING_STATUS
 from handlers.domain.homes import BoundHome, bound_homes, find_bound
+from handlers.flows import Flow
 from handlers.replies import fee as replies
 from models import Bill
 

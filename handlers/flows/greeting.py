@@ -8,12 +8,12 @@ from bot.dialogue.conversation import Conversation, ConversationStore
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu import Understanding
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain import kb
 from handlers.domain.aftercare import rating_target
 from handlers.domain.handoff import start_handoff
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TicketDesk
+from handlers.flows import Flow
 from handlers.replies import greeting as replies
 from handlers.replies.times import hours
 

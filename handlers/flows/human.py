@@ -8,9 +8,9 @@ from bot.dialogue.conversation import Conversation, ConversationStore
 from bot.dialogue.router import Interrupts, Router, Turn
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.handoff import accounts_of, handoff_staff, office_fields, owner_of, start_handoff
 from handlers.domain.notify import Notifier
+from handlers.flows import Flow
 from handlers.replies import human as replies
 
 router = Router("human")

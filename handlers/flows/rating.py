@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Interrupts, Reroute, Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.aftercare import describe, on_site_text, rating_target, reopen
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
+from handlers.flows import Flow
 from handlers.replies import rating as replies
 from handlers.replies import status as status_replies
 from models import ReturnVisit, Staff, Ticket
+from models.enums import VisitStatus
 
 router = Router("rating")
 
@@ -54,7 +55,7 @@ async def rate(form: Form[object], turn: Turn, session: AsyncSession, settings: 
     if score is None and not not_fixed:
         return Ask("score", replies.ASK_SCORE.format(number=ticket.number, what=await describe(session, ticket)))
     visit = target.visit or _new_visit(session, ticket, turn.openid, turn.now)
-    visit.status, visit.answered_at, visit.comment = "answered", turn.now, words[:500]
+    visit.status, visit.answered_at, visit.comment = VisitStatus.ANSWERED, turn.now, words[:500]
     visit.score = score
     if score is not None and score >= GOOD_ENOUGH:
         await _close(session, desk, ticket, turn.openid, turn.now, f"回访评分 {score} 分：{words}"[:200])

@@ -11,23 +11,25 @@ guards' group hears of every permit that becomes active; there is no security ro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
+from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
-from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain import passes
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.notify import Notifier
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
-from handlers.replies import release as replies
 from handlers.domain.tickets import NewTicket, TicketDesk
+from handlers.flows import Flow
+from handlers.replies import release as replies
 from models import GatePass, Home, Resident, Ticket
+from models.enums import PassStatus
 
 router = Router("release")
 
@@ -42,8 +44,8 @@ class ReleaseState:
 
 
 @router.form(INTENT, name="开放行条", accepts=("time", "plate"), state=ReleaseState)
-async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
-                          outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
+async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSession, settings: Settings,
+                          desk: TicketDesk, outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
     if binding is None or home is None:
@@ -108,10 +110,11 @@ def _items(form: Form[ReleaseState]) -> str | None:
 
 async def _ask_owners(session: AsyncSession, outbox: Outbox, desk: TicketDesk, ticket: Ticket, gate_pass: GatePass,
                       home: Home, resident_id: int, turn: Turn, settings: Settings) -> str:
-    """A tenant's permit waits for the owner (DOMAIN.md): every owner bound to the home is asked."""
+    """A tenant's permit waits for the owner (docs/domain.md): every owner bound to the home is asked."""
     owners = await passes.owner_openids(session, home.id)
     if not owners:
-        await desk.apply(session, ticket, "note", turn.now, by="system", note="租户申请；业主未绑定公众号，待业主线下确认")
+        await desk.apply(session, ticket, "note", turn.now, by="system",
+                         note="租户申请；业主未绑定公众号，待业主线下确认")
         return replies.TENANT_NO_OWNER.format(number=ticket.number, hotline=settings.estate.hotline)
     resident = await session.get(Resident, resident_id)
     text = replies.CONSENT_REQUEST.format(
@@ -142,7 +145,7 @@ async def owner_decides(match: re.Match[str], turn: Turn, session: AsyncSession,
     home = await session.get(Home, gate_pass.home_id)
     by = f"owner:{turn.openid}"
     if agreed:
-        gate_pass.status = "active"
+        gate_pass.status = PassStatus.ACTIVE
         if ticket is not None:
             await desk.apply(session, ticket, "note", turn.now, by=by, note="业主同意放行")
             told = replies.TENANT_APPROVED.format(number=number, code=gate_pass.code, window=window,
@@ -151,7 +154,7 @@ async def owner_decides(match: re.Match[str], turn: Turn, session: AsyncSession,
         if home is not None:
             await _tell_gate(session, notifier, gate_pass, home, settings)
         return replies.OWNER_APPROVED.format(number=number)
-    gate_pass.status = "rejected"
+    gate_pass.status = PassStatus.REJECTED
     await passes.cancel_ticket_of(session, gate_pass, turn.now, by=by, desk=desk, note="业主不同意放行")
     if ticket is not None:
         await notifier.to_owners(session, ticket, replies.TENANT_REJECTED.format(

@@ -10,12 +10,12 @@ from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Confirm, NoState, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.homes import complete_room, current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
+from handlers.domain.tickets import NewTicket, appointment_at
+from handlers.flows import Flow
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
-from handlers.domain.tickets import NewTicket, appointment_at
 from handlers.replies.times import day_and_time, slot_time
 from models import Home
 
@@ -45,7 +45,8 @@ async def report_repair(form: Form[NoState], turn: Turn, session: AsyncSession, 
         slots["category"] = OTHER  # described in words we could not place: staff will sort it
     category = slots["category"]
     if "phone" not in slots:
-        phone = await registered_phone(session, await current_binding(session, turn.openid)) if location.home_id else None
+        phone = (await registered_phone(session, await current_binding(session, turn.openid))
+                 if location.home_id else None)
         if phone is None:
             return Ask("phone", replies.ASK_PHONE)
         slots["phone"] = phone

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
+from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
+from handlers.domain.workflow import Workflow
 from handlers.flows import Flow
 from handlers.replies import staff as replies
 from handlers.replies.times import short
-from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
-from handlers.domain.workflow import Workflow
 from models import Home, Staff, Ticket, TicketDeadline
 
 router = Router("staff")
@@ -135,7 +135,7 @@ async def overdue(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     me = await _me(session, turn.openid)
     overdue_ids = select(TicketDeadline.ticket_id).where(TicketDeadline.met_at.is_(None),
                                                           TicketDeadline.due_at < turn.now)
-    conditions = [Ticket.id.in_(overdue_ids), Ticket.status.in_(OPEN_STATUSES)]
+    conditions: list[ColumnElement[bool]] = [Ticket.id.in_(overdue_ids), Ticket.status.in_(OPEN_STATUSES)]
     if me.role == "staff":
         conditions.append(Ticket.assignee_id == me.id)
     tickets = await _tickets(session, tuple(conditions))
@@ -144,7 +144,7 @@ async def overdue(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     return replies.OVERDUE.format(count=len(tickets), lines=await _lines(session, tickets, settings))
 
 
-async def _tickets(session: AsyncSession, conditions: tuple[object, ...]) -> list[Ticket]:
+async def _tickets(session: AsyncSession, conditions: tuple[ColumnElement[bool], ...]) -> list[Ticket]:
     query = select(Ticket).where(*conditions).options(selectinload(Ticket.deadlines)).order_by(Ticket.created_at)
     return list((await session.scalars(query.limit(30))).all())
 

@@ -43,7 +43,8 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
-async def issue_code(session: AsyncSession, staff: Staff, now: datetime, *, hours: int = DEFAULT_VALID_HOURS) -> IssuedCode:
+async def issue_code(session: AsyncSession, staff: Staff, now: datetime, *,
+                     hours: int = DEFAULT_VALID_HOURS) -> IssuedCode:
     """A fresh code for ``staff``; earlier unused codes of theirs stop working."""
     await session.execute(update(StaffBindingCode)
                           .where(StaffBindingCode.staff_id == staff.id, StaffBindingCode.used_at.is_(None))
@@ -57,7 +58,8 @@ async def issue_code(session: AsyncSession, staff: Staff, now: datetime, *, hour
 
 @router.text(CODE_PATTERN)
 async def bind_staff(turn: Turn, session: AsyncSession, settings: Settings, match: re.Match[str]) -> str:
-    if await _failures_today(session, turn.openid, turn.now, settings) >= settings.conversation.binding_attempts_per_day:
+    if (await _failures_today(session, turn.openid, turn.now, settings)
+            >= settings.conversation.binding_attempts_per_day):
         return replies.LOCKED
     row = await session.scalar(select(StaffBindingCode).where(StaffBindingCode.code_hash == _hash(match.group(1))))
     if row is None or row.used_at is not None or row.expires_at <= turn.now:

@@ -15,14 +15,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.router import Reroute, Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.aftercare import (
-    FINISHED, describe, may_reopen, on_site_text, open_tickets, owned_by, recently_finished, reopen, visible,
+    FINISHED,
+    describe,
+    may_reopen,
+    on_site_text,
+    open_tickets,
+    owned_by,
+    recently_finished,
+    reopen,
+    visible,
 )
 from handlers.domain.intake import ChaseOutcome, TicketIntake
 from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, TicketDesk
+from handlers.flows import Flow
 from handlers.replies import staff as staff_replies
 from handlers.replies import status as replies
 from handlers.replies import tickets as ticket_replies

@@ -1,4 +1,4 @@
-"""建议: record the idea as ticket S… and promise an answer within 3 days (DOMAIN.md: reply rate 100%).
+"""建议: record the idea as ticket S… and promise an answer within 3 days (docs/domain.md: reply rate 100%).
 
 One message is enough when it holds the idea itself (建议小区多装几个充电桩); a bare "我有个建议"
 gets one question for the content. No confirmation: nothing is promised but an answer.
@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Router, Turn
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
+from handlers.domain.tickets import NewTicket
+from handlers.flows import Flow
 from handlers.replies import suggestion as replies
 from handlers.replies.times import day_and_time
-from handlers.domain.tickets import NewTicket
 
 router = Router("suggestion")
 

@@ -20,13 +20,13 @@ from bot.dialogue.conversation import Conversation, Form
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
-from handlers.flows import Flow
 from handlers.domain import passes
 from handlers.domain.homes import current_binding
 from handlers.domain.kinds import VISITOR_PASS_PREFIX
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
-from handlers.replies import visitor as replies
 from handlers.domain.tickets import TicketDesk
+from handlers.flows import Flow
+from handlers.replies import visitor as replies
 from models import GatePass, Home
 
 router = Router("visitor")
@@ -105,7 +105,8 @@ _SAY = r"(?:请|麻烦)?(?:你)?(?:帮我)?"
 _END = r"(?:吧|了|哈)?[。.!！?？]*"
 
 
-@router.text(r"(?:(?:查看|查询|查一下|看看|看一下|看下)(?:我的|我家的?)?|我的|我家的?)访客(?:登记)?(?:记录|列表)?" + _END
+@router.text(r"(?:(?:查看|查询|查一下|看看|看一下|看下)(?:我的|我家的?)?|我的|我家的?)"
+             r"访客(?:登记)?(?:记录|列表)?" + _END
              + r"|访客(?:登记)?(?:记录|列表)" + _END)
 async def list_visitors(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     mine = await passes.passes_of(session, turn.openid, "visitor")
@@ -115,7 +116,8 @@ async def list_visitors(turn: Turn, session: AsyncSession, settings: Settings) -
     return "\n".join([replies.LIST_HEADER, *lines, replies.LIST_FOOTER])
 
 
-@router.text(_SAY + r"(?:取消|撤销|作废|删除)(?:一下)?(?:我的)?(?:访客登记|访客码|访客|通行码|登记)?\s*([Vv]\d{11})" + _END)
+@router.text(_SAY + r"(?:取消|撤销|作废|删除)(?:一下)?(?:我的)?"
+             r"(?:访客登记|访客码|访客|通行码|登记)?\s*([Vv]\d{11})" + _END)
 async def cancel_visitor(match: re.Match[str], turn: Turn, session: AsyncSession, settings: Settings,
                          desk: TicketDesk) -> str:
     number = match.group(1).upper()
@@ -125,7 +127,8 @@ async def cancel_visitor(match: re.Match[str], turn: Turn, session: AsyncSession
     return await _cancel(session, gate_pass, turn, settings, desk)
 
 
-@router.text(_SAY + r"(?:取消|撤销|作废)(?:一下)?(?:我的|刚才的?|刚刚的?|这个)?(?:访客登记|登记的访客|访客码|访客|通行码)" + _END)
+@router.text(_SAY + r"(?:取消|撤销|作废)(?:一下)?(?:我的|刚才的?|刚刚的?|这个)?"
+             r"(?:访客登记|登记的访客|访客码|访客|通行码)" + _END)
 async def cancel_latest_visitor(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                                 conversation: Conversation) -> str:
     """“取消访客”: the registration in progress if there is one, else the only pass still valid."""

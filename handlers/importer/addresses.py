@@ -1,4 +1,4 @@
-"""Building, unit and room cells to a room key in the normal form of nlu/SPEC.md (``3-2-501``).
+"""Building, unit and room cells to a room key in the normal form of docs/nlu.md (``3-2-501``).
 
 Cells come the way offices type them: a building ``3``, ``3栋``, ``3号楼``, ``三号楼``, ``B座``,
 ``B``; a unit ``2``, ``2单元`` or nothing; a room ``501`` or ``501室``. The room cell may also
@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from handlers.importer.cells import CellError, quoted
 from bot.nlu.slots.room import room_key
+from handlers.importer.cells import CellError, quoted
 
 _NUMERALS = "〇零一二两三四五六七八九十"
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -144,7 +144,8 @@ def item(text: str) -> str:
 def paid(text: str) -> bool:
     value = PAID_VALUES.get(nfkc(text).lower())
     if value is None:
-        raise CellError(f"{quoted(text)} 应为 1（已缴）或 0（未缴）" if text else "不能为空，应为 1（已缴）或 0（未缴）")
+        raise CellError(f"{quoted(text)} 应为 1（已缴）或 0（未缴）" if text
+                        else "不能为空，应为 1（已缴）或 0（未缴）")
     return value
 
 
@@ -168,7 +169,7 @@ _SKILL_SEPARATORS = re.compile(r"[|、,/;；\s]+")
 
 
 def skills(text: str) -> tuple[str, ...]:
-    """Repair and complaint categories of nlu/SPEC.md, ``|``-separated (、 and / are tolerated)."""
+    """Repair and complaint categories of docs/nlu.md, ``|``-separated (、 and / are tolerated)."""
     found = tuple(dict.fromkeys(part for part in _SKILL_SEPARATORS.split(nfkc(text)) if part))
     unknown = [skill for skill in found if skill not in SKILLS]
     if unknown:

@@ -1,8 +1,8 @@
-"""The columns of each import file (CONTRACT.md) and matching a header row to them.
+"""The columns of each import file (docs/api.md) and matching a header row to them.
 
 Header cells are compared after trimming spaces and a BOM, ignoring case, full-width forms and a
 trailing unit in brackets (``面积（㎡）``, ``金额(元)``, ``姓名*``), so both the English names of
-CONTRACT.md and the Chinese names an office uses are accepted. Extra columns (备注 …) are ignored.
+docs/api.md and the Chinese names an office uses are accepted. Extra columns (备注 …) are ignored.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from handlers.importer.errors import HeaderError
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # CONTRACT.md's name
+    name: str  # docs/api.md's name
     label: str  # the Chinese name, shown in the header error
     aliases: tuple[str, ...] = ()
 
@@ -55,8 +55,7 @@ _BRACKETED_UNIT = re.compile(r"\(.*\)$")
 def header_key(text: str) -> str:
     """A header cell reduced to what identifies it."""
     text = unicodedata.normalize("NFKC", text).strip(" \t\r\n\u3000\ufeff\u200b\u00a0").lower()
-    text = re.sub(r"\s+", "", text).rstrip("*")
-    return text
+    return re.sub(r"\s+", "", text).rstrip("*")
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,8 @@ def match_header(kind: str, header: list[str]) -> HeaderMap:
     columns = COLUMNS[kind]
     lookup: dict[str, str] = {}
     for column in columns:
-        for name in (column.name, column.label, *column.aliases):
-            lookup[header_key(name)] = column.name
+        for spelling in (column.name, column.label, *column.aliases):
+            lookup[header_key(spelling)] = column.name
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     for position, cell in enumerate(header):

@@ -33,7 +33,7 @@ def run_import_command(
         print(f"wuyebot import: 未知的导入类型 {kind!r}，应为 {' | '.join(KINDS)}", file=stderr)
         return 2
     try:
-        result = asyncio.run(_run(kind, Path(path), settings, progress=stdout.isatty()))  # type: ignore[arg-type]
+        result = asyncio.run(_run(kind, Path(path), settings, progress=stdout.isatty()))
     except ImportFileError as error:
         print(f"wuyebot import {kind}: {error}", file=stderr)
         return 2

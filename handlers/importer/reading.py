@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -209,12 +210,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or value in (float("inf"), float("-inf")):
             return str(value)
         if value.is_integer() and abs(value) < 1e16:
             return str(int(value))
-        text = format(Decimal(format(value, ".15g")), "f")
-        return text
+        return format(Decimal(format(value, ".15g")), "f")
     if isinstance(value, datetime):
         if value.time() == time(0, 0):
             return value.date().isoformat()

@@ -69,7 +69,8 @@ async def import_file(
     return result
 
 
-async def _write(sessions: async_sessionmaker[AsyncSession], importer: Any, batch: list[Any], result: ImportResult) -> None:
+async def _write(sessions: async_sessionmaker[AsyncSession], importer: Any, batch: list[Any],
+                 result: ImportResult) -> None:
     async with sessions.begin() as session:
         counts = await importer.write(session, batch)
     result.inserted += counts.inserted

@@ -21,12 +21,12 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.bill import Bill
-from models.estate import Building, Estate, Home, Resident
 from handlers.importer.cells import quoted
 from handlers.importer.columns import HeaderMap
 from handlers.importer.records import BillRecord, OwnerRecord, StaffRecord
 from handlers.importer.report import Rejection
+from models.bill import Bill
+from models.estate import Building, Estate, Home, Resident
 from models.staff import Staff
 
 R = TypeVar("R", OwnerRecord, BillRecord, StaffRecord)
@@ -109,8 +109,9 @@ class OwnerImporter(Importer[OwnerRecord]):
         async with sessions() as session:
             self.estate_id = await _find_estate(session, self.estate_name)
             if self.estate_id is not None:
-                rows = await session.execute(select(Building.code, Building.id).where(Building.estate_id == self.estate_id))
-                self.buildings = {code: id_ for code, id_ in rows}
+                buildings = await session.execute(
+                    select(Building.code, Building.id).where(Building.estate_id == self.estate_id))
+                self.buildings = dict(buildings.all())
             rows = await session.execute(select(Home.room_key, Home.id, Home.area_m2))
             self.homes = {key: _HomeState(id_, area) for key, id_, area in rows}
 
@@ -150,7 +151,7 @@ class OwnerImporter(Importer[OwnerRecord]):
                 insert(Building).returning(Building.code, Building.id),
                 [{"estate_id": self.estate_id, "code": code} for code in missing],
             )
-            self.buildings.update({code: id_ for code, id_ in rows})
+            self.buildings.update(rows.all())
 
     async def _upsert_homes(self, session: AsyncSession, batch: list[OwnerRecord]) -> set[int]:
         """Insert new homes, update changed areas; return the lines that changed a home's area."""
@@ -184,13 +185,15 @@ class OwnerImporter(Importer[OwnerRecord]):
                 self.homes[key] = _HomeState(id_, new[key]["area_m2"])
         if area_changes:
             await session.execute(
-                update(Home), [{"id": self.homes[key].id, "area_m2": area} for key, (area, _line) in area_changes.items()]
+                update(Home),
+                [{"id": self.homes[key].id, "area_m2": area} for key, (area, _line) in area_changes.items()],
             )
             for key, (area, _line) in area_changes.items():
                 self.homes[key].area = area
         return {line for _area, line in area_changes.values()}
 
-    async def _upsert_residents(self, session: AsyncSession, batch: list[OwnerRecord], changed_homes: set[int]) -> Counts:
+    async def _upsert_residents(self, session: AsyncSession, batch: list[OwnerRecord],
+                                changed_homes: set[int]) -> Counts:
         home_ids = sorted({self.homes[record.address.key].id for record in batch})
         existing: dict[tuple[int, str], tuple[int, str, str]] = {}
         for part in chunks(home_ids):
@@ -248,7 +251,7 @@ class BillImporter(Importer[BillRecord]):
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         async with sessions() as session:
             rows = await session.execute(select(Home.room_key, Home.id))
-            self.homes = {key: id_ for key, id_ in rows}
+            self.homes = dict(rows.all())
 
     def check(self, record: BillRecord) -> list[Rejection]:
         home_id = self.homes.get(record.address.key)
@@ -324,7 +327,8 @@ class StaffImporter(Importer[StaffRecord]):
 
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         async with sessions() as session:
-            rows = await session.execute(select(Staff.phone, Staff.id, Staff.name, Staff.openid, Staff.role, Staff.skills))
+            rows = await session.execute(
+                select(Staff.phone, Staff.id, Staff.name, Staff.openid, Staff.role, Staff.skills))
             for phone, id_, name, openid, role, skills in rows:
                 self.staff[phone] = _StaffState(id_, name, openid, role, skills)
                 if openid:
@@ -356,8 +360,8 @@ class StaffImporter(Importer[StaffRecord]):
             skills = "|".join(record.skills)
             found = self.staff.get(record.phone)
             if found is None:
-                values = {"name": record.name, "phone": record.phone, "openid": record.openid, "role": record.role,
-                          "skills": skills, "on_duty": True}
+                values: dict[str, Any] = {"name": record.name, "phone": record.phone, "openid": record.openid,
+                                          "role": record.role, "skills": skills, "on_duty": True}
                 inserts.append(values)
                 counts.inserted += 1
                 continue
@@ -365,11 +369,12 @@ class StaffImporter(Importer[StaffRecord]):
             if (found.name, found.openid, found.role, found.skills) == (record.name, openid, record.role, skills):
                 counts.unchanged += 1
                 continue
-            updates.append({"id": found.id, "name": record.name, "openid": openid, "role": record.role, "skills": skills})
+            updates.append({"id": found.id, "name": record.name, "openid": openid, "role": record.role,
+                            "skills": skills})
             counts.updated += 1
         if inserts:
             rows = await session.execute(insert(Staff).returning(Staff.phone, Staff.id), inserts)
-            ids = {phone: id_ for phone, id_ in rows}
+            ids = dict(rows.all())
             for values in inserts:
                 self._remember(values["phone"], _StaffState(ids[values["phone"]], values["name"], values["openid"],
                                                             values["role"], values["skills"]))

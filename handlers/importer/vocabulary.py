@@ -1,4 +1,4 @@
-"""The closed lists a cell must come from: roles (CONTRACT.md) and skills (nlu/SPEC.md categories).
+"""The closed lists a cell must come from: roles (docs/api.md) and skills (docs/nlu.md categories).
 
 The categories repeat ``bot.nlu.labels`` because ``models`` must not import ``bot``; a test keeps
 the two equal.
@@ -10,7 +10,8 @@ REPAIR_CATEGORIES: tuple[str, ...] = (
     "水电", "渗漏水", "管道堵塞", "门窗门锁", "电梯", "燃气", "墙面地面", "公共设施", "其他",
 )
 COMPLAINT_CATEGORIES: tuple[str, ...] = (
-    "噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度", "安全秩序", "其他",
+    "噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "环境卫生", "服务态度", "安全秩序",
+    "其他",
 )
 SKILLS: tuple[str, ...] = tuple(dict.fromkeys(REPAIR_CATEGORIES + COMPLAINT_CATEGORIES))
 
@@ -26,7 +27,8 @@ STAFF_ROLE_NAMES: dict[str, str] = {
 }
 
 PAID_VALUES: dict[str, bool] = {
-    "1": True, "是": True, "已缴": True, "已缴费": True, "已交": True, "已付": True, "true": True, "yes": True, "y": True,
+    "1": True, "是": True, "已缴": True, "已缴费": True, "已交": True, "已付": True, "true": True, "yes": True,
+    "y": True,
     "0": False, "否": False, "未缴": False, "未缴费": False, "未交": False, "未付": False, "false": False, "no": False,
     "n": False,
 }

@@ -6,17 +6,17 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule.runner import ScheduledJob
 from bot.outbox.queue import Outbox
+from bot.schedule.runner import ScheduledJob
 from bot.settings import Settings
 from handlers.domain.escalation import escalate_due
-from handlers.jobs.pruning import prune
 from handlers.domain.fee_reminders import dunning_flags, send_fee_reminders
-from handlers.replies import visits as replies
-from handlers.jobs.reports import report_jobs
-from handlers.jobs.summaries import daily_summary, push_to_supervisors
 from handlers.domain.services import Services
 from handlers.domain.visits import run_return_visits
+from handlers.jobs.pruning import prune
+from handlers.jobs.reports import report_jobs
+from handlers.jobs.summaries import daily_summary, push_to_supervisors
+from handlers.replies import visits as replies
 
 
 def scheduled_jobs(services: Services, outbox: Outbox, settings: Settings) -> list[ScheduledJob]:

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule.runner import ScheduledJob
 from bot.settings import Settings
-from handlers.reports import MONTH, WEEK, MonthlyReport, WeeklyReport, last_complete, monthly_report, weekly_report
-from handlers.reports import wording as words
 from handlers.domain.services import Services
 from handlers.jobs.summaries import push_to_supervisors
+from handlers.reports import MONTH, WEEK, MonthlyReport, WeeklyReport, last_complete, monthly_report, weekly_report
+from handlers.reports import wording as words
 
 
 def weekly_summary(report: WeeklyReport) -> str:

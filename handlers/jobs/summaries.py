@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.domain.notify import Notifier
-from handlers.replies import visits as replies
 from handlers.domain.tickets import OPEN_STATUSES
+from handlers.replies import visits as replies
 from models import ReturnVisit, Staff, Ticket, TicketDeadline
 
 

@@ -41,7 +41,8 @@ CONSENT_REFUSED = "好的，已拒绝 {name} 绑定 {room} 的申请，我们已
 CONSENT_UNKNOWN = "没有找到编号为 {code} 的待确认绑定申请，请核对编号。只有该房屋已绑定的业主可以确认租户的绑定申请。"
 CONSENT_ALREADY = "编号为 {code} 的绑定申请已经处理过了，无需重复操作。"
 TENANT_APPROVED = "好消息：业主已同意您绑定 {room}，绑定成功！现在可以查询费用、报修、登记访客了。"
-TENANT_APPROVED_NOT_CURRENT = "好消息：业主已同意您绑定 {room}，绑定成功！您的当前房屋仍是 {current}，如需切换请发送“切换到 {room}”。"
+TENANT_APPROVED_NOT_CURRENT = ("好消息：业主已同意您绑定 {room}，绑定成功！您的当前房屋仍是 {current}，"
+                               "如需切换请发送“切换到 {room}”。")
 TENANT_REFUSED = "不好意思，业主未同意您绑定 {room} 的申请。如有疑问请与业主联系，或致电物业服务中心 {hotline}。"
 
 # Several homes, switching, unbinding.

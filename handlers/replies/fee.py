@@ -15,7 +15,8 @@ OTHER_HOMES = "您还绑定了 {rooms}，如需查询请发送“{example}的物
 NOTHING_OWED = "您好，{room} 目前没有待缴费用，感谢您按时缴费！"
 NOTHING_OWED_CLOSING = "还有什么可以帮您？"
 
-METHODS = "您好，{estate}的物业费、停车费等费用可以通过以下方式缴纳：\n{methods}\n如需发票或收据，请联系物业服务中心（{hotline}）。还有什么可以帮您？"
+METHODS = ("您好，{estate}的物业费、停车费等费用可以通过以下方式缴纳：\n{methods}\n"
+           "如需发票或收据，请联系物业服务中心（{hotline}）。还有什么可以帮您？")
 
 # Never says whether a room exists or who lives there: the same words for any room not bound here.
 NEED_BINDING = (

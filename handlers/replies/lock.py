@@ -26,6 +26,9 @@ CREATED = (
 )
 TENANT_TICKET_NOTE = "租户申请：须业主电话确认同意并在业主档案中登记后方可办理"
 # What the owner hears as the work goes on (the kind's updates).
-ACCEPTED = "您好，您预约的破锁/换锁（工单 {number}）已由{name}接单{phone}，将于{when}与客服、礼宾一同到场，请携带身份证件。"
+ACCEPTED = (
+    "您好，您预约的破锁/换锁（工单 {number}）已由{name}接单{phone}，"
+    "将于{when}与客服、礼宾一同到场，请携带身份证件。"
+)
 STARTED = "您好，{name}已到场开始办理破锁/换锁（工单 {number}）。"
 COMPLETED = "您好，您的破锁/换锁（工单 {number}）已办理完成{note}，申请书已存档。感谢您的配合！"

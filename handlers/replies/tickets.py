@@ -9,4 +9,5 @@ COMPLETED = (
 CHASE_SENT = "已为您催促工单 {number}，处理人员会尽快联系您。不好意思，让您久等了。"
 CHASE_TOO_SOON = "您在{minutes}分钟内已经催过工单 {number}，我们正在加紧处理，请您稍候。"
 CHASE_CLOSED = "工单 {number} 已经{status}，不需要催办。还有什么可以帮您？"
-MERGED = "您反映的{where}{category}问题已有其他业主报修（工单 {number}），我们已把您加入通知名单，处理进展会同步告诉您。"
+MERGED = ("您反映的{where}{category}问题已有其他业主报修（工单 {number}），"
+          "我们已把您加入通知名单，处理进展会同步告诉您。")

@@ -26,7 +26,7 @@ CHART_WIDTH_CM, CHART_HEIGHT_CM = 16, 8
 
 def write_workbook(report: Report, path: Path) -> None:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     workbook.properties.title = heading(report)
     for table in report_tables(report):
         _sheet(workbook.create_sheet(table.sheet), table, report)

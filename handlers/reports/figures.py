@@ -1,4 +1,4 @@
-"""The figures property managers are judged on (DOMAIN.md, Reports), computed here and only here.
+"""The figures property managers are judged on (docs/domain.md, Reports), computed here and only here.
 
 Both reports are frozen trees of dataclasses: counts are ints, money is ``Decimal`` yuan, a rate
 is ``Decimal`` (0.0000-1.0000) or ``None`` when there was nothing to divide (shown as "—").
@@ -48,9 +48,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.domain.fee_reminders import dunning_flags
-from handlers.reports.period import MONTH, Period, Span, week_spans
 from handlers.domain.tickets import OPEN_STATUSES
+from handlers.reports.period import MONTH, Period, Span, week_spans
 from models import Bill, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
+from models.enums import TicketStatus, VisitStatus
 
 RATE_PLACES = Decimal("0.0001")
 SATISFIED_FROM = 4  # scores 4 and 5 are satisfied
@@ -337,7 +338,8 @@ async def _open_complaints(session: AsyncSession, period: Period, now: datetime)
     return tuple(sorted(found, key=lambda c: (not c.overdue, c.created_at, c.number)))
 
 
-async def _satisfaction_by_week(session: AsyncSession, spans: list[Span], period: Period) -> tuple[WeekSatisfaction, ...]:
+async def _satisfaction_by_week(session: AsyncSession, spans: list[Span],
+                                period: Period) -> tuple[WeekSatisfaction, ...]:
     """Scores answered in each span, in one grouped query."""
     tz = period.tz
     week = case(*((ReturnVisit.answered_at < span.end(tz), index) for index, span in enumerate(spans)),
@@ -394,7 +396,7 @@ async def _return_visits(session: AsyncSession, period: Period) -> ReturnVisits:
         select(ReturnVisit.status, func.count()).where(_within(ReturnVisit.due_at, period))
         .group_by(ReturnVisit.status))}
     due = sum(by_status.values())
-    answered, by_phone = by_status.get("answered", 0), by_status.get("phone", 0)
+    answered, by_phone = by_status.get(VisitStatus.ANSWERED, 0), by_status.get(VisitStatus.PHONE, 0)
     return ReturnVisits(due=due, answered=answered, by_phone=by_phone, pending=due - answered - by_phone,
                         rate=rate(answered + by_phone, due))
 
@@ -403,7 +405,8 @@ async def _complaints(session: AsyncSession, period: Period) -> Complaints:
     created = and_(Ticket.kind == "complaint", _within(Ticket.created_at, period))
     by_status = {status: int(n) for status, n in await session.execute(
         select(Ticket.status, func.count()).where(created).group_by(Ticket.status))}
-    new, cancelled, closed = sum(by_status.values()), by_status.get("cancelled", 0), by_status.get("closed", 0)
+    new, cancelled = sum(by_status.values()), by_status.get(TicketStatus.CANCELLED, 0)
+    closed = by_status.get(TicketStatus.CLOSED, 0)
     on_time = int(await session.scalar(
         select(func.count()).select_from(Ticket)
         .join(TicketDeadline, and_(TicketDeadline.ticket_id == Ticket.id, TicketDeadline.name == "resolve"))
@@ -434,12 +437,13 @@ async def _suggestions(session: AsyncSession, period: Period, now: datetime) -> 
 async def _fees(session: AsyncSession, period: Period) -> Fees:
     month = Bill.period == period.label
     # func.sum keeps the Money type: totals come back as exact Decimal yuan
-    billed = {item: amount for item, amount in await session.execute(
-        select(Bill.item, func.sum(Bill.amount)).where(month).group_by(Bill.item))}
-    paid = {item: amount for item, amount in await session.execute(
-        select(Bill.item, func.sum(Bill.amount)).where(month, Bill.paid.is_(True)).group_by(Bill.item))}
+    billed = dict((await session.execute(
+        select(Bill.item, func.sum(Bill.amount)).where(month).group_by(Bill.item))).all())
+    paid = dict((await session.execute(
+        select(Bill.item, func.sum(Bill.amount)).where(month, Bill.paid.is_(True)).group_by(Bill.item))).all())
     homes_billed = await session.scalar(select(func.count(func.distinct(Bill.home_id))).where(month))
-    homes_owing = await session.scalar(select(func.count(func.distinct(Bill.home_id))).where(month, Bill.paid.is_(False)))
+    homes_owing = await session.scalar(
+        select(func.count(func.distinct(Bill.home_id))).where(month, Bill.paid.is_(False)))
 
     def row(item: str | None, owed: Decimal, received: Decimal) -> FeeRow:
         return FeeRow(item, owed, received, owed - received, rate(received, owed))

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.domain.tickets import STATUS_NAMES
 from handlers.replies.staff import DEADLINE_NAMES
 from handlers.reports import wording as words
-from handlers.reports.figures import ComplaintCounts, MonthlyReport, Report, WeekSatisfaction, WeeklyReport
-from handlers.domain.tickets import STATUS_NAMES
+from handlers.reports.figures import ComplaintCounts, MonthlyReport, Report, WeeklyReport, WeekSatisfaction
 
 TEXT, COUNT, MONEY, RATE, TIME, DAY = "text", "count", "money", "rate", "time", "day"
 NUMERIC = frozenset({COUNT, MONEY, RATE})
@@ -105,12 +105,12 @@ def _weekly(report: WeeklyReport) -> list[Table]:
 
     by_category = Table(
         "按类别", "按类别", (Column("类别"), *counts_columns),
-        tuple(counts(row.key or words.UNSET, row) for row in report.by_category) + (counts("合计", totals),),
+        (*(counts(row.key or words.UNSET, row) for row in report.by_category), counts("合计", totals)),
         totals=True, chart=Chart("bar", "投诉按类别", 0, (1, 2, 3), "件数"))
     by_tier = Table(
         "按等级", "按等级", (Column("等级"), *counts_columns),
-        tuple(counts(words.TIERS.get(row.key or "", row.key or words.UNSET), row) for row in report.by_tier)
-        + (counts("合计", totals),), totals=True)
+        (*(counts(words.TIERS.get(row.key or "", row.key or words.UNSET), row) for row in report.by_tier),
+         counts("合计", totals)), totals=True)
     clocks = tuple(Column(f"{DEADLINE_NAMES[name]}期限", TIME) for name in COMPLAINT_CLOCKS)
     open_list = Table(
         "未结投诉", f"未结投诉（{len(report.open_complaints)} 件，超时在前）",
@@ -158,8 +158,8 @@ def _monthly(report: MonthlyReport) -> list[Table]:
         "报修", "报修按类别",
         (Column("类别"), Column("新增", COUNT), Column("完成", COUNT), Column("按时完成", COUNT),
          Column("按时率", RATE), Column("月末未完成", COUNT)),
-        tuple(repair_row(row.category or words.UNSET, row) for row in repairs.by_category)
-        + (repair_row("合计", repairs.totals),),
+        (*(repair_row(row.category or words.UNSET, row) for row in repairs.by_category),
+         repair_row("合计", repairs.totals)),
         totals=True, chart=Chart("bar", "报修按类别", 0, (1, 2), "件数"))
     visit_table = _facts("回访", "回访", (
         ("应回访（本月到期）", visits.due), ("已评价", visits.answered), ("转电话回访", visits.by_phone),
@@ -181,7 +181,7 @@ def _monthly(report: MonthlyReport) -> list[Table]:
     fee_table = Table(
         "收费", f"收费（本月账单 {fees.homes_billed} 户，未缴清 {fees.homes_owing} 户）",
         (Column("项目"), Column("应收", MONEY), Column("实收", MONEY), Column("未收", MONEY), Column("收缴率", RATE)),
-        tuple(fee_row(row.item or words.UNSET, row) for row in fees.by_item) + (fee_row("合计", fees.totals),),
+        (*(fee_row(row.item or words.UNSET, row) for row in fees.by_item), fee_row("合计", fees.totals)),
         totals=True)
     owed = sum((row.amount for row in report.arrears), Decimal("0.00"))
     arrears = Table(
@@ -201,7 +201,8 @@ def _facts(sheet: str, title: str, rows: tuple[tuple[str, Any], ...]) -> Table:
 
 def _satisfaction(title: str, weeks: tuple[WeekSatisfaction, ...],
                   total: tuple[str, int, int, Any] | None) -> Table:
-    rows = tuple((w.week, w.first_day, w.last_day, w.scores, w.satisfied, w.rate) for w in weeks)
+    rows: tuple[tuple[Any, ...], ...] = tuple(
+        (w.week, w.first_day, w.last_day, w.scores, w.satisfied, w.rate) for w in weeks)
     if total is not None:
         label, scores, satisfied, share = total
         rows += ((label, None, None, scores, satisfied, share),)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.settings import Settings
-from handlers.web.http import error, json_object
-from handlers.reports import MONTH, BadPeriod, compute, last_complete, parse_period
 from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
 from handlers.domain.workflow import Workflow
+from handlers.reports import MONTH, BadPeriod, compute, last_complete, parse_period
+from handlers.web.http import error, json_object
 from models import Home, OutboxMessage, Staff, Ticket
 
 API_ACTIONS = ("assign", "accept", "start", "complete", "close", "reopen", "cancel")
@@ -83,7 +83,8 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
             if action == "assign" and staff is None:
                 return error(400, "assign needs staff")
             try:
-                await workflow.perform(session, ticket, action, clock.now(), actor=None if action == "assign" else staff,
+                await workflow.perform(session, ticket, action, clock.now(),
+                                       actor=None if action == "assign" else staff,
                                        assignee=staff if action == "assign" else None, note=note)
             except InvalidTransition as refused:
                 allowed = sorted(TRANSITIONS[action][0])
@@ -111,7 +112,8 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
 
     @routes.get("/api/stats")
     async def stats(request: web.Request) -> web.Response:
-        """The report figures as JSON: ``?period=2026-W47`` (weekly) or ``2026-10`` (monthly, the default: last month)."""
+        """The report figures as JSON: ``?period=2026-W47`` (weekly) or ``2026-10`` (monthly, the default:
+        last month)."""
         sessions, settings, clock, _workflow = parts(request)
         now, wanted = clock.now(), request.query.get("period", "").strip()
         try:
@@ -127,5 +129,6 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
 
 async def _room_and_assignee(session: AsyncSession, ticket: Ticket) -> tuple[str | None, str | None]:
     room = await session.scalar(select(Home.room_key).where(Home.id == ticket.home_id)) if ticket.home_id else None
-    assignee = await session.scalar(select(Staff.name).where(Staff.id == ticket.assignee_id)) if ticket.assignee_id else None
+    assignee = (await session.scalar(select(Staff.name).where(Staff.id == ticket.assignee_id))
+                if ticket.assignee_id else None)
     return room, assignee

@@ -70,7 +70,8 @@ async def test_an_important_complaint_apologises_and_is_resolved_in_3_days(chat:
     [ticket] = await chat.tickets()
     assert (ticket.tier, ticket.category) == ("important", "服务态度")
     now = chat.now()
-    assert await deadlines(chat, ticket.number) == {"report": now + timedelta(hours=1), "resolve": now + timedelta(days=3)}
+    assert await deadlines(chat, ticket.number) == {"report": now + timedelta(hours=1),
+                                                    "resolve": now + timedelta(days=3)}
     assert any(ticket.number in text for text in await chat.pushes_to("staff-zhao"))  # 服务态度 is his skill
 
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from bot.keys import ENGINE, INBOX
 from bot.dialogue.router import Router
+from bot.keys import ENGINE, INBOX
 from models import ProcessedMessage
 from tests.support.chat import Chat
 from tests.support.wechat import text_xml

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Bill, Home
 from handlers.importer import HeaderError, import_file
+from models import Bill, Home
 from tests.importer.conftest import BILLS_HEADER, OWNERS_HEADER, write_csv, write_xlsx
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -14,11 +14,15 @@ from models.staff import STAFF_ROLES
 
 
 class TestPhone:
-    @pytest.mark.parametrize("text", ["13800000001", "138 0000 0001", "138-0000-0001", "+86 13800000001", "8613800000001"])
+    @pytest.mark.parametrize(
+        "text", ["13800000001", "138 0000 0001", "138-0000-0001", "+86 13800000001", "8613800000001"]
+    )
     def test_accepted_forms(self, text: str) -> None:
         assert cells.phone(text) == "13800000001"
 
-    @pytest.mark.parametrize("text", ["1380013800", "138000000011", "23800000001", "12800000001", "0755-28886666", "abc"])
+    @pytest.mark.parametrize(
+        "text", ["1380013800", "138000000011", "23800000001", "12800000001", "0755-28886666", "abc"]
+    )
     def test_not_a_mobile(self, text: str) -> None:
         with pytest.raises(CellError) as caught:
             cells.phone(text)
@@ -80,7 +84,8 @@ class TestArea:
 
 class TestPeriod:
     @pytest.mark.parametrize(
-        "text", ["2025-03", "2025-3", "2025/03", "2025.3", "2025年3月", "2025年03月", "202503", "2025-03-01", "2025/3/1"]
+        "text",
+        ["2025-03", "2025-3", "2025/03", "2025.3", "2025年3月", "2025年03月", "202503", "2025-03-01", "2025/3/1"],
     )
     def test_accepted_forms(self, text: str) -> None:
         assert cells.period(text) == "2025-03"

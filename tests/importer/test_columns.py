@@ -1,4 +1,4 @@
-"""Header rows: CONTRACT.md names, Chinese aliases, and the one clear line when they are wrong."""
+"""Header rows: docs/api.md names, Chinese aliases, and the one clear line when they are wrong."""
 
 from __future__ import annotations
 
@@ -51,4 +51,5 @@ def test_wrong_file_kind() -> None:
 def test_column_given_twice() -> None:
     with pytest.raises(HeaderError) as caught:
         match_header("staff", ["姓名", "手机", "电话", "openid", "角色", "技能"])
-    assert str(caught.value).startswith("表头有误：“手机”和“电话”都是手机列，只能有一列；应为 name,phone,openid,role,skills")
+    assert str(caught.value).startswith(
+        "表头有误：“手机”和“电话”都是手机列，只能有一列；应为 name,phone,openid,role,skills")

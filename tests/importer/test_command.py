@@ -41,7 +41,8 @@ def run(kind: str, path: Path, settings: Settings, capsys: pytest.CaptureFixture
     return code, captured.out.splitlines(), captured.err
 
 
-def test_all_rows_imported(tmp_path: Path, settings: Callable[[], Settings], capsys: pytest.CaptureFixture[str]) -> None:
+def test_all_rows_imported(tmp_path: Path, settings: Callable[[], Settings],
+                           capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path / "owners.csv", OWNERS, "gbk")
     code, out, err = run("owners", path, settings(), capsys)
     assert (code, out, err) == (0, ["import owners: read=2 inserted=2 updated=0 unchanged=0 rejected=0"], "")
@@ -88,7 +89,8 @@ def test_empty_file(tmp_path: Path, settings: Callable[[], Settings], capsys: py
     assert (code, out, err) == (2, [], "wuyebot import owners: 文件是空的：没有表头，也没有数据\n")
 
 
-def test_unreadable_and_unknown_kind(tmp_path: Path, settings: Callable[[], Settings], capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_and_unknown_kind(tmp_path: Path, settings: Callable[[], Settings],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run("owners", tmp_path / "missing.csv", settings(), capsys)
     assert code == 2 and err.startswith("wuyebot import owners: 找不到文件 ")
     code, _out, err = run("tenants", tmp_path / "missing.csv", settings(), capsys)
@@ -103,7 +105,8 @@ def test_database_error_is_one_line(tmp_path: Path, settings: Callable[[], Setti
     monkeypatch.setattr(importer_run, "import_file", fail)
     code, out, err = run("owners", write_csv(tmp_path / "owners.csv", OWNERS), settings(), capsys)
     assert (code, out) == (2, [])
-    assert err == "wuyebot import owners: 数据库出错，导入中止（可修复后重新导入）：OperationalError: database is locked\n"
+    assert err == ("wuyebot import owners: 数据库出错，导入中止（可修复后重新导入）："
+                   "OperationalError: database is locked\n")
 
 
 def test_progress_bar_shows_rows_per_second_on_a_terminal() -> None:

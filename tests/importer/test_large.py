@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Home, Resident
 from handlers.importer import import_file
+from models import Home, Resident
 
 ROWS = 12_000
 REMARK = "业主要求周末上门维修，联系前请先发短信确认" * 10  # an ignored 备注 column, as real registers have

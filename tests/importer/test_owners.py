@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Building, Estate, Home, Resident
 from handlers.importer import EmptyFile, HeaderError, import_file
+from models import Building, Estate, Home, Resident
 from tests.importer.conftest import OWNERS_HEADER, write_csv, write_xlsx
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.storage.db import create_engine, session_factory
-from models import Bill, Home, Resident, Staff
 from handlers.importer import import_file
+from models import Bill, Home, Resident, Staff
 from models.migrate import upgrade
 from tests.importer.conftest import BILLS_HEADER, STAFF_HEADER, write_csv, write_xlsx
 
@@ -50,7 +50,8 @@ async def test_imports_on_postgres(tmp_path: Path, postgres_url: str) -> None:
         result = await import_file("bills", corrected, sessions)
         assert result.summary_line() == "import bills: read=3 inserted=0 updated=2 unchanged=1 rejected=0"
 
-        staff = write_csv(tmp_path / "staff.csv", [STAFF_HEADER, ["王强", "13900000003", "demo-staff-wang", "staff", "水电|渗漏水"]])
+        staff = write_csv(tmp_path / "staff.csv",
+                          [STAFF_HEADER, ["王强", "13900000003", "demo-staff-wang", "staff", "水电|渗漏水"]])
         assert (await import_file("staff", staff, sessions)).inserted == 1
         assert (await import_file("staff", staff, sessions)).unchanged == 1
 

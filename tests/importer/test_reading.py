@@ -116,10 +116,12 @@ def test_empty_xlsx(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("owners.xls", b"\xd0\xcf\x11\xe0", "owners.xls: 不支持旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入"),
+        ("owners.xls", b"\xd0\xcf\x11\xe0",
+         "owners.xls: 不支持旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入"),
         ("owners.pdf", b"%PDF", "owners.pdf: 只能导入 .csv 或 .xlsx 文件"),
         ("owners.xlsx", b"building,unit", "owners.xlsx: 不是有效的 xlsx 文件（BadZipFile）"),
-        ("owners.csv", b"building\x80\xff", "owners.csv: 无法识别文件编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入"),
+        ("owners.csv", b"building\x80\xff",
+         "owners.csv: 无法识别文件编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入"),
     ],
 )
 def test_unreadable(tmp_path: Path, name: str, content: bytes, message: str) -> None:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Staff
 from handlers.importer import import_file
+from models import Staff
 from tests.importer.conftest import STAFF_HEADER, write_csv, write_xlsx
 
 Sessions = async_sessionmaker[AsyncSession]

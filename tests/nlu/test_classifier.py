@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 
 from bot.nlu import understand
-from bot.nlu.rules import emergency_reason
 from bot.nlu.normalize import normalize
+from bot.nlu.rules import emergency_reason
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 
@@ -98,4 +98,5 @@ def test_every_prediction_has_a_confidence_and_two_readings() -> None:
     assert 0.0 <= understanding.confidence <= 1.0
     assert len(understanding.alternatives) >= 2
     assert understanding.alternatives[0] == (understanding.intent, understanding.confidence)
-    assert [p for _, p in understanding.alternatives] == sorted((p for _, p in understanding.alternatives), reverse=True)
+    assert [p for _, p in understanding.alternatives] == sorted((p for _, p in understanding.alternatives),
+                                                                reverse=True)

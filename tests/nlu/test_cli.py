@@ -42,7 +42,8 @@ def test_predictions_one_per_line_in_order() -> None:
     ],
 )
 def test_bad_lines_get_an_error_in_their_place(line: str, reason: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = predict(json.dumps({"text": "你好", "now": "2026-11-22T10:00:00+08:00"}), line, json.dumps({"text": "转人工"}))
+    code, out = predict(json.dumps({"text": "你好", "now": "2026-11-22T10:00:00+08:00"}), line,
+                        json.dumps({"text": "转人工"}))
     assert code == 1
     assert out[0]["intent"] == "greeting"
     assert reason in str(out[1]["error"])
@@ -57,7 +58,8 @@ def test_eval_prints_the_report_and_the_final_line(tmp_path: Path) -> None:
         {"text": "你好", "now": "2026-11-22T10:00:00+08:00", "intent": "greeting", "slots": {}},
         {"text": "马桶堵了", "now": "2026-11-22T10:00:00+08:00", "intent": "repair", "slots": {"category": "管道堵塞"}},
         {"text": "5分", "now": "2026-11-22T10:00:00+08:00", "intent": "rating", "slots": {"score": 5}},
-        {"text": "帮我订张机票", "now": "2026-11-22T10:00:00+08:00", "intent": "faq", "alt_intents": ["other"], "slots": {}},
+        {"text": "帮我订张机票", "now": "2026-11-22T10:00:00+08:00", "intent": "faq", "alt_intents": ["other"],
+         "slots": {}},
         {"text": "转人工", "now": "2026-11-22T10:00:00+08:00", "intent": "greeting", "slots": {"phone": "13800138000"}},
     ]
     data.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")

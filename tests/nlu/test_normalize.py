@@ -74,7 +74,8 @@ class TestSpokenNumbers:
         assert convert_numerals(said) == written
 
     @pytest.mark.parametrize(
-        "word", ["一般吧", "一直滴水", "十分满意", "唯一一个", "有一点漏水", "好一点", "下周三", "星期五", "三分之一", "一时半会"]
+        "word", ["一般吧", "一直滴水", "十分满意", "唯一一个", "有一点漏水", "好一点", "下周三", "星期五", "三分之一",
+                 "一时半会"]
     )
     def test_words_stay_words(self, word: str) -> None:
         assert convert_numerals(word) == word
@@ -100,7 +101,9 @@ class TestSpokenNumbers:
     def test_one_oclock_with_a_period_stays_a_clock(self, said: str, written: str) -> None:
         assert convert_numerals(said) == written
 
-    @pytest.mark.parametrize(("run", "value"), [("二十一", 21), ("一百零二", 102), ("一千二", 1200), ("三百五", 350), ("十", 10)])
+    @pytest.mark.parametrize(
+        ("run", "value"), [("二十一", 21), ("一百零二", 102), ("一千二", 1200), ("三百五", 350), ("十", 10)]
+    )
     def test_positional_values(self, run: str, value: int) -> None:
         assert to_int(run) == value
 

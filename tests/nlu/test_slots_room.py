@@ -1,4 +1,4 @@
-"""Room extraction: SPEC.md's normal form, spoken forms, and numbers that are not rooms."""
+"""Room extraction: docs/nlu.md's normal form, spoken forms, and numbers that are not rooms."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
-from datetime import datetime, timezone
 
 import pytest
 
@@ -81,7 +81,7 @@ def test_time_forms(text: str, now: datetime, expected: str) -> None:
 
 def test_times_resolve_in_the_zone_of_now() -> None:
     """The service passes the estate's local time (its zone is a setting); the NLU hard-codes no zone."""
-    utc = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)  # 01:00 on the 23rd in Shanghai
+    utc = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # 01:00 on the 23rd in Shanghai
     assert when("明天", utc) == "2026-11-23"
     assert when("明天", utc.astimezone(ZoneInfo("Asia/Shanghai"))) == "2026-11-24"
 

@@ -36,7 +36,8 @@ class TestUnderstanding:
             understanding.intent = "other"  # type: ignore[misc]
 
     def test_confident_follows_the_threshold(self) -> None:
-        sure = Understanding("greeting", CONFIDENCE_THRESHOLD, {}, (("greeting", CONFIDENCE_THRESHOLD), ("other", 0.1)), False, "你好")
+        sure = Understanding("greeting", CONFIDENCE_THRESHOLD, {}, (("greeting", CONFIDENCE_THRESHOLD), ("other", 0.1)),
+                             False, "你好")
         unsure = dataclasses.replace(sure, confidence=CONFIDENCE_THRESHOLD - 0.01)
         assert sure.confident and not unsure.confident
 
@@ -102,7 +103,9 @@ class TestBareAnswers:
 
 
 class TestYesNo:
-    @pytest.mark.parametrize("text", ["好的", "确认", "是的", "对", "可以", "嗯", "嗯嗯", "好", "OK", "没问题", "好的，谢谢", "係", "對的"])
+    @pytest.mark.parametrize(
+        "text", ["好的", "确认", "是的", "对", "可以", "嗯", "嗯嗯", "好", "OK", "没问题", "好的，谢谢", "係", "對的"]
+    )
     def test_yes(self, text: str) -> None:
         assert parse_yes_no(text) is True
 
@@ -129,7 +132,8 @@ def test_jieba_loads_under_warnings_as_errors() -> None:
 def test_same_answers_from_many_threads() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    texts = ["你好", "电梯困人了", "3栋2单元501马桶堵了", "明天下午三点朋友来 车牌粤B·12345", "不用修了", "非常满意"] * 20
+    texts = ["你好", "电梯困人了", "3栋2单元501马桶堵了", "明天下午三点朋友来 车牌粤B·12345", "不用修了",
+             "非常满意"] * 20
     expected = [understand(text, NOW) for text in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(lambda text: understand(text, NOW), texts)) == expected

@@ -59,7 +59,8 @@ async def test_the_json_equals_the_terminal_figures(october, capsys) -> None:  #
     assert [figure for figure in figures if figure not in printed] == []
     printed_words = " ".join(printed.split())
     totals = body["repairs"]["totals"]
-    assert f"合计 {totals['new']} {totals['completed']} {totals['on_time']} 50.00% {totals['open_at_end']}" in printed_words
+    assert (f"合计 {totals['new']} {totals['completed']} {totals['on_time']} 50.00% {totals['open_at_end']}"
+            in printed_words)
     visits = body["return_visits"]
     assert f"回访率 87.50% {visits['answered'] + visits['by_phone']} {visits['due']}" in printed_words
 

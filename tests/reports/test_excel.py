@@ -81,7 +81,8 @@ class TestMonthlyWorkbook:
         book = await workbook(october.service, "2026-10", tmp_path / "m.xlsx")
         [bars] = book["报修"]._charts
         assert isinstance(bars, BarChart) and title(bars) == "报修按类别"
-        assert [s.val.numRef.f for s in bars.series] == ["'报修'!$B$2:$B$4", "'报修'!$C$2:$C$4"]  # 新增, 完成; no totals
+        # 新增, 完成; no totals
+        assert [s.val.numRef.f for s in bars.series] == ["'报修'!$B$2:$B$4", "'报修'!$C$2:$C$4"]
         assert bars.series[0].cat.numRef.f == "'报修'!$A$2:$A$4"
         sheet = book["满意度"]
         [line] = sheet._charts

@@ -9,7 +9,16 @@ from sqlalchemy import select
 
 from bot.keys import SESSIONS
 from handlers.reports import compute, parse_period
-from handlers.reports.figures import ArrearsRow, ComplaintCounts, Complaints, FeeRow, RepairRow, ReturnVisits, Suggestions, rate
+from handlers.reports.figures import (
+    ArrearsRow,
+    ComplaintCounts,
+    Complaints,
+    FeeRow,
+    RepairRow,
+    ReturnVisits,
+    Suggestions,
+    rate,
+)
 from models import Ticket, TicketDeadline
 from tests.reports.conftest import NOW, TZ, at
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.keys import JOBS, SESSIONS
 from bot.outbox.queue import TEMPLATE, TEMPLATE_FIELD_LIMIT
-from handlers.reports import compute, parse_period
 from handlers.jobs.reports import monthly_summary, weekly_summary
+from handlers.reports import compute, parse_period
 from models import JobRun, OutboxMessage
 from tests.reports.conftest import NOW, SUMMARY_TEMPLATE, TZ, at
 
@@ -40,7 +40,8 @@ async def test_monday_and_the_first_push_the_figures_to_supervisors(october) -> 
     async with service.app[SESSIONS]() as session:
         runs = dict((await session.execute(select(JobRun.name, JobRun.result)
                                            .where(JobRun.name.in_(("weekly_report", "monthly_report"))))).all())
-    assert runs["monthly_report"].startswith("服务月报 2026-10 收缴57% / 按时50%") and runs["monthly_report"].endswith("→ 2 people")
+    assert runs["monthly_report"].startswith("服务月报 2026-10 收缴57% / 按时50%")
+    assert runs["monthly_report"].endswith("→ 2 people")
 
 
 async def test_each_summary_goes_once(october) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +65,8 @@ async def test_template_fields_stay_within_twenty_characters(october) -> None:  
     best = Decimal("1.0000")
     perfect_month = dataclasses.replace(
         monthly, fees=dataclasses.replace(monthly.fees, totals=dataclasses.replace(monthly.fees.totals, rate=best)),
-        repairs=dataclasses.replace(monthly.repairs, totals=dataclasses.replace(monthly.repairs.totals, on_time_rate=best)),
+        repairs=dataclasses.replace(monthly.repairs,
+                                    totals=dataclasses.replace(monthly.repairs.totals, on_time_rate=best)),
         satisfaction=dataclasses.replace(monthly.satisfaction, rate=best),
         return_visits=dataclasses.replace(monthly.return_visits, rate=best))
     for text in (weekly_summary(busy_week), monthly_summary(perfect_month)):

@@ -20,9 +20,11 @@ async def seed_estate(session: AsyncSession) -> dict[str, object]:
         Resident(home=other, name="李娜", phone="13800000002", role="owner"),
     ])
     staff = {
-        "wang": Staff(name="王师傅", phone="13900000001", openid="staff-wang", role="staff", skills="水电|渗漏水|管道堵塞"),
+        "wang": Staff(name="王师傅", phone="13900000001", openid="staff-wang", role="staff",
+                      skills="水电|渗漏水|管道堵塞"),
         "li": Staff(name="李师傅", phone="13900000002", openid="staff-li", role="staff", skills="渗漏水|门窗门锁"),
-        "zhao": Staff(name="赵主管", phone="13900000003", openid="staff-zhao", role="supervisor", skills="噪音|服务态度"),
+        "zhao": Staff(name="赵主管", phone="13900000003", openid="staff-zhao", role="supervisor",
+                      skills="噪音|服务态度"),
         "chen": Staff(name="陈经理", phone="13900000004", openid="staff-chen", role="admin", skills=""),
     }
     session.add_all(staff.values())

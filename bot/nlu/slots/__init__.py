@@ -1,4 +1,4 @@
-"""Slot extractors: each reads the normalised text and returns nlu/SPEC.md's normal form or None."""
+"""Slot extractors: each reads the normalised text and returns docs/nlu.md's normal form or None."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ _BUILDING = r"(?P<b>\d{1,3}|[A-Za-z]\d{0,2})\s?(?:号楼|栋楼?|幢楼?|座|号
 _UNIT = r"(?P<u>\d{1,2})\s?(?:单元|门洞)"
 _ROOM = r"(?P<r>\d{3,4})"
 # What may not follow a room number: it would be money, an area, a duration or a count.
-_NOT_ROOM_AFTER = r"(?!\d|\s?(?:元|块|毛|平|㎡|m2|米|分钟|分|度|吨|天|个|斤|公斤|kg|%|年|月|日|点|小时|人|次|多块|多元|w|万))"
+_NOT_ROOM_AFTER = (r"(?!\d|\s?(?:元|块|毛|平|㎡|m2|米|分钟|分|度|吨|天|个|斤|公斤|kg|%|年|月|日|点|小时|人|次"
+                   r"|多块|多元|w|万))")
 _SEP = r"[\s,的\-]{0,2}"
 
 _FULL = re.compile(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = re.compile(r"(?<![\d.])([1-5])\s?(?:分|星|颗星|个星)(?!钟|之)|(?:打|给|评|评分|打分)[个了]?\s?([1-5])(?![\d.])|满分")
+_NUMBER = re.compile(r"(?<![\d.])([1-5])\s?(?:分|星|颗星|个星)(?!钟|之)"
+                     r"|(?:打|给|评|评分|打分)[个了]?\s?([1-5])(?![\d.])|满分")
 _BARE = re.compile(r"^\s*([1-5])\s*(?:分|星)?[!.。~]?\s*$")
 # Verdicts on the 回访 scale (满意 and its degrees, 一般, stars) outrank generic praise or blame
 # (很好, 不错, 不好) wherever they stand: 师傅人很好 态度也好 非常满意 is 5. Within a tier the one

@@ -1,4 +1,4 @@
-"""Ticket numbers: R/C/S/V/P, the date YYYYMMDD, a 3-digit daily sequence (CONTRACT.md), upper-case."""
+"""Ticket numbers: R/C/S/V/P, the date YYYYMMDD, a 3-digit daily sequence (docs/api.md), upper-case."""
 
 from __future__ import annotations
 

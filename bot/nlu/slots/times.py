@@ -2,7 +2,7 @@
 
 Our own small parser rather than a library: JioNLP's ``parse_time`` is the only one known to read
 these forms but is a very large dependency (and raises on 明早, returns spans wrong); dateparser
-reads almost none of them. The rules, nlu/SPEC.md's defaults plus the decisions it leaves open:
+reads almost none of them. The rules, docs/nlu.md's defaults plus the decisions it leaves open:
 
 - a day alone → ``YYYY-MM-DD``; a period with no hour → 上午/早上 09:00, 中午 12:00, 下午 14:00,
   傍晚 18:00, 晚上 19:00 (凌晨/半夜 give no default: the date alone);
@@ -31,7 +31,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
              "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
 _PERIOD_HOURS = {"凌晨": None, "早上": 9, "早晨": 9, "清晨": 9, "上午": 9, "中午": 12, "正午": 12,
@@ -50,19 +49,26 @@ _WD = r"([一二三四五六日天七1-7])"
 _DAY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(20\d\d)\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?[日号]?")),
     ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
-    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座)")),
-    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})(?=\s?(?:上午|下午|中午|晚上|早上|傍晚|凌晨|\d{1,2}[点时:]))")),
-    ("month", re.compile(r"(下下|下|上|这|本)个?月\s?(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
-    ("d", re.compile(r"(?<![\d月.\-A-Za-z])(\d{1,2})\s?[日号](?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|电梯|梯|库|仓|岗|窗|\d)")),
-    ("rel", re.compile(r"大后天|大前天|今天|今日|今儿|今早|今晚|今夜|明天|明日|明儿|明早|明晚|明晨|后天|昨天|昨日|昨晚|昨夜|前天")),
+    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})\s?[日号]"
+                      r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座)")),
+    ("md", re.compile(r"(?<![\d.])(\d{1,2})\s?月\s?(\d{1,2})"
+                      r"(?=\s?(?:上午|下午|中午|晚上|早上|傍晚|凌晨|\d{1,2}[点时:]))")),
+    ("month", re.compile(r"(下下|下|上|这|本)个?月\s?(\d{1,2})\s?[日号]"
+                         r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
+    ("d", re.compile(r"(?<![\d月.\-A-Za-z])(\d{1,2})\s?[日号]"
+                     r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|电梯|梯|库|仓|岗|窗|\d)")),
+    ("rel", re.compile(r"大后天|大前天|今天|今日|今儿|今早|今晚|今夜|明天|明日|明儿|明早|明晚|明晨|后天|昨天|昨日|昨晚"
+                       r"|昨夜|前天")),
     ("next2", re.compile(r"下下(?:个)?(?:周|星期)" + _WD)),
     ("next", re.compile(r"下(?:个)?(?:周|星期)" + _WD)),
     ("last", re.compile(r"上(?:个)?(?:周|星期)" + _WD)),
     ("this", re.compile(r"(?:这|本|这个)(?:周|星期)" + _WD)),
-    ("bare", re.compile(_HABIT + r"(?<![下上这本到至~\-])(?:周|星期)" + _WD + r"(?!\s?[到至~\-]\s?(?:周|星期)?[一二三四五六日天])")),
+    ("bare", re.compile(_HABIT + r"(?<![下上这本到至~\-])(?:周|星期)" + _WD
+                        + r"(?!\s?[到至~\-]\s?(?:周|星期)?[一二三四五六日天])")),
     ("weekend", re.compile(r"(这|本|这个|下|下个)周末")),
     ("after", re.compile(r"(\d{1,2}|半)\s?个?(天|周|星期|小时|钟头|分钟)\s?(?:以后|之后|后)")),
-    ("holiday", re.compile(r"(元旦|劳动节|五一|国庆节?|圣诞节?|平安夜|除夕|春节|元宵|清明|端午|中秋)(?!期间|放假|假期|假|前后)")),
+    ("holiday", re.compile(r"(元旦|劳动节|五一|国庆节?|圣诞节?|平安夜|除夕|春节|元宵|清明|端午|中秋)"
+                           r"(?!期间|放假|假期|假|前后)")),
 )
 _RELATIVE = {"大后天": (3, None), "大前天": (-3, None), "今天": (0, None), "今日": (0, None),
              "今儿": (0, None), "今早": (0, "早上"), "今晚": (0, "晚上"), "今夜": (0, "晚上"),
@@ -70,7 +76,9 @@ _RELATIVE = {"大后天": (3, None), "大前天": (-3, None), "今天": (0, None
              "明晚": (1, "晚上"), "明晨": (1, "早上"), "后天": (2, None), "昨天": (-1, None),
              "昨日": (-1, None), "昨晚": (-1, "晚上"), "昨夜": (-1, "晚上"), "前天": (-2, None)}
 
-_PERIOD = re.compile(_HABIT + r"(?<!每天)(?<!每晚)(凌晨|早上|早晨|清晨|上午|中午|正午|下午|午后|傍晚|黄昏|晚上|夜里|夜间|半夜|深夜|晚(?=\s?\d)|早(?=\s?\d))")
+_PERIOD = re.compile(_HABIT + r"(?<!每天)(?<!每晚)"
+                              r"(凌晨|早上|早晨|清晨|上午|中午|正午|下午|午后|傍晚|黄昏|晚上|夜里|夜间|半夜|深夜"
+                              r"|晚(?=\s?\d)|早(?=\s?\d))")
 _CLOCK = re.compile(
     r"(?<![\d.第:])(\d{1,2})\s?(?:点钟?|时(?!间|候|段))(?:(半)|(\d{1,2})\s?分?|(1刻|一刻)|(3刻|三刻))?"
     r"(?!\s?(?:建议|意见|要求|问题|原因|事|个|多个|度|元|块|米))"
@@ -79,16 +87,21 @@ _CLOCK = re.compile(
 
 
 # A clock reading in the same clause as one of these is a habit: 每天晚上10点, 成日(天天)周末 一早8点.
-_HABIT_WINDOW = re.compile(r"每天|天天|每晚|每个晚上|每周|每逢|每次|经常|总是|老是|一般|都是|平时|整天|一到|(?<![这本下个])周末")
+_HABIT_WINDOW = re.compile(r"每天|天天|每晚|每个晚上|每周|每逢|每次|经常|总是|老是|一般|都是|平时|整天|一到"
+                           r"|(?<![这本下个])周末")
 # Where a clause or a stated day starts, the habit words before it no longer apply.
 _CLAUSE_BREAK = re.compile(r"[,.!?;。]|今天|明天|后天|今晚|明晚|明早|这周|下周|[号日](?!常)")
 # Said with the clock, these make it the time now: 现在都3点半了, 已经5点了, 这都4点了.
 _NOW_BEFORE = re.compile(r"(?:现在|已经|这都|都|眼看|眼下|如今|目前)(?:都|已经|已|快|是|才)?\s?$")
 # A clock bounding a standing rule, with no day: 建议晚上10点后路灯别全关, 10点以后不准装修.
 _RULE_BEFORE = re.compile(r"建议|规定|应该|最好|希望|禁止|提议")
-_RULE_AFTER = re.compile(r"(?:钟)?\s?(?:以|之)?[后前]\S{0,10}?(?:别|不要|不能|不准|不许|禁止|不得|应该|最好|要求|统一|一律)")
+_RULE_AFTER = re.compile(r"(?:钟)?\s?(?:以|之)?[后前]\S{0,10}?"
+                         r"(?:别|不要|不能|不准|不许|禁止|不得|应该|最好|要求|统一|一律)")
 # A period alone is the appointment when someone comes or is there then: 他下午来搬, 晚上在家.
-_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?(?:来(?!电|了|过)|过来(?!了)|上门|到(?!处|底|了|现在|今天|目前|这会|晚上|中午|下午|傍晚|半夜)|在家|有人在家|有空|方便|搬(?!了)|送(?!了)|修(?!了|好))")
+_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?"
+                          r"(?:来(?!电|了|过)|过来(?!了)|上门"
+                          r"|到(?!处|底|了|现在|今天|目前|这会|晚上|中午|下午|傍晚|半夜)|在家|有人在家|有空|方便"
+                          r"|搬(?!了)|送(?!了)|修(?!了|好))")
 
 
 @dataclass(frozen=True)
@@ -214,7 +227,7 @@ def _resolve_day(kind: str, match: re.Match[str], local: datetime) -> _Found | N
     start = match.start()
     monday = today - timedelta(days=today.weekday())
     try:
-        if kind == "ymd" or kind == "iso":
+        if kind in {"ymd", "iso"}:
             return _Found(start, date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
         if kind == "md":
             return _Found(start, _nearest_year(today, int(match.group(1)), int(match.group(2))))

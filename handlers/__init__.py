@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
 from bot.dialogue.router import Dispatcher, Understander
 from bot.outbox.queue import Outbox
@@ -21,6 +18,7 @@ from handlers.domain.calendar import coverage_warning
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
+from handlers.domain.staffing import is_staff
 from handlers.flows import (
     binding,
     complaint,
@@ -42,7 +40,6 @@ from handlers.flows import (
 from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes
 from handlers.web.gate import gate_routes
-from models import Staff
 
 FLOWS = (
     staff.FLOW,
@@ -84,11 +81,6 @@ def startup_warnings(settings: Settings, today: date) -> list[str]:
     """What an operator should hear when the service starts (a calendar year not yet known)."""
     warning = coverage_warning(today) if settings.calendar.official_holidays else None
     return [warning] if warning else []
-
-
-async def is_staff(session: AsyncSession, openid: str) -> bool:
-    """Staff commands are obeyed only from a staff member's bound account (docs/security.md)."""
-    return await session.scalar(select(Staff.id).where(Staff.openid == openid)) is not None
 
 
 __all__ = [

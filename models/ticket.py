@@ -13,7 +13,7 @@ from models.types import AwareDateTime
 
 # Widths the code cuts owners' words to before storing them.
 PLACE_MAX = 100
-DESCRIPTION_MAX = 2000
+DESCRIPTION_MAX = 500
 NOTE_MAX = 500
 
 

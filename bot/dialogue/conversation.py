@@ -66,6 +66,8 @@ class Conversation:
     form: Form[Any] | None = None
     misses: int = 0  # misunderstandings in a row
     clarifying: list[str] = field(default_factory=list)  # the two readings offered last time
+    clarifying_text: str = ""  # the message the clarifying question was about
+    pending: list[str] = field(default_factory=list)  # more requests of one message, served after this one
     handoff_until: str | None = None  # ISO instant: a human is handling this owner until then
     expired_form: str | None = None  # set when an idle form was dropped on loading
     loaded: dict[str, Any] | None = None  # the state as read, so an unchanged one is not written
@@ -75,7 +77,8 @@ class Conversation:
 
     def to_json(self) -> dict[str, Any]:
         return {"form": self.form.to_json() if self.form is not None else None, "misses": self.misses,
-                "clarifying": list(self.clarifying), "handoff_until": self.handoff_until}
+                "clarifying": list(self.clarifying), "clarifying_text": self.clarifying_text,
+                "pending": list(self.pending), "handoff_until": self.handoff_until}
 
     @classmethod
     def from_json(cls, openid: str, data: dict[str, Any]) -> Conversation:
@@ -85,6 +88,8 @@ class Conversation:
             form=Form.from_json(form) if form else None,
             misses=int(data.get("misses", 0)),
             clarifying=list(data.get("clarifying", [])),
+            clarifying_text=str(data.get("clarifying_text", "")),
+            pending=[str(text) for text in data.get("pending", [])],
             handoff_until=data.get("handoff_until"),
             loaded=data,
         )

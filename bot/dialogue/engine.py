@@ -35,11 +35,13 @@ from bot.dialogue.router import (
     Turn,
     WiringError,
 )
-from bot.nlu import parse_yes_no
 from bot.nlu.labels import SLOTS as NLU_SLOTS
+from bot.nlu.segments import split_requests
 from bot.settings import Settings
 
 CANCEL, OTHER = "cancel", "other"
+OFFER_HUMAN = "__offer_human__"
+UNSPECIFIED = "其他"  # a category the words did not pin down never replaces one already given
 ENGINE_INTENTS = (IntentInfo(CANCEL, replies.CANCEL_NAME, Interrupts.NEVER),)
 # While the form waits for words of the owner's own, only a very clear other request interrupts.
 FREE_TEXT_INTERRUPTION_CONFIDENCE = 0.8
@@ -69,30 +71,55 @@ class DialogueEngine:
 
     async def handle(self, turn: Turn, resources: Mapping[str, Any], *, is_staff: bool = False) -> Reply | None:
         route = self._dispatcher.route_for_non_dialogue(turn, is_staff=is_staff)
+        session: AsyncSession = resources["session"]
         if route is not None:
             answer = await route({**resources, "turn": turn, "now": turn.now})
-            return answer if isinstance(answer, Reply) or answer is None else Reply(_text(answer))
-        session: AsyncSession = resources["session"]
+            if not isinstance(answer, Reroute):  # a menu button may start a flow: then it goes on below
+                return answer if isinstance(answer, Reply) or answer is None else Reply(_text(answer))
         conversation = await self._store.load(session, turn.openid, turn.now)
         resources = {**resources, "turn": turn, "now": turn.now, "conversation": conversation}
-        if conversation.in_handoff(turn.now):
+        if route is not None:
+            assert isinstance(answer, Reroute)
+            conversation.form = None
+            text = await self._run_intent(answer.intent, turn, conversation, resources, answer.slots)
+        elif conversation.in_handoff(turn.now):
             text = ""
             if self._dispatcher.handoff_route is not None:
                 text = _text(await self._dispatcher.handoff_route(resources))
             await self._store.save(session, conversation, turn.now)
             return Reply(text) if text else None
-        matched = self._dispatcher.pattern_route(turn.text)
-        if matched is not None:
-            route, match = matched
-            text = _text(await route({**resources, "match": match}))
         else:
-            text = await self._respond(turn, conversation, resources)
+            matched = self._dispatcher.pattern_route(turn.text)
+            if matched is not None:
+                pattern, match = matched
+                text = _text(await pattern({**resources, "match": match}))
+            else:
+                text = await self._respond(turn, conversation, resources)
+        text = await self._serve_pending(turn, conversation, resources, text)
         if conversation.expired_form:
             expired = replies.EXPIRED.format(flow=self._name(conversation.expired_form),
                                              minutes=self._settings.conversation.idle_timeout_minutes)
             text = f"{expired}\n{text}" if text else expired
         await self._store.save(session, conversation, turn.now)
         return Reply(text) if text else None
+
+    async def _serve_pending(self, turn: Turn, conversation: Conversation, resources: dict[str, Any],
+                             text: str) -> str:
+        """The other requests of an earlier message: served, one after another, once no form is open;
+        while one is, the owner is told they are not forgotten."""
+        answers = [text] if text else []
+        part = 100
+        while conversation.pending and conversation.form is None:
+            request = conversation.pending.pop(0)
+            part += 1
+            next_turn = turn.derive(request, part)
+            answer = await self._fresh(next_turn, conversation, {**resources, "turn": next_turn})
+            if answer:
+                answers.append(replies.NEXT_REQUEST.format(request=_quote(request)) + answer)
+        if conversation.pending and conversation.form is not None and answers:
+            waiting = "、".join(f"“{_quote(request)}”" for request in conversation.pending)
+            answers.append(replies.QUEUED.format(requests=waiting))
+        return "\n\n".join(answers)
 
     def _name(self, label: str) -> str:
         info = self._dispatcher.intent_info.get(label)
@@ -112,17 +139,25 @@ class DialogueEngine:
         return await self._fresh(turn, conversation, resources)
 
     async def _fresh(self, turn: Turn, conversation: Conversation, resources: dict[str, Any]) -> str:
-        understanding = turn.understanding
-        intent = self._picked_reading(turn, conversation) or understanding.intent
-        conversation.clarifying = []
-        if intent == understanding.intent and not understanding.confident:
-            conversation.misses += 1
-            if conversation.misses >= 2:
+        picked = self._picked_reading(turn, conversation)
+        intent: str | None
+        if picked is not None:
+            intent, original = picked
+            turn = turn.derive(original, 90)  # the message the question was about, not "报修"
+            resources = {**resources, "turn": turn}
+        else:
+            requests = self._requests(turn)
+            if len(requests) > 1:
+                conversation.pending = requests[1:] + conversation.pending
+                turn = turn.derive(requests[0], 1)
+                resources = {**resources, "turn": turn}
+            intent = self._reading(turn, conversation)
+            if intent == OFFER_HUMAN:  # the second misunderstanding in a row
                 conversation.misses = 0
                 return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
-            first, second = (label for label, _score in understanding.alternatives[:2])
-            conversation.clarifying = [first, second]
-            return replies.CLARIFY.format(first=self._name(first), second=self._name(second))
+            if intent is None:  # a clarifying question was asked
+                return self._english(turn, None) + replies.CLARIFY.format(
+                    first=self._name(conversation.clarifying[0]), second=self._name(conversation.clarifying[1]))
         if intent == OTHER:  # off-topic or not understood: twice in a row, a human is offered
             conversation.misses += 1
             if conversation.misses >= 2:
@@ -130,22 +165,59 @@ class DialogueEngine:
                 return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
         else:
             conversation.misses = 0
-        if intent == CANCEL:
+        if intent == CANCEL and self._dispatcher.intent_route(CANCEL) is None:
             return replies.NOTHING_TO_CANCEL
-        return await self._run_intent(intent, turn, conversation, resources)
+        return self._english(turn, intent) + await self._run_intent(intent, turn, conversation, resources)
 
-    def _picked_reading(self, turn: Turn, conversation: Conversation) -> str | None:
+    def _requests(self, turn: Turn) -> list[str]:
+        if not turn.text.strip():
+            return [turn.text]
+        return split_requests(turn.text, turn.now, self._dispatcher.understander)
+
+    def _reading(self, turn: Turn, conversation: Conversation) -> str | None:
+        """The intent to run; None after asking which of two readings the owner meant.
+
+        A question is asked only between two requests that lead to different flows. Small talk is
+        answered as small talk; when one reading is urgent (an emergency) it wins without asking.
+        """
+        understanding = turn.understanding
+        conversation.clarifying, conversation.clarifying_text = [], ""
+        if understanding.confident:
+            return understanding.intent
+        first, second = (label for label, _score in understanding.alternatives[:2])
+        one, two = self._info(first), self._info(second)
+        if one.urgent or two.urgent:
+            return first if one.urgent else second
+        if one.chat or two.chat or CANCEL in (first, second):
+            return first
+        if self._dispatcher.intent_route(first) is self._dispatcher.intent_route(second):
+            return first
+        conversation.misses += 1
+        if conversation.misses >= 2:
+            return OFFER_HUMAN
+        conversation.clarifying, conversation.clarifying_text = [first, second], turn.text
+        return None
+
+    def _english(self, turn: Turn, intent: str | None) -> str:
+        """For an owner who writes English: the intent's English line before the Chinese answer."""
+        if not turn.text.strip() or not turn.understanding.details.english:
+            return ""
+        line = self._info(intent).english if intent is not None else replies.ENGLISH_CLARIFY
+        return f"{line}\n" if line else ""
+
+    def _picked_reading(self, turn: Turn, conversation: Conversation) -> tuple[str, str] | None:
         """After a clarifying question, "报修" or "第一个" picks one of the two readings offered."""
         if not conversation.clarifying:
             return None
         text = turn.understanding.text.strip()
+        original = conversation.clarifying_text or turn.text
         if text in ("第一个", "前者", "1"):
-            return conversation.clarifying[0]
+            return conversation.clarifying[0], original
         if text in ("第二个", "后者", "2"):
-            return conversation.clarifying[1]
+            return conversation.clarifying[1], original
         for label in conversation.clarifying:
             if self._name(label) in text:
-                return label
+                return label, original
         return None
 
     async def _run_intent(self, intent: str, turn: Turn, conversation: Conversation, resources: dict[str, Any],
@@ -154,7 +226,8 @@ class DialogueEngine:
         if route is None:
             return ""
         if route.form:
-            slots = {name: value for name, value in {**turn.understanding.slots, **(extra_slots or {})}.items()
+            stated = {**turn.understanding.entities, **turn.understanding.slots} if turn.text.strip() else {}
+            slots = {name: value for name, value in {**stated, **(extra_slots or {})}.items()
                      if name in route.accepts}
             form: Form[Any] = Form(intent=intent, slots=slots, first_text=turn.text, state=route.state())
             conversation.form = form
@@ -181,11 +254,13 @@ class DialogueEngine:
         if understanding.intent == CANCEL and understanding.confident and not understanding.slots:
             conversation.form = None
             return replies.CANCELLED.format(flow=flow)
-        corrections = {name: value for name, value in understanding.slots.items() if name in route.accepts}
+        stated = {**understanding.entities, **understanding.slots}  # a slot is stated whatever the intent
+        corrections = {name: value for name, value in stated.items() if name in route.accepts
+                       and not (value == UNSPECIFIED and name in form.slots)}
         if not corrections and understanding.details.correction:
             corrections = self._read_correction(turn, form, route)
         if form.asking == CONFIRM:
-            verdict = parse_yes_no(understanding.text)
+            verdict = turn.understanding.details.verdict
             if corrections:
                 form.slots.update(corrections)
                 form.confirmed = False
@@ -286,6 +361,11 @@ def merge_slot(name: str, old: str | None, new: str) -> str:
     if name == "room" and old and "-" in old and "-" not in new:
         return old.rsplit("-", 1)[0] + "-" + new
     return new
+
+
+def _quote(text: str, limit: int = 20) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _text(answer: object) -> str:

@@ -95,6 +95,8 @@ class IntentInfo:
     name: str  # how the bot names it to owners: 报修, 查询费用 …
     interrupts: Interrupts = Interrupts.WHEN_CLEAR
     urgent: bool = False  # preferred when the owner's words could mean it or something else
+    chat: bool = False  # small talk: never worth a clarifying question
+    english: str = ""  # said first to an owner who writes English (the rest of the answer is Chinese)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,12 @@ class Turn:
         if expecting is None:
             return self.understanding
         return self._understander(self.inbound.text, self.now, expecting)
+
+    def derive(self, text: str, part: int) -> Turn:
+        """The same message read as another text: one of several requests it holds, or the message a
+        clarifying question was about. Its own key (``#part``) keeps its pushes apart from the others'."""
+        msg_id = f"{self.inbound.msg_id or 'evt'}p{part}"
+        return Turn(dataclasses.replace(self.inbound, text=text, msg_id=msg_id), self.now, self._understander)
 
 
 class RouteKind(Enum):
@@ -205,12 +213,13 @@ class Router:
 
     def intent(
         self, label: str, *, name: str, interrupts: Interrupts = Interrupts.WHEN_CLEAR, urgent: bool = False,
+        chat: bool = False, english: str = "",
     ) -> Callable[[Handler], Handler]:
         """Handle an NLU intent in one message; ``name`` is how the bot names it to owners."""
 
         def register(callback: Handler) -> Handler:
             self.intents[label] = _route(callback, RouteKind.INTENT,
-                                         intent=IntentInfo(label, name, interrupts, urgent))
+                                         intent=IntentInfo(label, name, interrupts, urgent, chat, english))
             return callback
 
         return register
@@ -227,6 +236,7 @@ class Router:
         state: type[Any] = NoState,
         interrupts: Interrupts = Interrupts.WHEN_CLEAR,
         urgent: bool = False,
+        english: str = "",
     ) -> Callable[[Handler], Handler]:
         """A flow that collects slots over several messages before it acts (after PTB's ConversationHandler).
 
@@ -243,7 +253,7 @@ class Router:
             self.intents[label] = _route(
                 callback, RouteKind.FORM, needs=needed, asks=dict(asks or {}),
                 accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text), state=state,
-                intent=IntentInfo(label, name, interrupts, urgent))
+                intent=IntentInfo(label, name, interrupts, urgent, english=english))
             return callback
 
         return register

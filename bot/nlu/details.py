@@ -16,9 +16,11 @@ on first use only, so a greeting pays for none of it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 
 from bot.nlu.slots.ticket import extract_ticket
+from bot.script import to_simplified, to_traditional
 
 # ---------------------------------------------------------------- tickets and ratings
 
@@ -54,6 +56,13 @@ _ACKNOWLEDGED = re.compile(r"^(?:好的?|好滴|好嘞|嗯+|哦+|噢+|ok|收到|
 # ---------------------------------------------------------------- the dialogue
 
 _CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
+# An answer to "please reply 确认": one or more yes-words (对的，确认 / OK確認 / 得，确认提交), or a no.
+_YES_WORD = (r"(?:好的?|好滴|好嘞|好啊|行|可以的?|是的?|系|对的?|对头|没错|冇错|确认(?:无误)?|确定|嗯+|恩+|"
+             r"en|ok|okay|yes|yep|y|同意|没有?问题|冇问题|就这样|提交|麻烦了|要的|需要|得|得啦|👌|👍|✅)")
+_YES = re.compile(rf"^(?:{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*[,，、.。!！~\s]*)+$|^{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*"
+                  r"(?:[,，.。!！?？;~ ]|谢谢|麻烦|辛苦)")
+_NO = re.compile(r"^(?:不用|不要|不对|不是|不行|不可以|不需要|不了|不|算了|否|没有|别|取消|错了|no|n|❌)"
+                 r"[啊呀吧了的哈啦呢哦噢嘛]*(?:[,，.。!！?？;~ ]|谢谢|$)")
 
 # ---------------------------------------------------------------- homes
 
@@ -64,12 +73,30 @@ _PHONE_IN_TEXT = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
 _NAME_NOISE = re.compile(r"^(?:我叫|我是|本人|业主|租户|姓名|名字|是|叫|[:：,，\s])+"
                          r"|(?:手机号?|电话|号码|[:：,，。.\s])+$")
 _NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+             "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧")
+_NAME_PIECE = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
+_NAMED_SELF = re.compile(rf"(?:我叫|我是|本人|姓名[是:：]?|名字[是叫:：]?|业主)\s*"
+                         rf"((?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})"
+                         r"(?=$|[，,。.；;！!\s手电的业租])")
+_PIECES = re.compile(r"[，,。.；;！!？?\s、:：]+")
+_NOT_A_NAME = re.compile(r"[栋楼单元室号房手机电话绑定业主租户物业我你他她的了吗呢啊吧想要是在有]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 _BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|号)")
+# A shared place as owners name it: 3栋电梯, 2单元楼道, 地下车库B区, 小区东门, 中心花园.
+_PLACE_WORD = (r"(?:电梯厅|电梯|楼道|楼梯间|楼梯|走廊|过道|地下车库|车库|地库|停车场|大堂|单元门|门禁|大门|"
+               r"东门|南门|西门|北门|门岗|岗亭|消防栓|消防通道|消防门|绿化带|绿化|中心花园|花园|天台|楼顶|配电房|"
+               r"水泵房|会所|道闸|路灯|垃圾房|垃圾站|信报箱|外墙|广场|游泳池|泳池|健身区|儿童乐园|游乐区|公共区域|门口)")
+_PLACE = re.compile(
+    r"(?:(?:\d{1,3}|[A-Za-z])\s*(?:号楼|栋|幢|座)\s*(?:\d{1,2}\s*单元)?\s*的?\s*|\d{1,2}\s*单元\s*的?\s*|小区\s*的?\s*)?"
+    r"(?:地下|负[一二三]层?|B[1-3]层?|[一二三四五六七八九十\d]{1,2}楼(?=的?(?:楼道|走廊|电梯|过道|大堂)))?\s*的?\s*"
+    + _PLACE_WORD + r"(?:[A-Za-z]区|\d{1,3}号|[一二三]层|口)?")
+# The home's own door, corridor or gate (我家门口, 入户大门) is not a shared place.
+_HOME_BEFORE_PLACE = re.compile(r"(?:我家|我们家|家里|屋里|屋企|入户|户门|房间|卧室|客厅|厨房|阳台)\s*的?\s*$")
 # Places that belong to everyone: a report about them is a shared-facility one, not a home's.
-SHARED_PLACE_WORDS = (
-    "电梯", "楼道", "楼梯", "车库", "大堂", "门口", "大门", "小区", "单元门", "消防", "绿化", "停车场", "地库", "天台",
-    "全楼", "整栋", "整幢", "整个楼", "整个单元", "配电房", "水泵房", "会所", "花园", "道闸", "路灯",
-)
+_WHOLE_BUILDING_WORDS = ("全楼", "整栋", "整幢", "整个楼", "整个单元", "整个小区", "全小区")
 
 # ---------------------------------------------------------------- passes and permits
 
@@ -88,13 +115,19 @@ _RELATIONS = (
     "师傅", "工人", "装修", "中介", "快递", "外卖", "客人",
 )
 _NAMED = re.compile(r"(?:叫|姓名[是为:：]?|名字[是叫:：]?)\s*([\u4e00-\u9fff]{2,3})(?=$|[，,。.；;！!\s的])")
+_ANY_TIME = re.compile(r"随时|都可以|都行|都ok|都OK|什么时候都|啥时候都|任何时间|全天(?:都)?在|随便|没所谓|无所谓|"
+                       r"anytime|any time", re.IGNORECASE)
 _LONG_TERM = re.compile(r"长期|每天|天天|每周|每个星期|以后都|经常")
 _ITEM = re.compile(
     r"柜|冰箱|沙发|床|桌|椅|电视|洗衣机|空调|钢琴|家具|家私|家电|电器|箱|行李|书|花架|材料|自行车|电动车|单车|电脑|"
     r"茶几|热水器|微波炉|烤箱|盆栽|花盆|设备|样品|衣物|杂物|货")
-_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?")
+_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?|^(?:物品|东西|要搬的有|搬的是)\s*[:：]?\s*")
 _TAIL = re.compile(r"(?:要|想)?(?:搬|运|拉|带|拿|卖|扔)?(?:出去|出小区|出门|回老家|走|掉)?(?:了|吧|啊)?$")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+# Time words said with the items (两个衣柜和一台冰箱明天): the time is a slot of its own.
+_ITEM_TIME = re.compile(r"(?:今天|明天|后天|大后天|这周.|下周.|周[一二三四五六日天]|星期[一二三四五六日天]|"
+                        r"礼拜[一二三四五六日天]|早上|上午|中午|下午|傍晚|晚上|\d{1,2}\s*[点:：]\s*\d{0,2}分?|"
+                        r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号])+")
 _MOVE = re.compile(r"搬家|搬屋|退房|退租|清空|整车|一车|搬离|不住了|搬走了")
 ITEMS_MAX = 200
 
@@ -127,6 +160,18 @@ _SUGGESTION_PREAMBLE = re.compile(
     r"[\s,.!?;:~，。！？；：、…]"
 )
 _PUNCTUATION = re.compile(r"[\s,.!?;:~，。！？；：、…]+")
+# What the owner wants done, said in the complaint itself: from the marker to the end of its sentence.
+_WISH = re.compile(
+    r"(?:希望|要求|请求|盼望|麻烦|拜托|请(?=物业|你们|管理处|尽快|马上|赶紧)|"
+    r"(?:物业|你们|管理处)(?:能不能|可不可以|能否|赶紧|尽快|马上|快点|必须|应该|要)|"
+    r"(?:给个|给我一个?)说法|(?:照价)?赔偿|"
+    r"(?:管一管|管管|管一下|处理一下|说一下|提醒一下|沟通一下|劝一劝|劝一下)|"
+    r"(?:尽快|赶紧|马上|快点)(?:安排|派|处理|解决|清理|清走|过来|来))"
+    r"[^。！!？?；;，,:：]*"
+)
+_WISH_LEAD = re.compile(r"^(?:麻烦|拜托|请求)")
+MIN_WISH_CHARS = 4
+MAX_WISH_CHARS = 60
 _NOTHING_MORE = frozenset({"没有", "没", "无", "没有了", "没什么", "没啥", "没要求", "没有要求", "没有什么要求",
                            "都行", "都可以"})
 _DONT_KNOW = ("不知道", "不清楚", "不确定", "不晓得", "没看到", "没看清", "不认识")
@@ -223,6 +268,40 @@ class Details:
         """不对，是502 / 改成后天: the owner corrects something said before."""
         return _CORRECTION.match(self.text) is not None
 
+    @cached_property
+    def script_neutral(self) -> bool:
+        """No character that differs between simplified and traditional (OK, 1, 好的): says nothing of
+        which script the owner writes."""
+        return to_simplified(self.raw)[0] == self.raw and to_traditional(self.raw) == self.raw
+
+    @cached_property
+    def english(self) -> bool:
+        """Written in English (or nearly): most letters are Latin and there are words, not only a plate."""
+        latin = len(_LATIN.findall(self.raw))
+        cjk = len(_CJK.findall(self.raw))
+        return latin >= 2 * max(cjk, 1) and len(_ENGLISH_WORD.findall(self.raw)) >= 2
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Chinese personal names the message gives (我是张伟, 张伟, 手机…): for checking against the register."""
+        found = [match.group(1) for match in _NAMED_SELF.finditer(self.raw)]
+        for raw_piece in _PIECES.split(self.raw):
+            piece = raw_piece.strip()
+            if 2 <= len(piece) <= 4 and _NAME_PIECE.fullmatch(piece) and not _NOT_A_NAME.search(piece):
+                found.append(piece)
+        return list(dict.fromkeys(found))
+
+    @cached_property
+    def verdict(self) -> bool | None:
+        """The answer at a confirm step: True (对，确认 / OK / 得), False (不用了 / 取消), None when neither."""
+        simplified, _traditional = to_simplified(unicodedata.normalize("NFKC", self.raw))
+        compact = simplified.strip().lower().lstrip(",.!?~ ")  # the raw words: 嗯 is an answer here
+        if _NO.match(compact):
+            return False
+        if _YES.match(compact):
+            return True
+        return None
+
     # homes
     @cached_property
     def unbind(self) -> bool:
@@ -251,8 +330,17 @@ class Details:
 
     @cached_property
     def shared_place(self) -> bool:
-        """The words name a place that belongs to everyone (电梯, 楼道, 车库 …)."""
-        return any(word in self.text for word in SHARED_PLACE_WORDS)
+        """The words name a place that belongs to everyone (电梯, 楼道, 车库 …), not the home's own door."""
+        return self.place is not None or any(word in self.text for word in _WHOLE_BUILDING_WORDS)
+
+    @cached_property
+    def place(self) -> str | None:
+        """The shared place the words name (3栋电梯, 地下车库B区, 2单元楼道), as written; None for the home's own."""
+        for match in _PLACE.finditer(self.text):
+            if _HOME_BEFORE_PLACE.search(self.text[max(0, match.start() - 6):match.start()]):
+                continue
+            return match.group(0).strip()
+        return None
 
     @cached_property
     def building(self) -> str | None:
@@ -288,6 +376,11 @@ class Details:
         return min(found)[1] if found else None
 
     @cached_property
+    def any_time(self) -> bool:
+        """随时都可以 / 什么时候都行: the owner leaves the time to us."""
+        return _ANY_TIME.search(self.raw) is not None
+
+    @cached_property
     def standing(self) -> bool:
         """A standing arrangement (长期, 每天) rather than one visit."""
         return _LONG_TERM.search(self.raw) is not None
@@ -302,7 +395,7 @@ class Details:
             core = _LEAD.sub("", clause, count=1)
             if not _ITEM.search(core):
                 core = clause
-            core = _TAIL.sub("", core).lstrip("了要个")
+            core = _TAIL.sub("", _ITEM_TIME.sub("", core)).strip().lstrip("了要个")
             if core:
                 found.append(core)
         return "，".join(found)[:ITEMS_MAX] if found else None
@@ -333,6 +426,15 @@ class Details:
     def targets(self) -> list[str]:
         """Whom the words name (楼上, 保安, 1602 …), in order, at most three."""
         return list(dict.fromkeys(_TARGET.findall(self.text)))[:3]
+
+    @cached_property
+    def wish(self) -> str | None:
+        """What the owner asks us to do, when the complaint says it (希望物业上门提醒一下他们)."""
+        match = _WISH.search(self.text)
+        if match is None:
+            return None
+        wish = match.group().strip(" ，,、")[:MAX_WISH_CHARS]
+        return wish if len(_WISH_LEAD.sub("", wish)) >= MIN_WISH_CHARS or "说法" in wish or "赔" in wish else None
 
     @cached_property
     def own_deadline(self) -> bool:

@@ -4,7 +4,7 @@ Which rule a ticket follows is its kind's (``handlers.domain.kinds``).
 
 | kind | deadline | limit |
 |---|---|---|
-| repair | ``on_site`` | someone on site within 1 working day |
+| repair | ``on_site`` | someone on site within 1 working day, or at the visit booked with the owner if later |
 | repair | ``resolve`` | done within 3 (single trade) or 7 (multi-trade) working days |
 | emergency | ``acknowledge`` | acknowledged by staff within 15 minutes, day or night |
 | complaint, major | ``report`` / ``answer`` / ``resolve`` | to the estate manager the same day; a clear answer within 2 days; resolved within 10 days |
@@ -59,10 +59,12 @@ class SlaPolicy:
         rule = self.kinds[kind].sla
         if rule is SlaRule.REPAIR:
             resolve_days = sla.repair.multi_trade_working_days if multi_trade else sla.repair.single_trade_working_days
-            return [
-                Deadline("on_site", self.calendar.add_working_days(start, sla.repair.on_site_working_days)),
-                Deadline("resolve", self.calendar.add_working_days(start, resolve_days)),
-            ]
+            on_site = self.calendar.add_working_days(start, sla.repair.on_site_working_days)
+            resolve = self.calendar.add_working_days(start, resolve_days)
+            if appointment is not None and appointment > on_site:  # a visit booked later: on site then
+                on_site = appointment
+                resolve = max(resolve, self.calendar.add_working_days(appointment, resolve_days - 1))
+            return [Deadline("on_site", on_site), Deadline("resolve", resolve)]
         if rule is SlaRule.EMERGENCY:
             return [Deadline("acknowledge", start + timedelta(minutes=sla.emergency.acknowledge_minutes))]
         if rule is SlaRule.COMPLAINT:

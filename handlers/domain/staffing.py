@@ -7,6 +7,9 @@ is named by a skill, or by ``FRONT_DESK``.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from models import Staff
 
 FRONT_DESK = "前台"
@@ -21,3 +24,8 @@ def in_team(person: Staff, team: str) -> bool:
     if team == FRONT_DESK:
         return is_front_desk(person)
     return team in person.skill_set
+
+
+async def is_staff(session: AsyncSession, openid: str) -> bool:
+    """Whether the account is a staff member's bound account (docs/security.md)."""
+    return await session.scalar(select(Staff.id).where(Staff.openid == openid)) is not None

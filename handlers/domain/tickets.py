@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
 from models.enums import TicketStatus
+from models.ticket import DESCRIPTION_MAX
 
 STATUS_NAMES = {
     "new": "待派单", "assigned": "已派单", "accepted": "已接单", "in_progress": "处理中",
@@ -166,6 +167,13 @@ class TicketDesk:
             if deadline.name in fresh:
                 deadline.starts_at, deadline.due_at = at, fresh[deadline.name]
                 deadline.met_at, deadline.escalation_level = None, 0
+
+
+def quoted(text: str, limit: int = DESCRIPTION_MAX) -> str:
+    """An owner's words as a ticket, a card or a staff alert quotes them: trimmed, at most ``limit``
+    characters (a 3,000-character message is not echoed whole)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def appointment_at(value: str | None, tz: ZoneInfo, day_starts: time) -> datetime | None:

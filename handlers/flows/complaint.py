@@ -5,9 +5,10 @@ for it). The category comes from the NLU (complaint vocabulary of docs/nlu.md), 
 words, else it is asked for with the list; an answer we cannot place is filed under 其他 for staff
 to sort. "Against whom" is asked once, and only when the words name nobody and the category
 usually has someone behind it (a neighbour, a car owner, a member of staff). "What do you want"
-is always asked once; "没有" is an answer. A minor complaint may carry the owner's own date
-("周五前处理好"). The tier follows ``handlers/domain/complaint_tier.py``; the limits told to the owner are
-the ticket's SLA deadlines. A very angry owner is offered a human at once; nobody argues.
+is asked once unless the words say it (希望物业上门提醒); "没有" is an answer. A minor complaint
+may carry the owner's own date ("周五前处理好"). The tier follows ``handlers/domain/complaint_tier.py``;
+the limits told to the owner are the ticket's SLA deadlines. A very angry owner is offered a human
+at once; nobody argues.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def _take(form: Form[ComplaintState], turn: Turn) -> None:
         when = understanding.slots.get("time")
         state.due = when if when and details.own_deadline else None
         state.phone = understanding.slots.get("phone")
+        if details.wish:  # 希望物业上门提醒一下: what they want is said already
+            form.answers[WISH] = details.wish
     state.angry = state.angry or details.angry
     asking = form.asking
     if asking == "category":  # 空调滴水 may come back read as the repair category 渗漏水: keep the words
@@ -135,6 +138,8 @@ def _take(form: Form[ComplaintState], turn: Turn) -> None:
         form.answers[asking] = turn.text.strip()
     if asking in form.answers:
         state.taken.append(asking)
+        if asking == WHAT and WISH not in form.answers and details.wish:
+            form.answers[WISH] = details.wish
         state.words.append(understanding.text)
         if asking == WISH and details.own_deadline:  # 希望周五前处理好: the owner's own date
             when = turn.understand(expecting="time").slots.get("time")

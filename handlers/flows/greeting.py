@@ -31,7 +31,8 @@ def _fields(settings: Settings) -> dict[str, str]:
     }
 
 
-@router.intent("greeting", name="打招呼", interrupts=Interrupts.NEVER)
+@router.intent("greeting", name="打招呼", interrupts=Interrupts.NEVER, chat=True,
+               english="Hello! I am the property service assistant.")
 async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk) -> str | Reroute:
     redirected = await _really_about(turn, session, desk)
     if redirected is not None:
@@ -61,7 +62,7 @@ def _small_talk(understanding: Understanding, settings: Settings) -> str:
     return replies.GREETING.format(**_fields(settings))
 
 
-@router.intent("other", name="闲聊", interrupts=Interrupts.NEVER)
+@router.intent("other", name="闲聊", interrupts=Interrupts.NEVER, chat=True)
 async def off_topic(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                     conversation: Conversation) -> str | Reroute:
     redirected = await _really_about(turn, session, desk)

@@ -1,4 +1,16 @@
-"""报修: where (the bound home, a named room or a shared place), what, phone, when; confirm; ticket R…."""
+"""报修: where (the bound home, a named room of the owner's, or a shared place), what, phone, when; confirm.
+
+- Everything the first message gives is taken (room, place, category, phone, time); only what is
+  missing is asked, one thing at a time.
+- A room must be one of the owner's homes (a staff account may file for any home). A shared place
+  (3栋电梯, 地下车库B区, 2单元楼道) is recorded as the owner named it; nobody is asked when to come
+  into a home for it.
+- A home visit is booked at the owner's time; "随时都可以" leaves it to the engineer's call. The
+  booked time drives the on-site deadline (``handlers.domain.sla``).
+- "还是漏水" about a repair of theirs that was just finished reopens that ticket instead of opening
+  a new one (``handlers.domain.aftercare``).
+- The card and the ticket quote the owner's words cut to a sensible length.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +19,26 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
-from bot.dialogue.router import Ask, Confirm, NoState, Router, Turn
+from bot.dialogue.router import Ask, Confirm, Reroute, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
-from handlers.domain.homes import complete_room, current_binding, home_by_room, registered_phone
+from handlers.domain.aftercare import recently_finished
+from handlers.domain.homes import bound_homes, complete_room, current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
-from handlers.domain.tickets import NewTicket, appointment_at
+from handlers.domain.kinds import TicketKinds
+from handlers.domain.staffing import is_staff
+from handlers.domain.tickets import NewTicket, appointment_at, quoted
 from handlers.flows import Flow
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
-from handlers.replies.times import day_and_time, slot_time
+from handlers.replies.times import day_and_time, moment, slot_time
 from models import Home
+from models.ticket import PLACE_MAX
 
 router = Router("repair")
 
 OTHER = "其他"
+CARD_QUOTE = 60  # characters of the owner's words shown on the card
 
 
 @dataclass(frozen=True)
@@ -32,11 +49,23 @@ class Location:
     building: str | None = None
 
 
-@router.form("repair", name="报修", accepts=("room", "category", "phone", "time"))
-async def report_repair(form: Form[NoState], turn: Turn, session: AsyncSession, settings: Settings,
-                        intake: TicketIntake) -> Ask | Confirm | str:
+@dataclass
+class RepairState:
+    looked_back: bool = False  # the first message was checked for "还是漏水" about a finished repair
+    any_time: bool = False  # the owner left the visit time to us
+
+
+@router.form("repair", name="报修", accepts=("room", "category", "phone", "time"), state=RepairState,
+             english=replies.ENGLISH)
+async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSession, settings: Settings,
+                        intake: TicketIntake, kinds: TicketKinds) -> Ask | Confirm | Reroute | str:
     slots, answers = form.slots, form.answers
-    location = await _locate(session, turn.openid, form)
+    first = details_of(form.first_text)
+    if not form.state.looked_back:
+        form.state.looked_back = True
+        if first.not_fixed and await recently_finished(session, turn.openid, turn.now, kinds) is not None:
+            return Reroute("ticket_status")  # 还是漏水: the repair just finished goes back, no new ticket
+    location = await _locate(session, turn, form, settings)
     if isinstance(location, Ask):
         return location
     if "category" not in slots:
@@ -44,56 +73,93 @@ async def report_repair(form: Form[NoState], turn: Turn, session: AsyncSession, 
             return Ask("category", replies.ASK_CATEGORY, free_text=True)
         slots["category"] = OTHER  # described in words we could not place: staff will sort it
     category = slots["category"]
+    binding = await current_binding(session, turn.openid)
     if "phone" not in slots:
-        phone = (await registered_phone(session, await current_binding(session, turn.openid))
-                 if location.home_id else None)
+        phone = await registered_phone(session, binding)
         if phone is None:
             return Ask("phone", replies.ASK_PHONE)
         slots["phone"] = phone
-    when = slots.get("time") or answers.get("time")
-    if when is None:
-        return Ask("time", replies.ASK_TIME, free_text=True)
+    time_line = ""
+    if location.home_id is not None:  # a visit into a home needs a time; a shared place does not
+        asked = _visit_time(form)
+        if isinstance(asked, Ask):
+            return asked
+        time_line = replies.ANY_TIME_LINE if form.state.any_time else replies.TIME_LINE.format(time=slot_time(asked))
+    else:
+        time_line = replies.SHARED_PLACE_NOTE
     price = settings.repair.paid_services.get(category) if location.home_id else None
+    description = quoted(form.first_text)
     if not form.confirmed:
         return Confirm(replies.CONFIRM.format(
-            where=location.where, category=category, description=form.first_text, phone=slots["phone"],
-            time=slot_time(when),
+            where=location.where, category=category, description=quoted(form.first_text, CARD_QUOTE),
+            phone=slots["phone"], time_line=time_line,
             price=replies.PRICE.format(category=category, price=price) if price else ""))
     multi = category in settings.repair.multi_trade_categories
+    when = slots.get("time") if location.home_id and not form.state.any_time else None
+    appointment = appointment_at(when, settings.tz, settings.estate.office_hours.start)
     new = NewTicket(
-        kind="repair", description=form.first_text, openid=turn.openid, home_id=location.home_id,
+        kind="repair", description=description, openid=turn.openid, home_id=location.home_id,
         place=location.place, building=location.building, category=category, contact_phone=slots["phone"],
-        preferred_time=slot_time(when), multi_trade=multi,
-        appointment=appointment_at(slots.get("time"), settings.tz, settings.estate.office_hours.start))
+        preferred_time=slot_time(when) if when else None, multi_trade=multi, appointment=appointment)
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
-                               summary=f"{location.where} {category}：{form.first_text}")
+                               summary=f"{location.where} {category}：{quoted(form.first_text, CARD_QUOTE)}")
     ticket = opened.ticket
     if opened.merged:
         return ticket_replies.MERGED.format(where=location.where, category=category, number=ticket.number)
-    due = {d.name: d.due_at.astimezone(settings.tz) for d in ticket.deadlines}
+    due = {d.name: d.due_at for d in ticket.deadlines}
     sla = settings.sla.repair
+    trade = replies.MULTI_TRADE if multi else replies.SINGLE_TRADE
+    days = sla.multi_trade_working_days if multi else sla.single_trade_working_days
+    if location.home_id is None:
+        return replies.CREATED_SHARED.format(
+            number=ticket.number, on_site_days=sla.on_site_working_days,
+            on_site=day_and_time(due["on_site"], settings.tz), trade=trade, days=days,
+            resolve=day_and_time(due["resolve"], settings.tz))
+    if appointment is not None and due["on_site"] == appointment:  # booked past the usual on-site limit
+        return replies.CREATED_BOOKED.format(number=ticket.number, appointment=moment(appointment, settings.tz),
+                                             trade=trade, resolve=day_and_time(due["resolve"], settings.tz))
     return replies.CREATED.format(
-        number=ticket.number, on_site=day_and_time(due["on_site"], settings.tz),
-        resolve=day_and_time(due["resolve"], settings.tz),
-        trade=replies.MULTI_TRADE if multi else replies.SINGLE_TRADE,
-        days=sla.multi_trade_working_days if multi else sla.single_trade_working_days)
+        number=ticket.number, on_site_days=sla.on_site_working_days, on_site=day_and_time(due["on_site"], settings.tz),
+        resolve=day_and_time(due["resolve"], settings.tz), trade=trade, days=days)
 
 
-async def _locate(session: AsyncSession, openid: str, form: Form[NoState]) -> Location | Ask:
-    """A named room wins; then a place the owner described; then the bound home; else ask."""
+def _visit_time(form: Form[RepairState]) -> str | Ask:
+    """The booked time (an NLU time value), "" for any time, or the question to ask."""
+    if "time" in form.slots:
+        form.state.any_time = False
+        return form.slots["time"]
+    answer = form.answers.pop("time", None)
+    if form.state.any_time or (answer is not None and details_of(answer).any_time) \
+            or (answer is None and details_of(form.first_text).any_time):
+        form.state.any_time = True
+        return ""
+    return Ask("time", replies.REASK_TIME if answer is not None else replies.ASK_TIME, free_text=True)
+
+
+async def _locate(session: AsyncSession, turn: Turn, form: Form[RepairState], settings: Settings) -> Location | Ask:
+    """A named room of the owner's wins; then a place the owner described; then the bound home; else ask."""
     room = form.slots.get("room")
     if room is not None:
-        home = await home_by_room(session, await complete_room(session, openid, room))
+        home = await home_by_room(session, await complete_room(session, turn.openid, room))
         if home is None:
             del form.slots["room"]
             return Ask("room", replies.UNKNOWN_ROOM.format(room=room), free_text=True)
+        homes = await bound_homes(session, turn.openid)
+        if not any(bound.home.id == home.id for bound in homes) and not await is_staff(session, turn.openid):
+            del form.slots["room"]
+            if not homes:
+                return Ask("room", replies.NOT_BOUND.format(room=home.room_key), free_text=True)
+            mine = "、".join(bound.room for bound in homes)
+            return Ask("room", replies.NOT_YOUR_HOME.format(room=home.room_key, homes=mine,
+                                                            hotline=settings.estate.hotline), free_text=True)
         return Location(where=home.room_key, home_id=home.id)
-    place = form.answers.get("room")
-    if place is None and details_of(form.first_text).shared_place:
-        place = form.first_text
-    if place is not None:
-        return Location(where=place[:60], place=place[:100], building=details_of(place).building)
-    binding = await current_binding(session, openid)
+    answered = form.answers.get("room")
+    place = (details_of(answered).place or answered) if answered else details_of(form.first_text).place
+    if place:
+        place = place[:PLACE_MAX]
+        building = details_of(place).building or details_of(form.first_text).building
+        return Location(where=place, place=place, building=building)
+    binding = await current_binding(session, turn.openid)
     if binding is not None:
         home = await session.get(Home, binding.home_id)
         if home is not None:

@@ -16,7 +16,7 @@ async def test_repair_for_the_bound_home_then_the_staff_loop(chat: Chat) -> None
     reply = await zhang.says("明天下午3点")
     assert "请确认报修信息" in reply and "3-2-501" in reply and "13800000001" in reply
     reply = await zhang.says("确认")
-    assert "工单号 R20261123001" in reply and "1个工作日内" in reply
+    assert "工单号 R20261123001" in reply and "约定的时间 11月24日（周二）15:00" in reply  # booked past the 1-day limit
 
     [ticket] = await chat.tickets()
     assert (ticket.category, ticket.status, ticket.preferred_time) == ("渗漏水", "assigned", "11月24日（周二）15:00")
@@ -29,22 +29,27 @@ async def test_repair_for_the_bound_home_then_the_staff_loop(chat: Chat) -> None
     assert "已处理完成" in told and "1-5" in told  # the owner is asked to confirm
 
 
-async def test_repair_asks_one_thing_at_a_time_and_takes_a_correction(chat: Chat) -> None:
-    li = chat.person("owner-unbound")
-    reply = await li.says("家里马桶堵了")
-    assert "房号" in reply
-    reply = await li.says("3栋2单元501")
-    assert "联系电话" in reply
-    reply = await li.says("13912345678")
+async def test_repair_asks_one_thing_at_a_time_and_checks_a_correction(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    reply = await zhang.says("家里马桶堵了，电话13912345678")
+    assert "什么时间" in reply  # the home from the binding, the phone from the message
+    reply = await zhang.says("不对，是502")
+    assert "3-2-502 不是您绑定的房屋" in reply  # a correction is checked like a first answer
+    reply = await zhang.says("3栋2单元501")
     assert "什么时间" in reply
-    reply = await li.says("不对，是502")
-    assert "什么时间" in reply  # corrected, still waiting for the time
-    reply = await li.says("随时都可以")
-    assert "3-2-502" in reply and "管道疏通" in reply  # a paid-service category names its price first
-    reply = await li.says("好的")
+    reply = await zhang.says("随时都可以")
+    assert "3-2-501" in reply and "管道疏通" in reply  # a paid-service category names its price first
+    assert "上门时间：随时" in reply and "隨" not in reply
+    reply = await zhang.says("好的")
     assert "工单号" in reply
-    [ticket] = await chat.tickets()
-    assert ticket.contact_phone == "13912345678"
+
+
+async def test_an_unbound_account_cannot_book_a_home_visit(chat: Chat) -> None:
+    stranger = chat.person("owner-unbound")
+    assert "房号" in await stranger.says("家里马桶堵了")
+    assert "尚未绑定" in await stranger.says("3栋2单元501")
+    assert await chat.tickets() == []
 
 
 async def test_cancel_at_each_step(chat: Chat) -> None:
@@ -68,6 +73,7 @@ async def test_a_shared_place_and_the_idle_timeout(chat: Chat) -> None:
 
 async def test_a_bare_room_number_means_one_in_the_owners_own_unit(chat: Chat) -> None:
     await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    await chat.bind("owner-zhang", "3-2-502", "13800000002")  # holds both homes of the landing
     zhang = chat.person("owner-zhang")
     await zhang.says("厨房下水道堵了")
     reply = await zhang.says("不对，是502")

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import wording as replies
-from bot.dialogue.conversation import CONFIRM, Conversation, ConversationStore, Form
+from bot.dialogue.conversation import CONFIRM, OPENING, Conversation, ConversationStore, Form
 from bot.dialogue.router import (
     Answer,
     Ask,
@@ -149,6 +149,7 @@ class DialogueEngine:
             requests = self._requests(turn)
             if len(requests) > 1:
                 conversation.pending = requests[1:] + conversation.pending
+            if requests[0] != turn.text:
                 turn = turn.derive(requests[0], 1)
                 resources = {**resources, "turn": turn}
             intent = self._reading(turn, conversation)
@@ -178,7 +179,8 @@ class DialogueEngine:
         """The intent to run; None after asking which of two readings the owner meant.
 
         A question is asked only between two requests that lead to different flows. Small talk is
-        answered as small talk; when one reading is urgent (an emergency) it wins without asking.
+        answered as small talk; when one reading is urgent (an emergency) it wins without asking;
+        words about a ticket already opened (没修好, 催一下) go to the reading that follows one up.
         """
         understanding = turn.understanding
         conversation.clarifying, conversation.clarifying_text = [], ""
@@ -190,6 +192,10 @@ class DialogueEngine:
             return first if one.urgent else second
         if one.chat or two.chat or CANCEL in (first, second):
             return first
+        if understanding.details.about_a_ticket and (one.follow_up or two.follow_up):
+            return first if one.follow_up else second  # 没修好 / 催一下: about the ticket they have
+        if one.follow_up and two.follow_up:
+            return first  # progress or rating: both flows look at the same ticket and pass it on as needed
         if self._dispatcher.intent_route(first) is self._dispatcher.intent_route(second):
             return first
         conversation.misses += 1
@@ -211,10 +217,9 @@ class DialogueEngine:
             return None
         text = turn.understanding.text.strip()
         original = conversation.clarifying_text or turn.text
-        if text in ("第一个", "前者", "1"):
-            return conversation.clarifying[0], original
-        if text in ("第二个", "后者", "2"):
-            return conversation.clarifying[1], original
+        ordinal = turn.understanding.details.ordinal
+        if ordinal in (1, 2):
+            return conversation.clarifying[ordinal - 1], original
         for label in conversation.clarifying:
             if self._name(label) in text:
                 return label, original
@@ -254,6 +259,12 @@ class DialogueEngine:
         if understanding.intent == CANCEL and understanding.confident and not understanding.slots:
             conversation.form = None
             return replies.CANCELLED.format(flow=flow)
+        if form.asking == OPENING:  # a form a menu button opened: these words start it, as if said first
+            interruption = await self._interruption(turn, form, conversation, resources)
+            if interruption is not None:
+                return interruption
+            conversation.form = None
+            return await self._run_intent(form.intent, turn, conversation, resources)
         stated = {**understanding.entities, **understanding.slots}  # a slot is stated whatever the intent
         corrections = {name: value for name, value in stated.items() if name in route.accepts
                        and not (value == UNSPECIFIED and name in form.slots)}

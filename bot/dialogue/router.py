@@ -97,6 +97,7 @@ class IntentInfo:
     urgent: bool = False  # preferred when the owner's words could mean it or something else
     chat: bool = False  # small talk: never worth a clarifying question
     english: str = ""  # said first to an owner who writes English (the rest of the answer is Chinese)
+    follow_up: bool = False  # about a ticket already opened (进度, 没修好, 评价): such readings need no question
 
 
 @dataclass(frozen=True)
@@ -213,13 +214,13 @@ class Router:
 
     def intent(
         self, label: str, *, name: str, interrupts: Interrupts = Interrupts.WHEN_CLEAR, urgent: bool = False,
-        chat: bool = False, english: str = "",
+        chat: bool = False, english: str = "", follow_up: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Handle an NLU intent in one message; ``name`` is how the bot names it to owners."""
 
         def register(callback: Handler) -> Handler:
             self.intents[label] = _route(callback, RouteKind.INTENT,
-                                         intent=IntentInfo(label, name, interrupts, urgent, chat, english))
+                                         intent=IntentInfo(label, name, interrupts, urgent, chat, english, follow_up))
             return callback
 
         return register
@@ -237,6 +238,7 @@ class Router:
         interrupts: Interrupts = Interrupts.WHEN_CLEAR,
         urgent: bool = False,
         english: str = "",
+        follow_up: bool = False,
     ) -> Callable[[Handler], Handler]:
         """A flow that collects slots over several messages before it acts (after PTB's ConversationHandler).
 
@@ -253,7 +255,7 @@ class Router:
             self.intents[label] = _route(
                 callback, RouteKind.FORM, needs=needed, asks=dict(asks or {}),
                 accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text), state=state,
-                intent=IntentInfo(label, name, interrupts, urgent, english=english))
+                intent=IntentInfo(label, name, interrupts, urgent, english=english, follow_up=follow_up))
             return callback
 
         return register

@@ -107,6 +107,11 @@ class Inbox:
         if self._quick is not None:
             await self._quick.flush()
 
+    async def settled(self) -> None:
+        """Wait until no message is being handled (a late reply is then in the outbox); for tests."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
     async def close(self) -> None:
         """Let the messages being handled finish, then write the quick replies' records."""
         if self._tasks:

@@ -30,10 +30,14 @@ _CHASE = re.compile(
     r"等了(?:很|好|半)|等半天|多久才|还要等|什么时候(?:能|才)?来"
 )
 _NOT_FIXED = re.compile(
-    r"(?<!还)没(?:有)?(?:修好|弄好|搞好|处理好)|还是(?:漏|坏|不行|没好|堵|不亮|不通|老样子|一样)|还在漏|"
-    r"又(?:漏|坏|堵|不亮)|问题(?:还在|依旧|依然)|没(?:有)?解决"
+    r"(?<!还)没(?:有)?(?:修好|弄好|搞好|处理好)|还是(?:会|在)?(?:漏|渗|滴|坏|不行|没好|堵|不亮|不通|老样子|一样|吵)|"
+    r"(?:还在|仲系(?:正在)?)(?:漏|渗|滴|坏|堵|响|吵)|又(?:漏|渗|坏|堵|不亮)|问题(?:还在|依旧|依然)|没(?:有)?解决"
 )
 _PROGRESS = re.compile(r"进度|进展|到哪一步|处理得?怎么样|派单了吗|有结果|有回复|我的工单|查.{0,2}工单")
+# Which one of a short list: 第一个, 第2张, 1, 前者 (answering "which ticket?").
+_ORDINAL = re.compile(r"^\s*(?:第\s*)?(\d|[一二两三四五])\s*(?:个|张|单|项|条|次)?(?:吧|啊|的|那个|那张)?"
+                      r"\s*[.。!！]?\s*$")
+_FORMER_LATTER = {"前者": 1, "前一个": 1, "上面那个": 1, "后者": 2, "后一个": 2, "下面那个": 2}
 _BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分|星)?\s*[!.。~！]?\s*$")
 
 # ---------------------------------------------------------------- fees
@@ -232,6 +236,15 @@ class Details:
     def about_a_ticket(self) -> bool:
         """Whether a message read as small talk is really about a ticket (a number, 催单, 没修好, 进度)."""
         return bool(self.ticket_number or self.chase or self.not_fixed or self.progress)
+
+    @cached_property
+    def ordinal(self) -> int | None:
+        """Which item of a list the answer picks (第一个 → 1, 第2张 → 2, 后者 → 2); None when it names none."""
+        text = self.text.strip(" ，,。.!！")
+        if text in _FORMER_LATTER:
+            return _FORMER_LATTER[text]
+        match = _ORDINAL.match(text)
+        return _numeral(match.group(1)) if match else None
 
     @cached_property
     def bare_score(self) -> str | None:

@@ -21,6 +21,7 @@ _JOINERS = re.compile(
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 MIN_CONFIDENCE = 0.6
+MIN_REST_CHARS = 6  # a message opening with 还有/另外 is read without it when this much is left
 MAX_SENTENCES_CUT = 4  # beyond this many sentences a message is a story, cut only at joining words
 # Readings that are not requests of their own: a greeting or a thanks rides along with the request.
 _NOT_REQUESTS = frozenset({"greeting", "other", "cancel"})
@@ -48,6 +49,8 @@ def split_requests(text: str, now: datetime, read: Read) -> list[str]:
     if len(text) < 6:
         return [text]
     pieces = _pieces(text)
+    if len(pieces) == 1 and pieces[0][0] and len(pieces[0][1].strip()) >= MIN_REST_CHARS:
+        return [pieces[0][1].strip(" ，,。；;")]  # 还有次卧墙上有条裂缝: the joiner ties it to what came before
     if len(pieces) < 2:
         return [text]
     story = len(pieces) > MAX_SENTENCES_CUT

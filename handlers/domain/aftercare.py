@@ -141,6 +141,20 @@ async def rating_target(session: AsyncSession, desk: TicketDesk, openid: str, nu
     return await _loaded(session, desk, ticket, None) if ticket is not None else None
 
 
+async def rating_candidates(session: AsyncSession, openid: str, now: datetime) -> list[Ticket]:
+    """Every ticket waiting for this owner's rating, oldest first: those with a return visit waiting,
+    and finished ones seen completed within RECENTLY_COMPLETED that have no visit row yet."""
+    waiting = select(ReturnVisit.ticket_id).where(ReturnVisit.openid == openid,
+                                                   ReturnVisit.status.in_(WAITING_VISITS))
+    any_visit = select(ReturnVisit.ticket_id).where(ReturnVisit.openid == openid)
+    query = (select(Ticket).where(
+        or_(Ticket.id.in_(waiting),
+            owned_by(openid) & (Ticket.status == "completed") & (Ticket.completed_at >= now - RECENTLY_COMPLETED)
+            & Ticket.id.not_in(any_visit)))
+        .order_by(Ticket.completed_at.nulls_last(), Ticket.id).limit(LIST_LIMIT))
+    return list((await session.scalars(query)).all())
+
+
 async def _loaded(session: AsyncSession, desk: TicketDesk, ticket: Ticket, visit: ReturnVisit | None) -> RatingTarget:
     full = await desk.load(session, ticket.number, for_update=True)
     assert full is not None

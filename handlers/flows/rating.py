@@ -2,7 +2,8 @@
 
 The visit waiting for this owner (the most recent scheduled/sent one, or one already handed to
 staff for a phone call) takes the score; without one, a repair the owner saw finished recently
-gets a visit row created on the spot (``handlers.domain.aftercare.rating_target``). A score of 3
+gets a visit row created on the spot (``handlers.domain.aftercare.rating_target``). When several
+tickets wait and the owner names none, the flow asks which (listing them) and keeps the score. A score of 3
 or more marks the ticket visited and closes it. A score of 2 or less is a problem found on the
 return visit: a repair goes back to maintenance (reopened, fresh deadlines) and the supervisors
 are alerted with the owner's words for a supervisor-led second visit (docs/domain.md).
@@ -10,6 +11,8 @@ are alerted with the owner's words for a supervisor-led second visit (docs/domai
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -18,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Interrupts, Reroute, Router, Turn
 from bot.settings import Settings
-from handlers.domain.aftercare import describe, on_site_text, rating_target, reopen
+from handlers.domain.aftercare import describe, on_site_text, rating_candidates, rating_target, reopen
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from handlers.flows import Flow
@@ -29,15 +32,47 @@ from models.enums import VisitStatus
 
 router = Router("rating")
 
+WHICH = "which"  # the flow's own question: which of the tickets waiting
+# Words in "漏水那个" that name no problem: left out when matching an answer to a ticket.
+_PICK_NOISE = re.compile(r"那个|这个|那张|这张|那单|这单|的|是|吧|啊|呢|工单|单子|[\s,，。.!！?？]")
 GOOD_ENOUGH = 3  # 3 (一般) and above closes the ticket; 2 (不满意) and below goes back
 ALREADY_ANSWERED = timedelta(days=1)  # a second "5分" the same day is thanked, not asked about
 
 
-@router.form("rating", name="评价服务", accepts=("score", "ticket"), interrupts=Interrupts.NEVER)
-async def rate(form: Form[object], turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
+@dataclass
+class RatingState:
+    """Kept while the owner says which of several tickets they rate."""
+
+    score: str | None = None  # the score (or none) given before we asked which
+    not_fixed: bool = False  # the first words said the problem is still there
+    words: str = ""
+    choices: list[str] = field(default_factory=list)  # the ticket numbers offered, in order
+
+
+@router.form("rating", name="评价服务", accepts=("score", "ticket"), free_text=(WHICH,), state=RatingState,
+             interrupts=Interrupts.NEVER, follow_up=True)
+async def rate(form: Form[RatingState], turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                notifier: Notifier) -> Ask | Reroute | str:
-    words = _words(form, turn)
-    not_fixed = turn.understanding.details.not_fixed
+    state = form.state
+    if state.choices:  # the answer to "which one?": the score and words are those said first
+        number = form.slots.get("ticket") or _chosen(turn, state.choices, await _labels(session, state.choices))
+        if number is None:
+            return Ask(WHICH, replies.WHICH_AGAIN.format(count=len(state.choices)), free_text=True)
+        form.slots["ticket"] = number
+        form.slots.pop("score", None)
+        if state.score is not None:
+            form.slots["score"] = state.score
+        words, not_fixed = state.words, state.not_fixed
+    else:
+        words, not_fixed = _words(form, turn), turn.understanding.details.not_fixed
+        if form.slots.get("ticket") is None:
+            waiting = await rating_candidates(session, turn.openid, turn.now)
+            if len(waiting) > 1:  # never guess which: ask, keeping what was said
+                state.score, state.not_fixed, state.words = form.slots.get("score"), not_fixed, words
+                state.choices = [ticket.number for ticket in waiting]
+                listed = "\n".join([f"{index}. {ticket.number}（{await describe(session, ticket)}）"
+                                    for index, ticket in enumerate(waiting, 1)])
+                return Ask(WHICH, replies.ASK_WHICH.format(count=len(waiting), tickets=listed), free_text=True)
     target = await rating_target(session, desk, turn.openid, form.slots.get("ticket"), turn.now)
     if target is None:
         if not_fixed:
@@ -107,13 +142,32 @@ async def _poor(session: AsyncSession, settings: Settings, desk: TicketDesk, not
     return replies.SORRY_SECOND_VISIT
 
 
+async def _labels(session: AsyncSession, numbers: list[str]) -> list[str]:
+    """What each offered ticket is about (category and description), for an answer like 漏水那个."""
+    tickets = {ticket.number: ticket for ticket in await session.scalars(
+        select(Ticket).where(Ticket.number.in_(numbers)))}
+    return [f"{tickets[number].category or ''}{tickets[number].description}" if number in tickets else ""
+            for number in numbers]
+
+
+def _chosen(turn: Turn, numbers: list[str], labels: list[str]) -> str | None:
+    """The ticket an answer picks: 第一个 / 2, or words that fit one ticket's problem better than the others."""
+    details = turn.understanding.details
+    if details.ordinal is not None and 1 <= details.ordinal <= len(numbers):
+        return numbers[details.ordinal - 1]
+    words = set(_PICK_NOISE.sub("", turn.understanding.text))
+    overlaps = [len(words & set(label)) for label in labels]
+    best = max(overlaps, default=0)
+    return numbers[overlaps.index(best)] if best and overlaps.count(best) == 1 else None
+
+
 def _score(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
     return min(max(int(value), 1), 5)
 
 
-def _words(form: Form[object], turn: Turn) -> str:
+def _words(form: Form[RatingState], turn: Turn) -> str:
     """Everything the owner said in this rating (the score and their comments), in order."""
     said = [text.strip() for text in (form.first_text, turn.text) if text and text.strip()]
     return " / ".join(dict.fromkeys(said))

@@ -42,7 +42,7 @@ router = Router("status")
 PASS_PREFIXES = ("V", "P")  # visitor passes and release permits: their gate pass tells the owner more
 
 
-@router.intent("ticket_status", name="查询工单进度")
+@router.intent("ticket_status", name="查询工单进度", follow_up=True)
 async def ticket_status(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                         intake: TicketIntake, notifier: Notifier) -> str | Reroute:
     """Status, chase or reopen, decided by the words."""

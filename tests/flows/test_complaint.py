@@ -166,3 +166,14 @@ async def test_cancel_during_the_complaint(chat: Chat) -> None:
     await owner.says("没有")
     assert "已为您取消本次投诉" in await owner.says("取消")
     assert await chat.tickets() == []
+
+
+async def test_what_the_owner_wants_is_taken_from_the_complaint_itself(chat: Chat) -> None:
+    zhang = chat.person("owner-zhang")
+    card = await zhang.says("楼上301每天晚上十一二点还在跳绳，吵得孩子睡不着，希望物业上门提醒一下他们")
+    assert "您希望我们怎么处理" not in card
+    assert "您的诉求：希望物业上门提醒一下他们" in card
+    assert "C2026" in await zhang.says("确认")
+    ticket = (await chat.tickets())[-1]
+    assert ticket.kind == "complaint" and ticket.category == "噪音"
+    assert "诉求：希望物业上门提醒一下他们" in ticket.description

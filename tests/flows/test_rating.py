@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from bot.nlu import understand
 from handlers.domain.homes import home_by_room
 from handlers.domain.tickets import NewTicket
-from models import ReturnVisit, Ticket
+from models import ReturnVisit, Staff, Ticket
 from tests.support.chat import Chat
 
 
@@ -22,19 +22,22 @@ def warm_nlu() -> None:
     understand("你好", MONDAY_10)
 
 
-async def finished_repair(chat: Chat, openid: str = "owner-zhang", *, visit: bool = True) -> str:
+async def finished_repair(chat: Chat, openid: str = "owner-zhang", *, visit: bool = True,
+                          description: str = "厨房水龙头关不紧", category: str = "水电") -> str:
     """A repair reported, taken and finished by 王师傅; with ``visit`` its 回访 waits for the owner."""
     async with chat.sessions.begin() as session:
         home = await home_by_room(session, "3-2-501")
         assert home is not None
         opened = await chat.services.intake.open(
-            session, NewTicket(kind="repair", description="厨房水龙头关不紧", openid=openid, home_id=home.id,
-                               category="水电", contact_phone="13800000001"),
-            chat.now(), by=f"owner:{openid}", summary="厨房水龙头关不紧")
+            session, NewTicket(kind="repair", description=description, openid=openid, home_id=home.id,
+                               category=category, contact_phone="13800000001"),
+            chat.now(), by=f"owner:{openid}", summary=description)
         number = opened.ticket.number
-    wang = chat.person("staff-wang")
-    await wang.says(f"接单 {number}")
-    await wang.says(f"完工 {number} 已更换阀芯")
+        assignee = await session.get(Staff, opened.ticket.assignee_id)
+        assert assignee is not None and assignee.openid is not None
+    worker = chat.person(assignee.openid)  # 王师傅 for 水电
+    await worker.says(f"接单 {number}")
+    await worker.says(f"完工 {number} 已处理")
     async with chat.sessions.begin() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
         assert ticket is not None and ticket.status == "completed"
@@ -119,3 +122,36 @@ async def test_a_lone_digit_answering_the_completion_message(chat: Chat) -> None
     assert "感谢您的评价（4分）" in reply and number in reply
     assert await status_of(chat, number) == "closed"
     assert "感谢您的评价" not in await chat.person("owner-li").says("4")  # nothing awaited: not a rating
+
+
+async def test_with_two_tickets_waiting_a_bare_score_asks_which_and_reopens_only_that_one(chat: Chat) -> None:
+    first = await finished_repair(chat)
+    second = await finished_repair(chat, description="次卧墙面有裂缝", category="墙面地面")
+    zhang = chat.person("owner-zhang")
+    asked = await zhang.says("2分")
+    assert first in asked and second in asked and "哪一张" in asked
+    assert await status_of(chat, first) == "completed" and await status_of(chat, second) == "completed"
+    answer = await zhang.says("第二个")
+    assert second in answer and "重新打开" in answer
+    assert await status_of(chat, second) == "assigned"
+    assert await status_of(chat, first) == "completed"
+    visit = next(v for v in await visits_of(chat, second) if v.status == "answered")
+    assert visit.score == 2
+
+
+async def test_the_ticket_may_be_picked_by_what_it_was_about(chat: Chat) -> None:
+    first = await finished_repair(chat, description="卫生间墙角渗水", category="渗漏水")
+    second = await finished_repair(chat, description="书房踢脚线脱落", category="墙面地面")
+    zhang = chat.person("owner-zhang")
+    assert "哪一张" in await zhang.says("不满意")
+    await zhang.says("漏水那个")
+    assert await status_of(chat, first) == "assigned"
+    assert await status_of(chat, second) == "completed"
+
+
+async def test_problem_not_solved_during_the_rating_prompt_reopens_the_ticket(chat: Chat) -> None:
+    number = await finished_repair(chat)
+    reply = await chat.person("owner-zhang").says("问题还没解决")
+    assert "评分" not in reply and number in reply
+    assert await status_of(chat, number) == "assigned"
+    assert any(number in text for text in await chat.person("staff-wang").pushes())

@@ -59,7 +59,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.clock import FrozenClock
-from bot.keys import JOBS, SESSIONS
+from bot.keys import INBOX, JOBS, SESSIONS
 from bot.settings import Settings, load_settings
 from models import ConversationState, GatePass, Home, HomeBinding, OutboxMessage, Resident, Staff, Ticket, WechatAccount
 from tests.support.wechat import WeChatServer, event_xml, message_xml
@@ -630,6 +630,7 @@ class _Player:
                 failures += [Failure(index, "placeholder", f"a ticket to fill {name}", "none created yet")
                              for name in missing]
             passive = await self._send(kind, openid, text, value)
+            await self.app[INBOX].settled()  # a reply that missed WeChat's deadline is pushed: wait for it
             reply = passive
         observed = await self._observe(marks, actor, reply if kind not in ("advance", "run_due") else None)
         self.created += observed.created

@@ -62,10 +62,13 @@ async def open_tickets(session: AsyncSession, openid: str, kinds: TicketKinds) -
     return list((await session.scalars(query)).all())
 
 
-async def recently_finished(session: AsyncSession, openid: str, now: datetime, kinds: TicketKinds) -> Ticket | None:
-    """The owner's latest finished repair: completed or visited, or closed within REOPEN_CLOSED_WITHIN."""
+async def recently_finished(session: AsyncSession, openid: str, now: datetime, kinds: TicketKinds,
+                            of_kinds: Iterable[str] | None = None) -> Ticket | None:
+    """The owner's latest finished ticket of a reopenable kind (of ``of_kinds`` when given): completed
+    or visited, or closed within REOPEN_CLOSED_WITHIN."""
+    reopenable = [kind for kind in kinds.where(reopenable=True) if of_kinds is None or kind in of_kinds]
     query = (select(Ticket).where(
-        owned_by(openid), Ticket.kind.in_(kinds.where(reopenable=True)),
+        owned_by(openid), Ticket.kind.in_(reopenable),
         or_(Ticket.status.in_(FINISHED),
             (Ticket.status == "closed") & (Ticket.closed_at >= now - REOPEN_CLOSED_WITHIN)))
         .order_by(Ticket.completed_at.desc().nulls_last(), Ticket.id.desc()))

@@ -10,7 +10,8 @@ R…). What else a kind decides:
   service, the concierge and engineering together);
 - ``urgent``: every supervisor is alerted at once, day or night;
 - ``visit``: when a return visit (回访) is scheduled: after completion, after closing, or never;
-- ``reopenable``: "没修好" after the work puts it back to maintenance;
+- ``reopenable``: "没修好" / "还是没解决" after the work puts it back (to maintenance, or to the
+  department with the supervisor leading, for a complaint);
 - ``chased``: it appears in an owner's progress list and may be chased (催单);
 - ``closes_on_completion``: the ticket is closed as soon as the work is reported done;
 - ``updates``: what the owner is told when it is accepted, started and completed.
@@ -25,6 +26,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from handlers.replies import complaint as complaint_replies
+from handlers.replies import suggestion as suggestion_replies
 from handlers.replies import tickets as owner_replies
 
 
@@ -52,11 +55,14 @@ class Visit(Enum):
 @dataclass(frozen=True)
 class OwnerUpdates:
     """What the owner hears as staff work on a ticket of this kind (placeholders: number, name,
-    phone, when, note)."""
+    phone, when, note), and when their "没解决" (``reopened``: number, who, on_site) or a poor
+    score (``rated_poor``: number, on_site) sends it back."""
 
     accepted: str = owner_replies.ACCEPTED
     started: str = owner_replies.STARTED
     completed: str = owner_replies.COMPLETED
+    reopened: str = owner_replies.REOPENED
+    rated_poor: str = owner_replies.RATED_POOR
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,15 @@ class TicketKind:
 REPAIR = TicketKind("repair", "R", "报修", SlaRule.REPAIR, visit=Visit.AFTER_COMPLETION, reopenable=True)
 EMERGENCY = TicketKind("emergency", "R", "紧急报修", SlaRule.EMERGENCY, urgent=True, visit=Visit.AFTER_COMPLETION,
                        reopenable=True)
-COMPLAINT = TicketKind("complaint", "C", "投诉", SlaRule.COMPLAINT, visit=Visit.AFTER_CLOSING)
-SUGGESTION = TicketKind("suggestion", "S", "建议", SlaRule.SUGGESTION)
+COMPLAINT = TicketKind("complaint", "C", "投诉", SlaRule.COMPLAINT, visit=Visit.AFTER_CLOSING, reopenable=True,
+                       updates=OwnerUpdates(accepted=complaint_replies.ACCEPTED, started=complaint_replies.STARTED,
+                                            completed=complaint_replies.COMPLETED,
+                                            reopened=complaint_replies.REOPENED,
+                                            rated_poor=complaint_replies.RATED_POOR))
+SUGGESTION = TicketKind("suggestion", "S", "建议", SlaRule.SUGGESTION,
+                        updates=OwnerUpdates(accepted=suggestion_replies.ACCEPTED,
+                                             started=suggestion_replies.STARTED,
+                                             completed=suggestion_replies.COMPLETED))
 RELEASE = TicketKind("release", "P", "放行条", SlaRule.NONE, dispatch=Dispatch.NOBODY, chased=False)
 BUILT_IN = (REPAIR, EMERGENCY, COMPLAINT, SUGGESTION, RELEASE)
 # Visitor passes are not tickets, but their numbers (V…) come from the same daily sequences.

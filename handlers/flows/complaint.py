@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
-from bot.dialogue.router import Ask, Confirm, Router, Turn
+from bot.dialogue.router import Ask, Confirm, Reroute, Router, Turn
 from bot.nlu.details import details_of
 from bot.nlu.labels import COMPLAINT_CATEGORIES
 from bot.settings import Settings
+from handlers.domain.aftercare import recently_finished
 from handlers.domain.calendar import WorkingCalendar
 from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision, blames_staff, classify
 from handlers.domain.homes import current_binding, registered_phone
@@ -61,7 +62,12 @@ class ComplaintState:
 
 @router.form("complaint", name="投诉", accepts=("category",), state=ComplaintState)
 async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings,
-                         intake: TicketIntake, calendar: WorkingCalendar, notifier: Notifier) -> Ask | Confirm | str:
+                         intake: TicketIntake, calendar: WorkingCalendar,
+                         notifier: Notifier) -> Ask | Confirm | Reroute | str:
+    if not form.state.started and turn.understanding.details.not_fixed:
+        finished = await recently_finished(session, turn.openid, turn.now, intake.desk.sla.kinds, ("complaint",))
+        if finished is not None:  # 还是天天晚上吵，没解决: the complaint just handled goes back
+            return Reroute("ticket_status", {"ticket": finished.number})
     _take(form, turn)
     if form.state.bare and WHAT not in form.answers:
         return _offer_human(form, Ask(WHAT, replies.ASK_WHAT, free_text=True))

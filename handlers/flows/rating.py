@@ -130,7 +130,8 @@ async def _poor(session: AsyncSession, settings: Settings, desk: TicketDesk, not
                                                             words=words[:100])
         await reopen(session, ticket, turn.openid, turn.now, words, desk=desk, notifier=notifier, score=score,
                             staff_text=staff_text)
-        return replies.SORRY_REOPENED.format(number=ticket.number, on_site=on_site_text(ticket, settings))
+        return desk.sla.kinds[ticket.kind].updates.rated_poor.format(
+            number=ticket.number, on_site=on_site_text(ticket, settings))
     if ticket.status in TRANSITIONS["note"][0]:
         await desk.apply(session, ticket, "note", turn.now, by=f"owner:{turn.openid}",
                          note=f"回访评分 {shown} 分：{words}"[:200])

@@ -63,8 +63,10 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
     first = details_of(form.first_text)
     if not form.state.looked_back:
         form.state.looked_back = True
-        if first.not_fixed and await recently_finished(session, turn.openid, turn.now, kinds) is not None:
-            return Reroute("ticket_status")  # 还是漏水: the repair just finished goes back, no new ticket
+        finished = (await recently_finished(session, turn.openid, turn.now, kinds, ("repair", "emergency"))
+                    if first.not_fixed else None)
+        if finished is not None:  # 还是漏水: the repair just finished goes back, no new ticket
+            return Reroute("ticket_status", {"ticket": finished.number})
     location = await _locate(session, turn, form, settings)
     if isinstance(location, Ask):
         return location

@@ -110,8 +110,9 @@ async def _reopen_or_explain(session: AsyncSession, ticket: Ticket, turn: Turn, 
     what = await describe(session, ticket)
     who = await reopen(session, ticket, turn.openid, turn.now, words, desk=desk, notifier=notifier,
                        staff_text=replies.STAFF_REOPENED.format(number=ticket.number, what=what, words=words[:100]))
-    return replies.REOPENED.format(number=ticket.number, on_site=on_site_text(ticket, settings),
-                                   who=replies.REOPENED_WHO_ASSIGNEE if who else replies.REOPENED_WHO_SUPERVISOR)
+    return desk.sla.kinds[ticket.kind].updates.reopened.format(
+        number=ticket.number, on_site=on_site_text(ticket, settings),
+        who=replies.REOPENED_WHO_ASSIGNEE if who else replies.REOPENED_WHO_SUPERVISOR)
 
 
 async def _detail(session: AsyncSession, settings: Settings, ticket: Ticket, now: datetime,

@@ -30,3 +30,19 @@ LIMITS_OWNER_DATE = "我们会按您的要求，在{resolve}前处理完毕。"
 # For staff.
 MANAGER_ALERT = "【重大投诉】{summary}\n工单号 {number}，分级依据：{reason}。请今天内关注处理。"
 TIER_NOTE = "分级：{tier}（{reason}）"
+
+# What the owner hears as staff work on a complaint (the kind's updates; no repair words).
+ACCEPTED = "您好，您的投诉 {number} 已由{name}负责跟进{phone}，我们会尽快核实处理，结果会及时告诉您。"
+STARTED = "您好，{name}已开始处理您的投诉 {number}。"
+COMPLETED = (
+    "您好，您的投诉 {number} 已处理完毕{note}。\n请问您对处理结果满意吗？请回复 1-5 分（5分最满意）；"
+    "如果问题仍然存在，请直接告诉我们。感谢您的监督！"
+)
+REOPENED = (
+    "非常抱歉问题还没有解决！投诉 {number} 已重新打开，主管会亲自跟进，会在{on_site}前给您答复。"
+    "感谢您的耐心。"
+)
+RATED_POOR = (
+    "非常抱歉这次处理没有让您满意！投诉 {number} 已重新打开，主管会亲自跟进并联系您做二次回访，"
+    "会在{on_site}前给您答复。感谢您的反馈，我们一定改进。"
+)

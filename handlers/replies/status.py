@@ -28,10 +28,6 @@ CHOOSE_TO_CHASE = ("您有 {count} 张处理中的工单，请问要催办哪一
                    "请回复“催单 工单号”，例如“催单 {example}”。")
 NOTHING_TO_CHASE = "您目前没有处理中的工单，不需要催办。如有新的问题，请直接告诉我。还有什么可以帮您？"
 
-REOPENED = (
-    "非常抱歉给您带来不便！工单 {number} 已重新打开，我们已通知{who}尽快安排复修，"
-    "维修人员将在{on_site}前上门。感谢您的反馈！"
-)
 REOPENED_WHO_ASSIGNEE = "维修师傅和主管"
 REOPENED_WHO_SUPERVISOR = "主管"
 NOTHING_TO_REOPEN = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -177,3 +178,22 @@ async def test_what_the_owner_wants_is_taken_from_the_complaint_itself(chat: Cha
     ticket = (await chat.tickets())[-1]
     assert ticket.kind == "complaint" and ticket.category == "噪音"
     assert "诉求：希望物业上门提醒一下他们" in ticket.description
+
+
+async def test_a_complaint_is_told_in_complaint_words_and_reopened_when_the_owner_says_it_is_not_solved(
+        chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    await zhang.says("楼上天天半夜在家开音响唱歌，到一点多还不停，希望物业出面劝一劝")
+    number = re.search(r"C\d{11}", await zhang.says("确认"))
+    assert number is not None
+    zhao = chat.person("staff-zhao")
+    await zhao.says(f"接单 {number.group()}")
+    await zhao.says(f"完工 {number.group()} 已与楼上住户沟通")
+    pushes = await zhang.pushes()
+    assert any("投诉" in text for text in pushes)
+    assert not any(word in text for text in pushes for word in ("上门处理", "没修好", "维修"))
+    reply = await zhang.says("还是天天晚上吵，根本没解决")
+    assert number.group() in reply and "重新打开" in reply and "维修" not in reply
+    [ticket] = await chat.tickets()
+    assert ticket.kind == "complaint" and ticket.status == "assigned"

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ConversationState
 
 CONFIRM = "__confirm__"  # the form waits for 确认 rather than a slot
+OPENING = "__opening__"  # a form opened without words (a menu button) waits for the owner's first message
 S = TypeVar("S")
 
 

@@ -282,7 +282,13 @@ class DialogueEngine:
                 return replies.CANCELLED.format(flow=flow)
             else:
                 interruption = await self._interruption(turn, form, conversation, resources)
-                return interruption if interruption is not None else replies.CONFIRM_AGAIN
+                if interruption is not None:
+                    return interruption
+                amended = turn.understanding.details.amended
+                if route.amends is None or not amended:
+                    return replies.CONFIRM_AGAIN
+                form.answers[route.amends] = amended  # 改成：… / the idea said again in other words
+                form.confirmed = False
             return await self._step(form, route, conversation, resources)
         if expecting is not None and expecting in understanding.slots:
             form.slots.update(corrections)

@@ -172,6 +172,7 @@ class Route:
     asks: Mapping[str, str] = field(default_factory=dict)
     accepts: frozenset[str] = frozenset()  # slots a message may fill or correct while the form runs
     free_text: frozenset[str] = frozenset()  # needed slots that any answer fills
+    amends: str | None = None  # at the card, other words replace this free-text answer (the idea itself)
     state: type[Any] = NoState  # the flow's own form state (a dataclass)
     intent: IntentInfo | None = None
 
@@ -234,6 +235,7 @@ class Router:
         asks: Mapping[str, str] | None = None,
         accepts: Iterable[str] = (),
         free_text: Iterable[str] = (),
+        amends: str | None = None,
         state: type[Any] = NoState,
         interrupts: Interrupts = Interrupts.WHEN_CLEAR,
         urgent: bool = False,
@@ -245,7 +247,9 @@ class Router:
         The dialogue engine asks for each missing ``needs`` slot with its ``asks`` question, one at a
         time, then calls the handler with ``form``; the handler may answer ``Ask`` for more,
         ``Confirm`` to wait for 确认, or a final reply. ``accepts`` are the slots a later message
-        may add or correct (不对，是502); ``state`` is the dataclass the flow keeps in ``form.state``.
+        may add or correct (不对，是502); ``state`` is the dataclass the flow keeps in ``form.state``. With
+        ``amends``, words at the confirmation card that are neither a yes/no nor another request
+        become the new answer to that free-text question (the owner rewording their idea).
         """
         needed = tuple(needs)
         if not dataclasses.is_dataclass(state):
@@ -254,7 +258,8 @@ class Router:
         def register(callback: Handler) -> Handler:
             self.intents[label] = _route(
                 callback, RouteKind.FORM, needs=needed, asks=dict(asks or {}),
-                accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text), state=state,
+                accepts=frozenset(accepts) | frozenset(needed), free_text=frozenset(free_text), amends=amends,
+                state=state,
                 intent=IntentInfo(label, name, interrupts, urgent, english=english, follow_up=follow_up))
             return callback
 

@@ -59,6 +59,10 @@ _ACKNOWLEDGED = re.compile(r"^(?:好的?|好滴|好嘞|嗯+|哦+|噢+|ok|收到|
 
 # ---------------------------------------------------------------- the dialogue
 
+_LABEL_LEAD = re.compile(r"^\s*(?:你好|您好)?[，,\s]*(?:我要|我想|想|帮我|麻烦)?"
+                         r"(?:报修|维修|报个修|投诉|提个?建议|建议)(?:一下)?\s*[：:，,。！!\s]+")
+_CORRECTION_LEAD = re.compile(r"^\s*(?:不对|不是|错了|说错了|改一下|修改一下|修改|更正|改成|改为|应该是)"
+                              r"(?:[，,：:。\s]*(?:不对|改一下|改成|改为|应该是|是))*[，,：:。\s]*")
 _CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
 # An answer to "please reply 确认": one or more yes-words (对的，确认 / OK確認 / 得，确认提交), or a no.
 _YES_WORD = (r"(?:好的?|好滴|好嘞|好啊|行|可以的?|是的?|系|对的?|对头|没错|冇错|确认(?:无误)?|确定|嗯+|恩+|"
@@ -93,10 +97,15 @@ _BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|�
 _PLACE_WORD = (r"(?:电梯厅|电梯|楼道|楼梯间|楼梯|走廊|过道|地下车库|车库|地库|停车场|大堂|单元门|门禁|大门|"
                r"东门|南门|西门|北门|门岗|岗亭|消防栓|消防通道|消防门|绿化带|绿化|中心花园|花园|天台|楼顶|配电房|"
                r"水泵房|会所|道闸|路灯|垃圾房|垃圾站|信报箱|外墙|广场|游泳池|泳池|健身区|儿童乐园|游乐区|公共区域|门口)")
+# What is broken at a shared place, kept with it (3栋门口的路灯, 东门道闸).
+_FACILITY = (r"(?:路灯|灯|电梯|道闸|门禁|单元门|大门|消防栓|灭火器|垃圾桶|座椅|栏杆|扶手|监控|摄像头|信报箱|快递柜|"
+             r"充电桩|水管|下水道|井盖|地砖|台阶|玻璃|窗户|门)")
 _PLACE = re.compile(
-    r"(?:(?:\d{1,3}|[A-Za-z])\s*(?:号楼|栋|幢|座)\s*(?:\d{1,2}\s*单元)?\s*的?\s*|\d{1,2}\s*单元\s*的?\s*|小区\s*的?\s*)?"
+    r"(?:(?:\d{1,3}|[A-Za-z])\s*(?:号楼|栋|幢|座)\s*(?:\d{1,2}\s*单元)?\s*[的部]?\s*|\d{1,2}\s*单元\s*的?\s*|小区\s*的?\s*)?"
     r"(?:地下|负[一二三]层?|B[1-3]层?|[一二三四五六七八九十\d]{1,2}楼(?=的?(?:楼道|走廊|电梯|过道|大堂)))?\s*的?\s*"
-    + _PLACE_WORD + r"(?:[A-Za-z]区|\d{1,3}号|[一二三]层|口)?")
+    + _PLACE_WORD + r"(?:[A-Za-z]区|\d{1,3}号|[一二三]层|入口|出口|口)?"
+    + r"(?:\s*(?:进来|出去|旁边|附近|那条路|这条路|那边|这边|那里|这里)*\s*的?\s*" + _FACILITY + ")?")
+_CLASSIFIER_AFTER_BUILDING = re.compile(r"(?<=[栋座幢楼])部")  # B座部电梯 (Cantonese): B座电梯
 # The home's own door, corridor or gate (我家门口, 入户大门) is not a shared place.
 _HOME_BEFORE_PLACE = re.compile(r"(?:我家|我们家|家里|屋里|屋企|入户|户门|房间|卧室|客厅|厨房|阳台)\s*的?\s*$")
 # Places that belong to everyone: a report about them is a shared-facility one, not a home's.
@@ -277,6 +286,16 @@ class Details:
 
     # the dialogue
     @cached_property
+    def told(self) -> str:
+        """What the owner says happened, as typed, without a leading label (报修：, 我要投诉，)."""
+        return _LABEL_LEAD.sub("", self.raw).strip() or self.raw.strip()
+
+    @cached_property
+    def amended(self) -> str:
+        """The owner's words without a leading 不对/改成 (what they say it should be), as typed."""
+        return _CORRECTION_LEAD.sub("", self.raw).strip()
+
+    @cached_property
     def correction(self) -> bool:
         """不对，是502 / 改成后天: the owner corrects something said before."""
         return _CORRECTION.match(self.text) is not None
@@ -352,7 +371,7 @@ class Details:
         for match in _PLACE.finditer(self.text):
             if _HOME_BEFORE_PLACE.search(self.text[max(0, match.start() - 6):match.start()]):
                 continue
-            return match.group(0).strip()
+            return _CLASSIFIER_AFTER_BUILDING.sub("", match.group(0).strip())
         return None
 
     @cached_property

@@ -169,6 +169,9 @@ class TicketDesk:
                 deadline.met_at, deadline.escalation_level = None, 0
 
 
+CARD_QUOTE = 80  # characters of the owner's words a confirmation card or a staff alert shows
+
+
 def quoted(text: str, limit: int = DESCRIPTION_MAX) -> str:
     """An owner's words as a ticket, a card or a staff alert quotes them: trimmed, at most ``limit``
     characters (a 3,000-character message is not echoed whole)."""

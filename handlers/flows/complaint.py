@@ -30,11 +30,12 @@ from handlers.domain.complaint_tier import IMPORTANT, MAJOR, MINOR, TierDecision
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.notify import Notifier
-from handlers.domain.tickets import NewTicket
+from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.flows import Flow
 from handlers.replies import complaint as replies
 from handlers.replies.times import day_or_day_and_time
 from models import Home, Staff
+from models.ticket import DESCRIPTION_MAX
 
 router = Router("complaint")
 
@@ -43,6 +44,7 @@ TARGET = "target"
 WISH = "wish"
 QUESTIONS = (WHAT, TARGET, WISH)
 OTHER = "其他"
+STORY_MAX = DESCRIPTION_MAX - 2 * CARD_QUOTE - 10  # what happened, with room left for whom and the wish
 # Categories that usually have someone behind them: worth asking who, when the words name nobody.
 TARGETED_CATEGORIES = frozenset({"噪音", "养犬宠物", "高空抛物", "违章搭建", "空调滴水", "住改商", "停车", "服务态度"})
 
@@ -84,7 +86,8 @@ async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncS
     if not form.confirmed:
         deadline = replies.OWNER_DEADLINE.format(when=_when(owner_due, settings)) if owner_due else ""
         return _offer_human(form, Confirm(replies.CONFIRM.format(
-            category=category, target=target, description=description, wish=wish, deadline=deadline)))
+            category=category, target=target, description=quoted(description, CARD_QUOTE),
+            wish=quoted(wish, CARD_QUOTE), deadline=deadline)))
     return _offer_human(form, await _open(
         form, turn, session, settings, intake, notifier, category, decision, description, target, wish, owner_due))
 
@@ -96,11 +99,12 @@ async def _open(form: Form[ComplaintState], turn: Turn, session: AsyncSession, s
     home = await session.get(Home, binding.home_id) if binding is not None else None
     phone = form.state.phone or await registered_phone(session, binding)
     new = NewTicket(
-        kind="complaint", description=f"{description}\n对象：{target}\n诉求：{wish}", openid=turn.openid,
+        kind="complaint", description=f"{quoted(description, STORY_MAX)}\n对象：{quoted(target, CARD_QUOTE)}"
+                                      f"\n诉求：{quoted(wish, CARD_QUOTE)}", openid=turn.openid,
         home_id=home.id if home else None, category=category, tier=decision.tier, contact_phone=phone,
         owner_due=owner_due)
     where = home.room_key if home else "未绑定房屋的用户"
-    summary = f"{where} 投诉·{category}（{decision.name}）：{description}"
+    summary = f"{where} 投诉·{category}（{decision.name}）：{quoted(description, CARD_QUOTE)}"
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}", summary=summary)
     ticket = opened.ticket
     await intake.desk.apply(session, ticket, "note", turn.now, by="system",

@@ -27,7 +27,7 @@ from handlers.domain.homes import bound_homes, complete_room, current_binding, h
 from handlers.domain.intake import TicketIntake
 from handlers.domain.kinds import TicketKinds
 from handlers.domain.staffing import is_staff
-from handlers.domain.tickets import NewTicket, appointment_at, quoted
+from handlers.domain.tickets import CARD_QUOTE, NewTicket, appointment_at, quoted
 from handlers.flows import Flow
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
@@ -38,7 +38,6 @@ from models.ticket import PLACE_MAX
 router = Router("repair")
 
 OTHER = "其他"
-CARD_QUOTE = 60  # characters of the owner's words shown on the card
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,11 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
     else:
         time_line = replies.SHARED_PLACE_NOTE
     price = settings.repair.paid_services.get(category) if location.home_id else None
-    description = quoted(form.first_text)
+    told = details_of(form.first_text).told  # 报修：3栋电梯坏了 → 3栋电梯坏了
+    description = quoted(told)
     if not form.confirmed:
         return Confirm(replies.CONFIRM.format(
-            where=location.where, category=category, description=quoted(form.first_text, CARD_QUOTE),
+            where=location.where, category=category, description=quoted(told, CARD_QUOTE),
             phone=slots["phone"], time_line=time_line,
             price=replies.PRICE.format(category=category, price=price) if price else ""))
     multi = category in settings.repair.multi_trade_categories
@@ -104,7 +104,7 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
         place=location.place, building=location.building, category=category, contact_phone=slots["phone"],
         preferred_time=slot_time(when) if when else None, multi_trade=multi, appointment=appointment)
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
-                               summary=f"{location.where} {category}：{quoted(form.first_text, CARD_QUOTE)}")
+                               summary=f"{location.where} {category}：{quoted(told, CARD_QUOTE)}")
     ticket = opened.ticket
     if opened.merged:
         return ticket_replies.MERGED.format(where=location.where, category=category, number=ticket.number)

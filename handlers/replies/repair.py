@@ -20,7 +20,7 @@ CONFIRM = (
 )
 TIME_LINE = "上门时间：{time}\n"
 ANY_TIME_LINE = "上门时间：随时（师傅会先电话联系您）\n"
-SHARED_PLACE_NOTE = "公共区域维修，无需入户，师傅会直接到现场处理。\n"
+SHARED_PLACE_NOTE = "这是公共区域维修，师傅会直接到现场处理，不用等您在家。\n"
 PRICE = "温馨提示：{category}属于有偿服务，收费标准：{price}。师傅上门后会先告知费用，您同意后再施工。\n"
 CREATED = (
     "您好，报修已登记，工单号 {number}。\n维修人员将在{on_site_days}个工作日内（{on_site}前）上门，"

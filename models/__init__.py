@@ -15,7 +15,7 @@ from models.messaging import (
     WebhookNonce,
 )
 from models.staff import Staff, StaffBindingCode
-from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketReporter
+from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketOffer, TicketReporter
 from models.visit import BindingAttempt, ReturnVisit
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "Ticket",
     "TicketDeadline",
     "TicketEvent",
+    "TicketOffer",
     "TicketReporter",
     "WebhookNonce",
     "WechatAccount",

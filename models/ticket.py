@@ -95,6 +95,18 @@ class DailySequence(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class TicketOffer(Base):
+    """A staff member a ticket was offered to for 抢单: only they (and supervisors) may take it."""
+
+    __tablename__ = "ticket_offers"
+    __table_args__ = (UniqueConstraint("ticket_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    offered_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
 class TicketReporter(Base):
     """Another owner who reported the same shared-facility problem; hears every update too."""
 

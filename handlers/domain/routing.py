@@ -2,16 +2,20 @@
 
 - ``least_loaded``: the matching staff member on duty with the fewest open tickets is assigned;
 - ``grab`` (抢单): every matching staff member on duty is offered the ticket; the first to reply
-  ``接单`` takes it;
+  ``接单`` takes it. Who was offered is kept on the ticket (``TicketOffer`` rows), so that only
+  they (and supervisors and admins) may take it, across restarts (``handlers.domain.workflow``);
 - nobody matching: the supervisor on duty (any supervisor when none is on duty).
 
-Emergencies also alert every supervisor at once, day or night.
+Emergencies also alert every supervisor at once, day or night. Every alert that asks someone to
+act carries the owner's booked visit time and the contact phone (``staff_details``), in full: the
+person calls the owner back (docs/domain.md, "Privacy").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +26,8 @@ from handlers.domain.notify import Notifier
 from handlers.domain.staffing import in_team
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
 from handlers.replies import staff as replies
-from models import Staff, Ticket
+from handlers.replies.times import moment
+from models import Staff, Ticket, TicketOffer
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,12 @@ class TicketRouter:
             chosen = await self._least_loaded(session, on_duty_supervisors)
             result = await self._assign(session, ticket, chosen, now, summary)
         elif mode == "grab":
+            text = replies.OFFER.format(summary=summary, number=ticket.number,
+                                        details=staff_details(ticket, summary, self._settings.tz))
             for person in matching:
-                await self._notifier.to_staff(
-                    session, person, replies.OFFER.format(summary=summary, number=ticket.number),
-                    key=f"offer:{ticket.number}:{person.id}", ticket=ticket)
+                session.add(TicketOffer(ticket_id=ticket.id, staff_id=person.id, offered_at=now))
+                await self._notifier.to_staff(session, person, text, key=f"offer:{ticket.number}:{person.id}",
+                                              ticket=ticket)
             result = RoutingResult(assignee=None, offered=tuple(matching))
         else:
             chosen = await self._least_loaded(session, matching)
@@ -66,7 +73,9 @@ class TicketRouter:
             for person in supervisors:
                 if person is not result.assignee:
                     await self._notifier.to_staff(
-                        session, person, replies.EMERGENCY_ALERT.format(summary=summary, number=ticket.number),
+                        session, person, replies.EMERGENCY_ALERT.format(
+                            summary=summary, number=ticket.number,
+                            details=staff_details(ticket, summary, self._settings.tz)),
                         key=f"emergency:{ticket.number}:{person.id}", ticket=ticket)
         return result
 
@@ -86,7 +95,9 @@ class TicketRouter:
                     continue
                 told.append(person)
                 await self._notifier.to_staff(
-                    session, person, replies.TEAM_NOTICE.format(summary=summary, number=ticket.number),
+                    session, person, replies.TEAM_NOTICE.format(
+                        summary=summary, number=ticket.number,
+                        details=staff_details(ticket, summary, self._settings.tz)),
                     key=f"team:{ticket.number}:{person.id}", ticket=ticket)
         return RoutingResult(assignee=result.assignee, offered=tuple(told))
 
@@ -98,7 +109,8 @@ class TicketRouter:
                                assignee_id=person.id)
         template = replies.EMERGENCY_ALERT if self._desk.sla.kinds[ticket.kind].urgent else replies.ASSIGNED
         await self._notifier.to_staff(
-            session, person, template.format(summary=summary, number=ticket.number),
+            session, person, template.format(summary=summary, number=ticket.number,
+                                             details=staff_details(ticket, summary, self._settings.tz)),
             key=f"assigned:{ticket.number}:{person.id}:{len(ticket.events)}", ticket=ticket)
         return RoutingResult(assignee=person, offered=(person,))
 
@@ -112,3 +124,18 @@ class TicketRouter:
             .group_by(Ticket.assignee_id)
         )).all())
         return min(people, key=lambda person: (loads.get(person.id, 0), person.id))
+
+
+def staff_details(ticket: Ticket, summary: str, tz: ZoneInfo) -> str:
+    """The lines a staff alert adds below the summary: the booked visit time and the contact phone,
+    each only when the ticket has it and the summary does not already say it ("" when neither)."""
+    lines = []
+    if ticket.appointment is not None:
+        when = moment(ticket.appointment, tz)
+        if when not in summary:
+            lines.append(replies.DETAIL_APPOINTMENT.format(when=when))
+    elif ticket.preferred_time and ticket.preferred_time not in summary:
+        lines.append(replies.DETAIL_APPOINTMENT.format(when=ticket.preferred_time))
+    if ticket.contact_phone and ticket.contact_phone not in summary:
+        lines.append(replies.DETAIL_PHONE.format(phone=ticket.contact_phone))
+    return "".join(f"\n{line}" for line in lines)

@@ -1,4 +1,9 @@
-"""Staff chat commands (from registered staff openids only): 接单, 开始, 完工, 转派, 备注, 我的工单, 超时工单."""
+"""Staff chat commands (from registered staff openids only): 接单, 开始, 完工, 转派, 备注, 我的工单, 超时工单.
+
+Who may take, work on and reassign which ticket is decided in ``handlers.domain.workflow``
+(only those offered take a 抢单 ticket; only the assignee starts and completes it; supervisors
+and admins may do all of it; a supervisor's 接单 on a ticket not yet accepted takes it over).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,13 @@ from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
-from handlers.domain.workflow import Workflow
+from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.flows import Flow
 from handlers.replies import staff as replies
 from handlers.replies.times import short
 from models import Home, Staff, Ticket, TicketDeadline
 
 router = Router("staff")
-
 
 
 async def _me(session: AsyncSession, openid: str) -> Staff:
@@ -55,15 +59,12 @@ async def accept(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
     if isinstance(target, str):
         return target
     me, ticket, _words = target
-    if ticket.status == "new":  # offered to several (抢单): the first to reply takes it
-        await workflow.desk.apply(session, ticket, "assign", turn.now, by=me.name, note="抢单", assignee_id=me.id)
-    if ticket.assignee_id not in (None, me.id):
-        holder = await session.get(Staff, ticket.assignee_id)
-        return replies.ALREADY_TAKEN.format(number=ticket.number, name=holder.name if holder else "其他同事")
     try:
-        await workflow.perform(session, ticket, "accept", turn.now, actor=me)
-    except InvalidTransition as error:
+        previous = await workflow.take(session, ticket, me, turn.now)
+    except (NotPermitted, InvalidTransition) as error:
         return str(error)
+    if previous is not None:
+        return replies.TAKEN_OVER.format(number=ticket.number, name=previous.name)
     return replies.TAKEN.format(number=ticket.number)
 
 
@@ -84,8 +85,9 @@ async def _step(turn: Turn, session: AsyncSession, workflow: Workflow, action: s
         return target
     me, ticket, args = target
     try:
+        await workflow.check(session, ticket, me, action)
         await workflow.perform(session, ticket, action, turn.now, actor=me, note=" ".join(args[1:]))
-    except InvalidTransition as error:
+    except (NotPermitted, InvalidTransition) as error:
         return str(error)
     return staff_reply.format(number=ticket.number)
 
@@ -100,9 +102,10 @@ async def reassign(turn: Turn, session: AsyncSession, workflow: Workflow) -> str
     if other is None:
         return replies.NO_SUCH_STAFF.format(name=args[1])
     try:
+        await workflow.check(session, ticket, me, "assign")
         await workflow.perform(session, ticket, "assign", turn.now, actor=me, assignee=other,
                                note=f"转派给 {other.name}")
-    except InvalidTransition as error:
+    except (NotPermitted, InvalidTransition) as error:
         return str(error)
     return replies.REASSIGNED.format(number=ticket.number, name=other.name)
 

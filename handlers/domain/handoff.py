@@ -7,8 +7,12 @@ Who takes over (docs/domain.md, "Human handoff"):
   night duty person); with no supervisor on duty, every supervisor; with no supervisor at all, the
   admins.
 They get the owner's home and contact and the last messages; each message the owner sends during
-the handoff is forwarded to the same people. Staff end it with “结束人工 3-2-501” (or the owner's
-openid); otherwise the bot answers again by itself when the time runs out.
+the handoff is forwarded to the same people, and the owner is told, at most once every
+``HOLDING_EVERY``, that a person has the conversation and will answer (never total silence; not
+a note for every message either). Staff answer from chat with “回复 3-2-501 内容” (or the owner's
+openid): the text reaches the owner as a customer-service push through the outbox, at once, quiet
+hours or not, and the handoff runs on for its full time from that answer. Staff end it with
+“结束人工 3-2-501”; otherwise the bot answers again by itself when the time runs out.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Turn
+from bot.script import to_traditional
 from bot.settings import Settings
 from handlers.domain.homes import current_binding, home_by_room
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import is_front_desk
 from handlers.replies import human as replies
 from handlers.replies.times import clock, hours
-from models import Home, HomeBinding, ProcessedMessage, Resident, Staff
+from models import Home, HomeBinding, ProcessedMessage, Resident, Staff, WechatAccount
 
 RECENT_MESSAGES = 5
+HOLDING_EVERY = timedelta(minutes=5)  # how often an owner in handoff is told a person has it
 
 
 async def start_handoff(turn: Turn, session: AsyncSession, settings: Settings, notifier: Notifier,
@@ -44,10 +50,37 @@ async def start_handoff(turn: Turn, session: AsyncSession, settings: Settings, n
                                         messages=await recent_messages(session, settings, turn.openid))
     for person in staff:
         await notifier.to_staff(session, person, text, key=f"handoff:{turn.inbound.dedupe_key}:{person.id}")
-    conversation.handoff_until = (turn.now + timedelta(minutes=settings.conversation.human_handoff_minutes)).isoformat()
+    conversation.handoff_until = (turn.now + handoff_length(settings)).isoformat()
     if office_hours_now(settings, turn.now):
         return replies.HANDED_OVER.format(**fields)
     return replies.HANDED_OVER_NIGHT.format(**fields)
+
+
+def handoff_length(settings: Settings) -> timedelta:
+    return timedelta(minutes=settings.conversation.human_handoff_minutes)
+
+
+def keep_handoff(conversation: Conversation, settings: Settings, now: datetime) -> None:
+    """A staff answer keeps the handoff open for its full length from now (never shortens it)."""
+    until = now + handoff_length(settings)
+    if conversation.handoff_until is None or datetime.fromisoformat(conversation.handoff_until) < until:
+        conversation.handoff_until = until.isoformat()
+
+
+async def holding_note(session: AsyncSession, settings: Settings, conversation: Conversation,
+                       turn: Turn) -> str | None:
+    """What the owner is told about a message during the handoff: that a person has it, unless they
+    were told so in this handoff within ``HOLDING_EVERY`` (read from the replies on record)."""
+    text = replies.HOLDING.format(**office_fields(settings))
+    since = turn.now - HOLDING_EVERY
+    if conversation.handoff_until is not None:
+        since = max(since, datetime.fromisoformat(conversation.handoff_until) - handoff_length(settings))
+    told = await session.scalar(
+        select(ProcessedMessage.key)
+        .where(ProcessedMessage.openid == turn.openid, ProcessedMessage.received_at >= since,
+               ProcessedMessage.reply.in_((text, to_traditional(text))))
+        .limit(1))
+    return None if told is not None else text
 
 
 async def handoff_staff(session: AsyncSession, settings: Settings, now: datetime) -> list[Staff]:
@@ -98,14 +131,16 @@ async def recent_messages(session: AsyncSession, settings: Settings, openid: str
     return "\n".join(lines) or replies.NO_MESSAGES
 
 
-async def accounts_of(session: AsyncSession, turn: Turn, ref: str) -> list[str]:
-    """The accounts a staff member means: every account bound to a room (3-2-501, 3栋2单元501), or one openid."""
+async def accounts_of(session: AsyncSession, turn: Turn, ref: str) -> list[str] | None:
+    """The accounts a staff member means: every account bound to a room (3-2-501, 3栋2单元501), or
+    one openid; None when ``ref`` is neither a home nor an account the service knows."""
     home = await home_by_room(session, ref)
     if home is None:
         room = turn.understand(expecting="room").slots.get("room")
         home = await home_by_room(session, room) if room and "-" in room else None
     if home is None:
-        return [ref]
+        known = await session.get(WechatAccount, ref)
+        return [ref] if known is not None else None
     bound = await session.scalars(select(HomeBinding.openid).where(
         HomeBinding.home_id == home.id, HomeBinding.status == "active").distinct())
     return list(bound.all())

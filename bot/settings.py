@@ -8,6 +8,8 @@ message is one line naming the key, so start-up can stop without a traceback.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
@@ -200,6 +202,124 @@ class RetentionSettings(_Section):
     finished_pushes_days: int = Field(default=180, gt=0)  # sent or dead outbox rows
 
 
+# WeChat's custom-menu rules (menu/create, docs/menu.md): at most 3 top-level buttons of at most 5
+# sub-buttons; WeChat shows 4 Chinese characters of a top-level name and 8 of a sub-button's (a
+# Latin letter or digit is half a character) and refuses names over 16 and 60 bytes, keys over 128
+# bytes and links over 1024 bytes.
+MENU_MAX_BUTTONS = 3
+MENU_MAX_SUB_BUTTONS = 5
+MENU_NAME_WIDTH = {True: 8, False: 16}  # top level?: half-width units (a Chinese character is 2)
+MENU_NAME_BYTES = {True: 16, False: 60}
+MENU_KEY_BYTES = 128
+MENU_URL_BYTES = 1024
+_INTENT_LABEL = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _name_width(name: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in name)
+
+
+class MenuButton(_Section):
+    """One button of the custom menu: a group of sub-buttons, a click that starts a flow, or a link.
+
+    A click button carries ``key`` (the EventKey WeChat sends back when it is tapped) and ``intent``
+    (the label of the flow the tap starts); a view button carries ``url``; a group carries
+    ``sub_buttons`` and nothing else.
+    """
+
+    name: str
+    key: str | None = None
+    intent: str | None = None
+    url: str | None = None
+    sub_buttons: tuple[MenuButton, ...] = ()
+
+    @field_validator("name", "key", "intent", "url")
+    @classmethod
+    def _trimmed(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @property
+    def kind(self) -> Literal["group", "click", "view"]:
+        if self.sub_buttons:
+            return "group"
+        return "view" if self.url is not None else "click"
+
+    def payload(self) -> dict[str, Any]:
+        """The button as WeChat's menu/create takes it."""
+        if self.kind == "group":
+            return {"name": self.name, "sub_button": [button.payload() for button in self.sub_buttons]}
+        if self.kind == "view":
+            return {"type": "view", "name": self.name, "url": self.url}
+        return {"type": "click", "name": self.name, "key": self.key}
+
+
+class MenuSettings(_Section):
+    """The official account's custom menu, set by `wuyebot menu push` (docs/menu.md)."""
+
+    buttons: tuple[MenuButton, ...] = ()
+
+    @model_validator(mode="after")
+    def _wechat_rules(self) -> MenuSettings:
+        if len(self.buttons) > MENU_MAX_BUTTONS:
+            raise ValueError(f"WeChat allows at most {MENU_MAX_BUTTONS} top-level buttons, not {len(self.buttons)}")
+        keys: set[str] = set()
+        for button in self.buttons:
+            _check_button(button, top=True, keys=keys)
+            if len(button.sub_buttons) > MENU_MAX_SUB_BUTTONS:
+                raise ValueError(f"button “{button.name}”: WeChat allows at most {MENU_MAX_SUB_BUTTONS} "
+                                 f"sub-buttons, not {len(button.sub_buttons)}")
+            for sub in button.sub_buttons:
+                if sub.sub_buttons:
+                    raise ValueError(f"button “{sub.name}”: a sub-button cannot have sub-buttons of its own")
+                _check_button(sub, top=False, keys=keys)
+        return self
+
+    def intent_for(self, key: str | None) -> str | None:
+        """The intent a click button's key starts; None for a key this menu does not have."""
+        return next((button.intent for button in self.click_buttons() if button.key == key), None)
+
+    def click_buttons(self) -> list[MenuButton]:
+        return [button for top in self.buttons for button in (top.sub_buttons or (top,)) if button.kind == "click"]
+
+    def payload(self) -> dict[str, Any]:
+        """The body of WeChat's menu/create."""
+        return {"button": [button.payload() for button in self.buttons]}
+
+
+def _check_button(button: MenuButton, *, top: bool, keys: set[str]) -> None:
+    """WeChat's rules for one button; the message names the button as operators wrote it."""
+    level = "a top-level button" if top else "a sub-button"
+    name = button.name.strip()
+    if not name:
+        raise ValueError(f"{level} has an empty name")
+    where = f"button “{name}”"
+    width = _name_width(name)
+    if width > MENU_NAME_WIDTH[top] or len(name.encode("utf-8")) > MENU_NAME_BYTES[top]:
+        raise ValueError(f"{where}: name too long for {level} (at most {MENU_NAME_WIDTH[top] // 2} "
+                         f"Chinese characters or {MENU_NAME_WIDTH[top]} letters)")
+    if button.sub_buttons:
+        if button.key is not None or button.intent is not None or button.url is not None:
+            raise ValueError(f"{where}: a button with sub_buttons takes no key, intent or url")
+        return
+    if button.url is not None:
+        if button.key is not None or button.intent is not None:
+            raise ValueError(f"{where}: a link button (url) takes no key or intent")
+        if not button.url.startswith(("https://", "http://")):
+            raise ValueError(f"{where}: url must start with https:// or http://")
+        if len(button.url.encode("utf-8")) > MENU_URL_BYTES:
+            raise ValueError(f"{where}: url longer than {MENU_URL_BYTES} bytes")
+        return
+    if not button.key or not button.intent:
+        raise ValueError(f"{where}: give key and intent (a click button), url (a link) or sub_buttons")
+    if len(button.key.encode("utf-8")) > MENU_KEY_BYTES or any(char.isspace() for char in button.key):
+        raise ValueError(f"{where}: key must be at most {MENU_KEY_BYTES} bytes without spaces")
+    if button.key in keys:
+        raise ValueError(f"{where}: key {button.key} is used by another button")
+    keys.add(button.key)
+    if not _INTENT_LABEL.fullmatch(button.intent):
+        raise ValueError(f"{where}: intent {button.intent!r} is not an intent label (such as repair, fee_query)")
+
+
 class WechatCredentials(_Section):
     """Official-account credentials, from the environment only."""
 
@@ -249,6 +369,7 @@ class Settings(_Section):
     merge_window_minutes: int = Field(default=120, gt=0)
     webhook: WebhookSettings = WebhookSettings()
     retention: RetentionSettings = RetentionSettings()
+    menu: MenuSettings = MenuSettings()
     wechat: WechatCredentials
 
     @field_validator("timezone")

@@ -13,6 +13,7 @@ one fetch and read its token, so no process invalidates the token another has ju
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,8 +32,51 @@ log = logging.getLogger(__name__)
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid, illegal or expired access token
 # Refresh a little before WeChat's stated expiry so no call goes out with a dying token.
 TOKEN_EXPIRY_MARGIN = timedelta(minutes=5)
+# Bodies sent as UTF-8 text rather than with \uXXXX escapes: menu/create measures button names as
+# sent, so an escaped Chinese name comes back as 40018 (invalid button name size).
+UTF8_BODIES = frozenset({"menu/create"})
 # Key of the PostgreSQL advisory lock held while one process refreshes the token.
 TOKEN_REFRESH_LOCK = 0x77757965  # "wuye"
+
+
+# What WeChat's error codes mean when setting the custom menu (menu/create), in Chinese for the
+# office and English for whoever reads the logs; the general ones (credentials, IP allow-list) too.
+MENU_ERRORS: dict[int, tuple[str, str]] = {
+    -1: ("微信系统繁忙，请稍后再试", "WeChat is busy; try again later"),
+    40001: ("access_token 无效：AppSecret 不对，或另一台服务器刷新了 token",
+            "invalid credential: wrong AppSecret, or another server refreshed the token"),
+    40013: ("AppID 无效，请检查 WECHAT_APPID", "invalid AppID: check WECHAT_APPID"),
+    40125: ("AppSecret 无效，请检查 WECHAT_SECRET", "invalid AppSecret: check WECHAT_SECRET"),
+    40164: ("本机 IP 不在公众号后台的 IP 白名单中", "this server's IP address is not on the account's IP allow-list"),
+    40016: ("一级菜单按钮个数不对（应为 1-3 个）", "invalid button count (1 to 3 top-level buttons)"),
+    40017: ("按钮类型不对", "invalid button type"),
+    40018: ("一级菜单名字太长", "invalid button name size"),
+    40019: ("按钮 key 太长（最多 128 字节）", "invalid button key size (128 bytes at most)"),
+    40020: ("按钮链接太长（最多 1024 字节）", "invalid button url size (1024 bytes at most)"),
+    40022: ("子菜单级数不对（只有一级子菜单）", "invalid sub-button level (one level of sub-buttons only)"),
+    40023: ("子菜单按钮个数不对（应为 1-5 个）", "invalid sub-button count (1 to 5 per button)"),
+    40024: ("子菜单按钮类型不对", "invalid sub-button type"),
+    40025: ("子菜单名字太长", "invalid sub-button name size"),
+    40026: ("子菜单按钮 key 太长", "invalid sub-button key size"),
+    40027: ("子菜单按钮链接太长", "invalid sub-button url size"),
+    40054: ("子菜单链接的域名不合法", "invalid sub-button url domain"),
+    40055: ("菜单链接的域名不合法", "invalid button url domain"),
+    45064: ("菜单包含未关联的小程序", "the menu names a mini program not linked to the account"),
+    48001: ("公众号没有自定义菜单接口权限（需认证的服务号或订阅号）",
+            "the account may not use the menu API (it needs a verified account)"),
+    65316: ("菜单链接跳转的域名太多（最多 3 个）", "the menu links to too many domains (3 at most)"),
+    65317: ("菜单链接不合法", "invalid url in the menu"),
+}
+
+
+def explain_error(errcode: int | None) -> str:
+    """A plain Chinese and English explanation of a WeChat error code, when it is one we know."""
+    if errcode is None:
+        return "无法连接微信接口 / could not reach the WeChat API"
+    known = MENU_ERRORS.get(errcode)
+    if known is None:
+        return "未知错误，请查阅微信公众平台的全局返回码说明 / unknown code, see WeChat's list of return codes"
+    return f"{known[0]} / {known[1]}"
 
 
 class WeChatError(Exception):
@@ -91,6 +135,10 @@ class WeChatAPI:
         if url:
             body["url"] = url
         return await self.call("message/template/send", body)
+
+    async def create_menu(self, menu: dict[str, Any]) -> dict[str, Any]:
+        """Set the account's custom menu (menu/create); ``menu`` is ``{"button": [...]}``."""
+        return await self.call("menu/create", menu)
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` to an API path with the access token; one retry with a fresh token."""
@@ -164,6 +212,10 @@ class WeChatAPI:
         return token, self._clock.now() + lifetime - TOKEN_EXPIRY_MARGIN
 
     async def _post(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        if path in UTF8_BODIES:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            return await self._request("POST", path, params={"access_token": token}, data=data,
+                                       headers={"Content-Type": "application/json; charset=utf-8"})
         return await self._request("POST", path, params={"access_token": token}, json=body)
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:

@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     bind_code.add_argument("--hours", type=int, default=24, help="how long the code works (default 24)")
     bind_code.set_defaults(run=_staff_bind_code)
 
+    menu = commands.add_parser("menu", help="the official account's custom menu").add_subparsers(title="menu commands")
+    push = menu.add_parser("push", help="set the custom menu from config.yaml through the WeChat API")
+    push.add_argument("--dry-run", action="store_true", help="check the menu and print its JSON; send nothing")
+    push.set_defaults(run=_menu_push)
+
     nlu = commands.add_parser("nlu", help="owner-message understanding").add_subparsers(title="nlu commands")
     nlu.add_parser("predict", help="JSON Lines in (text, now), predictions out").set_defaults(run=_nlu_predict)
     evaluate = nlu.add_parser("eval", help="score the NLU on a labelled JSON Lines file")
@@ -167,6 +172,16 @@ def _staff_bind_code(args: argparse.Namespace) -> int:
     print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”"
           f"（{until:%m月%d日%H:%M}前有效，仅限一次）。")
     return 0
+
+
+def _menu_push(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.cli.menu import push_menu
+
+    settings = _settings()
+    _logging(logging.WARNING)
+    return asyncio.run(push_menu(settings, dry_run=args.dry_run))
 
 
 def is_sqlite_url(url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ class Call:
     path: str
     params: dict[str, str]
     body: dict[str, Any] | None
+    raw: str = ""  # the body as sent (menu/create must carry Chinese as UTF-8, not \u escapes)
 
 
 @dataclass
@@ -26,6 +28,7 @@ class FakeWeChatAPI:
     tokens_issued: int = 0
     scripted: deque[tuple[str, int | None, int]] = field(default_factory=deque)  # (path, errcode, http status)
     latency: float = 0.0  # seconds each message send takes, as WeChat's do (tens of milliseconds)
+    menu: dict[str, Any] | None = None  # the custom menu last set with menu/create
 
     @property
     def current_token(self) -> str:
@@ -61,8 +64,9 @@ class FakeWeChatAPI:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
-        body = await request.json() if request.can_read_body else None
-        call = Call(request.method, path, dict(request.query), body)
+        raw = await request.text() if request.can_read_body else ""
+        body = json.loads(raw) if raw else None
+        call = Call(request.method, path, dict(request.query), body, raw)
         self.calls.append(call)
         for index, (scripted_path, errcode, status) in enumerate(self.scripted):
             if scripted_path == path:
@@ -86,4 +90,66 @@ class FakeWeChatAPI:
             if self.latency:
                 await asyncio.sleep(self.latency)
             return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.calls)})
+        if path == "menu/create":
+            errcode = menu_error(body, call.raw)
+            if errcode:
+                call.params["_failed"] = "1"
+                return web.json_response({"errcode": errcode, "errmsg": MENU_ERRMSG[errcode]})
+            self.menu = body
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
         return web.json_response({"errcode": 40004, "errmsg": f"fake has no {path}"})
+
+
+MENU_ERRMSG = {
+    40016: "invalid button size", 40017: "invalid button type", 40018: "invalid button name size",
+    40019: "invalid button key size", 40020: "invalid button url size", 40022: "invalid sub button level",
+    40023: "invalid sub button size", 40024: "invalid sub button type", 40025: "invalid sub button name size",
+    40026: "invalid sub button key size", 40027: "invalid sub button url size",
+}
+
+
+def menu_error(body: dict[str, Any] | None, raw: str) -> int:
+    """What WeChat's menu/create answers for a menu: 0, or the code of the first rule it breaks.
+
+    Names are measured as sent, so a Chinese name sent as \\u escapes is too long, as on WeChat.
+    """
+    buttons = (body or {}).get("button")
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+        return 40016
+    for button in buttons:
+        subs = button.get("sub_button")
+        if subs is not None:
+            if not _fits(button.get("name"), 16, raw):
+                return 40018
+            if not isinstance(subs, list) or not 1 <= len(subs) <= 5:
+                return 40023
+            for sub in subs:
+                if "sub_button" in sub:
+                    return 40022
+                errcode = _leaf_error(sub, 60, raw)
+                if errcode:
+                    return errcode + 7  # the sub-button codes follow the button ones (40017 → 40024)
+            continue
+        errcode = _leaf_error(button, 16, raw)
+        if errcode:
+            return errcode
+    return 0
+
+
+def _leaf_error(button: dict[str, Any], name_bytes: int, raw: str) -> int:
+    if button.get("type") not in ("click", "view"):
+        return 40017
+    if not _fits(button.get("name"), name_bytes, raw):
+        return 40018
+    if button["type"] == "click" and not _fits(button.get("key"), 128, raw):
+        return 40019
+    if button["type"] == "view" and not _fits(button.get("url"), 1024, raw):
+        return 40020
+    return 0
+
+
+def _fits(value: object, limit: int, raw: str) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    sent = value if json.dumps(value, ensure_ascii=False) in raw else json.dumps(value)[1:-1]
+    return len(sent.encode("utf-8")) <= limit

@@ -28,6 +28,7 @@ from handlers.flows import (
     greeting,
     human,
     lock,
+    menu,
     rating,
     release,
     repair,
@@ -57,6 +58,7 @@ FLOWS = (
     faq.FLOW,
     lock.FLOW,
     human.FLOW,
+    menu.FLOW,  # the custom menu's buttons (CLICK events)
     greeting.FLOW,  # last: it holds the fallback
 )
 

@@ -1,17 +1,15 @@
-"""Greeting, help and the fallback; the welcome for new followers and the menu buttons."""
+"""Greeting, help and the fallback; the welcome for new followers (menu buttons: handlers/flows/menu.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue.conversation import Conversation, ConversationStore
+from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu import Understanding
 from bot.settings import Settings
 from handlers.domain import kb
 from handlers.domain.aftercare import rating_target
-from handlers.domain.handoff import start_handoff
-from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TicketDesk
 from handlers.flows import Flow
 from handlers.replies import greeting as replies
@@ -111,18 +109,6 @@ async def scanned() -> str:
 @router.event("unsubscribe")
 async def unsubscribed() -> None:
     """Recorded by the inbox (no one is messaged after it); WeChat shows no reply."""
-
-
-@router.event("click")
-async def menu_click(turn: Turn, session: AsyncSession, settings: Settings, notifier: Notifier,
-                     conversations: ConversationStore) -> str:
-    if turn.inbound.event_key == "MENU_HUMAN":
-        conversation = await conversations.load(session, turn.openid, turn.now)
-        answer = await start_handoff(turn, session, settings, notifier, conversation)
-        await conversations.save(session, conversation, turn.now)
-        return answer
-    template = replies.MENU_KEYS.get(turn.inbound.event_key or "", replies.UNKNOWN_MENU_KEY)
-    return template.format(**_fields(settings))
 
 
 @router.message("voice")

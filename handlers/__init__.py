@@ -37,6 +37,7 @@ from handlers.flows import (
     status,
     suggestion,
     visitor,
+    withdrawal,
 )
 from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes
@@ -57,6 +58,7 @@ FLOWS = (
     rating.FLOW,
     faq.FLOW,
     lock.FLOW,
+    withdrawal.FLOW,
     human.FLOW,
     menu.FLOW,  # the custom menu's buttons (CLICK events)
     greeting.FLOW,  # last: it holds the fallback

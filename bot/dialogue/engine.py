@@ -192,6 +192,8 @@ class DialogueEngine:
             return first if one.urgent else second
         if one.chat or two.chat or CANCEL in (first, second):
             return first
+        if understanding.details.call_off and self._dispatcher.intent_route(CANCEL) is not None:
+            return CANCEL  # 搞错了，没事了: calling off what was just reported, whatever else it sounds like
         if understanding.details.about_a_ticket and (one.follow_up or two.follow_up):
             return first if one.follow_up else second  # 没修好 / 催一下: about the ticket they have
         if one.follow_up and two.follow_up:
@@ -205,11 +207,17 @@ class DialogueEngine:
         return None
 
     def _english(self, turn: Turn, intent: str | None) -> str:
-        """For an owner who writes English: the intent's English line before the Chinese answer."""
+        """For an owner who writes English: the intent's English line and how to reach us, before the
+        Chinese answer."""
         if not turn.text.strip() or not turn.understanding.details.english:
             return ""
-        line = self._info(intent).english if intent is not None else replies.ENGLISH_CLARIFY
-        return f"{line}\n" if line else ""
+        line = (self._info(intent).english or replies.ENGLISH_UNDERSTOOD) if intent is not None \
+            else replies.ENGLISH_CLARIFY
+        estate = self._settings.estate
+        contact = replies.ENGLISH_CONTACT.format(
+            hotline=estate.hotline, emergency_phone=estate.emergency_phone,
+            start=estate.office_hours.start.strftime("%H:%M"), end=estate.office_hours.end.strftime("%H:%M"))
+        return f"{line}\n{contact}\n"
 
     def _picked_reading(self, turn: Turn, conversation: Conversation) -> tuple[str, str] | None:
         """After a clarifying question, "报修" or "第一个" picks one of the two readings offered."""

@@ -19,3 +19,6 @@ SWITCHED = "好的，先不办{old}了。"
 NEXT_REQUEST = "接着为您办理“{request}”：\n"
 QUEUED = "您还提到{requests}，这件事办完后马上为您处理。"
 ENGLISH_CLARIFY = "Sorry, I want to be sure what you need (the question below is in Chinese):"
+ENGLISH_UNDERSTOOD = "Thank you for your message; the answer below is in Chinese."
+ENGLISH_CONTACT = ("Hotline {hotline} ({start}-{end}); emergencies, 24 hours: {emergency_phone}. "
+                   "To talk to a person, reply “转人工”.")

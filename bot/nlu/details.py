@@ -38,6 +38,10 @@ _PROGRESS = re.compile(r"进度|进展|到哪一步|处理得?怎么样|派单�
 _ORDINAL = re.compile(r"^\s*(?:第\s*)?(\d|[一二两三四五])\s*(?:个|张|单|项|条|次)?(?:吧|啊|的|那个|那张)?"
                       r"\s*[.。!！]?\s*$")
 _FORMER_LATTER = {"前者": 1, "前一个": 1, "上面那个": 1, "后者": 2, "后一个": 2, "下面那个": 2}
+# Calling off what was just reported: a false alarm, help no longer needed.
+_CALL_OFF = re.compile(r"不用来了|不用过来|不用派人|不需要了|没事了|人没事|搞错了|弄错了|误报|虚惊|看错了|"
+                       r"(?:人|我|他|她|他们)(?:已经)?(?:自己)?出来了|已经(?:关|关掉|处理|解决|修|好)了|"
+                       r"取消|撤销|撤回")
 _BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分|星)?\s*[!.。~！]?\s*$")
 
 # ---------------------------------------------------------------- fees
@@ -53,8 +57,12 @@ _HOW_MUCH = re.compile(r"多少|欠|账单|明细|查|余额|金额|几个月")
 # ---------------------------------------------------------------- small talk
 
 _GOODBYE = re.compile(r"再见|拜拜|88|bye|晚安")
-_THANKS = re.compile(r"谢谢|多谢|感谢|谢了|辛苦")
+_THANKS = re.compile(r"谢谢|多谢|感谢|谢了|辛苦|thank|thx", re.IGNORECASE)
 _HELP = re.compile(r"能干|能做|能办|会什么|会干|有什么功能|功能|帮助|菜单|help", re.IGNORECASE)
+# A question or a request, as opposed to a remark (今天天气不错, 哈哈): off-topic questions are declined,
+# remarks are answered in kind.
+_ASKS = re.compile(r"[?？]|吗|呢|么|怎么|如何|能不能|能否|可不可以|可以|帮我|帮忙|请|哪|什么|啥|多少|几|"
+                   r"有没有|是不是|要不要|给我|告诉我")
 _ACKNOWLEDGED = re.compile(r"^(?:好的?|好滴|好嘞|嗯+|哦+|噢+|ok|收到|知道了|明白了?|了解)[,.!~ 。！]*$", re.IGNORECASE)
 
 # ---------------------------------------------------------------- the dialogue
@@ -92,6 +100,7 @@ _NOT_A_NAME = re.compile(r"[栋楼单元室号房手机电话绑定业主租户�
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+_ENGLISH_ALONE = re.compile(r"^\s*(?:hello|hi|hey|help|thanks|thx)\W*$", re.IGNORECASE)  # English in one word
 _BUILDING = re.compile(r"([0-9]{1,3}|[A-Za-z])\s*(?:栋|號樓|号楼|幢|座|号)")
 # A shared place as owners name it: 3栋电梯, 2单元楼道, 地下车库B区, 小区东门, 中心花园.
 _PLACE_WORD = (r"(?:电梯厅|电梯|楼道|楼梯间|楼梯|走廊|过道|地下车库|车库|地库|停车场|大堂|单元门|门禁|大门|"
@@ -247,6 +256,11 @@ class Details:
         return bool(self.ticket_number or self.chase or self.not_fixed or self.progress)
 
     @cached_property
+    def call_off(self) -> bool:
+        """不用来了 / 搞错了，没事了 / 取消吧: what was just reported is called off."""
+        return _CALL_OFF.search(self.text) is not None
+
+    @cached_property
     def ordinal(self) -> int | None:
         """Which item of a list the answer picks (第一个 → 1, 第2张 → 2, 后者 → 2); None when it names none."""
         text = self.text.strip(" ，,。.!！")
@@ -281,6 +295,11 @@ class Details:
         return _HELP.search(self.text) is not None
 
     @cached_property
+    def asks_something(self) -> bool:
+        """A question or a request (帮我订票, 几点了?), as opposed to a remark (今天天气不错, 哈哈😂)."""
+        return _ASKS.search(self.text) is not None
+
+    @cached_property
     def acknowledgement(self) -> bool:
         return _ACKNOWLEDGED.match(self.text.strip()) is not None
 
@@ -311,7 +330,8 @@ class Details:
         """Written in English (or nearly): most letters are Latin and there are words, not only a plate."""
         latin = len(_LATIN.findall(self.raw))
         cjk = len(_CJK.findall(self.raw))
-        return latin >= 2 * max(cjk, 1) and len(_ENGLISH_WORD.findall(self.raw)) >= 2
+        words = len(_ENGLISH_WORD.findall(self.raw))
+        return latin >= 2 * max(cjk, 1) and (words >= 2 or _ENGLISH_ALONE.match(self.raw) is not None)
 
     @cached_property
     def names(self) -> list[str]:

@@ -44,6 +44,7 @@ from handlers.domain.homes import (
 )
 from handlers.flows import Flow
 from handlers.replies import binding as replies
+from handlers.replies import english
 from models import BindingAttempt, Home, HomeBinding, Resident
 from models.enums import BindingStatus
 
@@ -81,7 +82,7 @@ def consent_code(binding_id: int) -> str:
 # --- binding -------------------------------------------------------------------------------------
 
 
-@router.form("bind_unit", name="绑定房屋", accepts=("room", "phone"), state=BindingState)
+@router.form("bind_unit", name="绑定房屋", english=english.BINDING, accepts=("room", "phone"), state=BindingState)
 async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
                     now: datetime) -> Ask | str:
     if not form.state.started:

@@ -33,6 +33,7 @@ from handlers.domain.notify import Notifier
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.flows import Flow
 from handlers.replies import complaint as replies
+from handlers.replies import english
 from handlers.replies.times import day_or_day_and_time
 from models import Home, Staff
 from models.ticket import DESCRIPTION_MAX
@@ -62,7 +63,7 @@ class ComplaintState:
     category_words: str = ""  # the answer to the category question, as words
 
 
-@router.form("complaint", name="投诉", accepts=("category",), state=ComplaintState)
+@router.form("complaint", name="投诉", english=english.COMPLAINT, accepts=("category",), state=ComplaintState)
 async def file_complaint(form: Form[ComplaintState], turn: Turn, session: AsyncSession, settings: Settings,
                          intake: TicketIntake, calendar: WorkingCalendar,
                          notifier: Notifier) -> Ask | Confirm | Reroute | str:

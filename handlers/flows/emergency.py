@@ -14,15 +14,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue.router import Interrupts, Router, Turn
+from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
 from handlers.domain.homes import current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
-from handlers.domain.tickets import NewTicket
+from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
+from handlers.domain.withdrawal import withdrawable
 from handlers.flows import Flow
 from handlers.replies import emergency as replies
+from handlers.replies import english
 from models import Home, HomeBinding
+from models.ticket import PLACE_MAX
 
 router = Router("emergency")
 
@@ -41,21 +44,24 @@ class Scene:
     known: bool = True
 
 
-@router.intent("emergency", name="紧急求助", interrupts=Interrupts.ALWAYS, urgent=True)
-async def report_emergency(turn: Turn, session: AsyncSession, settings: Settings, intake: TicketIntake) -> str:
+@router.intent("emergency", name="紧急求助", english=english.EMERGENCY, interrupts=Interrupts.ALWAYS, urgent=True)
+async def report_emergency(turn: Turn, session: AsyncSession, settings: Settings,
+                           intake: TicketIntake) -> str | Reroute:
     understanding = turn.understanding
+    if understanding.details.call_off and await withdrawable(session, turn.openid, turn.now) is not None:
+        return Reroute("cancel")  # 门自己开了，我出来了，不用来了: the emergency just reported is off
     category = understanding.slots.get("category") or OTHER
     kinds = emergency_kinds(understanding.details.emergency_kinds, category)
     binding = await current_binding(session, turn.openid)
     scene = await _scene(session, turn, binding)
     phone = understanding.slots.get("phone") or await registered_phone(session, binding)
     new = NewTicket(
-        kind="emergency", description=turn.text.strip(), openid=turn.openid, home_id=scene.home_id,
+        kind="emergency", description=quoted(turn.text), openid=turn.openid, home_id=scene.home_id,
         place=scene.place, building=scene.building, category=category, contact_phone=phone)
     room = f" {scene.room}" if scene.room else ""  # a place in words is the text itself
     contact = f"（联系电话 {phone}）" if phone else ""
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
-                               summary=f"紧急·{category}{room}：{turn.text.strip()}{contact}")
+                               summary=f"紧急·{category}{room}：{quoted(turn.text, CARD_QUOTE)}{contact}")
     lines = [replies.SAFETY_FIRST]
     lines += [replies.ADVICE[kind] for kind in kinds]
     template = replies.PHONE_GAS if "gas" in kinds else replies.PHONE
@@ -90,12 +96,13 @@ async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None)
             return Scene(room=home.room_key, home_id=home.id)
     building = details.building
     if details.shared_place:
-        return Scene(place=text[:100], building=building, known=building is not None)
+        return Scene(place=(details.place or quoted(text, PLACE_MAX))[:PLACE_MAX], building=building,
+                     known=building is not None)
     if binding is not None:
         home = await session.get(Home, binding.home_id)
         if home is not None:
             return Scene(room=home.room_key, home_id=home.id)
-    return Scene(place=text[:100], building=building, known=room is not None or building is not None)
+    return Scene(place=quoted(text, PLACE_MAX), building=building, known=room is not None or building is not None)
 
 
 FLOW = Flow(router)

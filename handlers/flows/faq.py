@@ -13,12 +13,13 @@ from handlers.domain.kb import (
     render,
 )
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import faq as replies
 
 router = Router("faq")
 
 
-@router.intent("faq", name="咨询办事指南")
+@router.intent("faq", name="咨询办事指南", english=english.FAQ)
 async def faq(turn: Turn, settings: Settings) -> str:
     fields = placeholder_values(settings)
     kb = knowledge_base()

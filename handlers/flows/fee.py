@@ -24,6 +24,7 @@ from bot.settings import Settings
 from handlers.domain.homes import PENDING as PENDING_STATUS
 from handlers.domain.homes import BoundHome, bound_homes, find_bound
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import fee as replies
 from models import Bill
 
@@ -43,7 +44,7 @@ def month_name(period: str) -> str:
     return f"{year}年{int(month)}月"
 
 
-@router.intent("fee_query", name="查询费用")
+@router.intent("fee_query", name="查询费用", english=english.FEE)
 async def fee_query(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     understanding = turn.understanding
     if understanding.details.how_to_pay:

@@ -11,7 +11,9 @@ from bot.settings import Settings
 from handlers.domain import kb
 from handlers.domain.aftercare import rating_target
 from handlers.domain.tickets import TicketDesk
+from handlers.domain.withdrawal import withdrawable
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import greeting as replies
 from handlers.replies.times import hours
 
@@ -30,7 +32,7 @@ def _fields(settings: Settings) -> dict[str, str]:
 
 
 @router.intent("greeting", name="打招呼", interrupts=Interrupts.NEVER, chat=True,
-               english="Hello! I am the property service assistant.")
+               english=english.CAPABILITIES)
 async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk) -> str | Reroute:
     redirected = await _really_about(turn, session, desk)
     if redirected is not None:
@@ -40,9 +42,11 @@ async def greet(turn: Turn, session: AsyncSession, settings: Settings, desk: Tic
 
 @router.quick("greeting")
 def quick_greeting(understanding: Understanding, settings: Settings) -> str | None:
-    """``greet`` when it needs no database: not about a ticket, not a bare score (those look up tickets)."""
+    """``greet`` when it needs no database: not about a ticket, not a bare score, not calling something
+    off (those look up tickets), not English (the engine says the English line first)."""
     details = understanding.details
-    if details.about_a_ticket or details.bare_score or understanding.slots.get("ticket"):
+    if (details.about_a_ticket or details.bare_score or details.call_off or details.english
+            or understanding.slots.get("ticket")):
         return None
     return kb.confident_answer(understanding.text, settings) or _small_talk(understanding, settings)
 
@@ -60,7 +64,7 @@ def _small_talk(understanding: Understanding, settings: Settings) -> str:
     return replies.GREETING.format(**_fields(settings))
 
 
-@router.intent("other", name="闲聊", interrupts=Interrupts.NEVER, chat=True)
+@router.intent("other", name="闲聊", interrupts=Interrupts.NEVER, chat=True, english=english.CAPABILITIES)
 async def off_topic(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                     conversation: Conversation) -> str | Reroute:
     redirected = await _really_about(turn, session, desk)
@@ -73,6 +77,9 @@ async def off_topic(turn: Turn, session: AsyncSession, settings: Settings, desk:
     if answer is not None:
         conversation.misses = 0
         return answer
+    if not turn.understanding.details.asks_something:  # 哈哈 / 今天天气不错: a remark, answered in kind
+        conversation.misses = 0
+        return replies.REMARK
     return replies.OFF_TOPIC.format(**_fields(settings))
 
 
@@ -85,6 +92,8 @@ async def _really_about(turn: Turn, session: AsyncSession, desk: TicketDesk) -> 
     details = understanding.details
     if details.about_a_ticket or understanding.slots.get("ticket"):
         return Reroute("ticket_status")
+    if details.call_off and await withdrawable(session, turn.openid, turn.now) is not None:
+        return Reroute("cancel")  # 搞错了，没事了: what was just reported is called off
     score = details.bare_score
     if score is not None and await rating_target(session, desk, turn.openid, None, turn.now) is not None:
         return Reroute("rating", {"score": score})
@@ -119,6 +128,12 @@ async def voice_unheard() -> str:
 @router.message("image")
 async def image() -> str:
     return replies.IMAGE_RECEIVED
+
+
+@router.message("text")
+async def blank(settings: Settings) -> str:
+    """A text message with nothing in it (the dialogue takes every other): asked what they need."""
+    return replies.BLANK.format(**_fields(settings))
 
 
 @router.message("location")

@@ -25,6 +25,7 @@ from handlers.domain.aftercare import describe, on_site_text, rating_candidates,
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import rating as replies
 from handlers.replies import status as status_replies
 from models import ReturnVisit, Staff, Ticket
@@ -49,7 +50,8 @@ class RatingState:
     choices: list[str] = field(default_factory=list)  # the ticket numbers offered, in order
 
 
-@router.form("rating", name="评价服务", accepts=("score", "ticket"), free_text=(WHICH,), state=RatingState,
+@router.form("rating", name="评价服务", english=english.RATING, accepts=("score", "ticket"), free_text=(WHICH,),
+             state=RatingState,
              interrupts=Interrupts.NEVER, follow_up=True)
 async def rate(form: Form[RatingState], turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                notifier: Notifier) -> Ask | Reroute | str:

@@ -27,6 +27,7 @@ from handlers.domain.notify import Notifier
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
 from handlers.domain.tickets import NewTicket, TicketDesk
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import release as replies
 from models import GatePass, Home, Resident, Ticket
 from models.enums import PassStatus
@@ -43,7 +44,7 @@ class ReleaseState:
     asked_plate: bool = False
 
 
-@router.form(INTENT, name="开放行条", accepts=("time", "plate"), state=ReleaseState)
+@router.form(INTENT, name="开放行条", english=english.RELEASE, accepts=("time", "plate"), state=ReleaseState)
 async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSession, settings: Settings,
                           desk: TicketDesk, outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)

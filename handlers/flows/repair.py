@@ -29,6 +29,7 @@ from handlers.domain.kinds import TicketKinds
 from handlers.domain.staffing import is_staff
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, appointment_at, quoted
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
 from handlers.replies.times import day_and_time, moment, slot_time
@@ -55,7 +56,7 @@ class RepairState:
 
 
 @router.form("repair", name="报修", accepts=("room", "category", "phone", "time"), state=RepairState,
-             english=replies.ENGLISH)
+             english=english.REPAIR)
 async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSession, settings: Settings,
                         intake: TicketIntake, kinds: TicketKinds) -> Ask | Confirm | Reroute | str:
     slots, answers = form.slots, form.answers

@@ -31,6 +31,7 @@ from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, TicketDesk
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import staff as staff_replies
 from handlers.replies import status as replies
 from handlers.replies import tickets as ticket_replies
@@ -42,7 +43,7 @@ router = Router("status")
 PASS_PREFIXES = ("V", "P")  # visitor passes and release permits: their gate pass tells the owner more
 
 
-@router.intent("ticket_status", name="查询工单进度", follow_up=True)
+@router.intent("ticket_status", name="查询工单进度", english=english.STATUS, follow_up=True)
 async def ticket_status(turn: Turn, session: AsyncSession, settings: Settings, desk: TicketDesk,
                         intake: TicketIntake, notifier: Notifier) -> str | Reroute:
     """Status, chase or reopen, decided by the words."""

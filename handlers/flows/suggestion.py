@@ -18,6 +18,7 @@ from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import suggestion as replies
 from handlers.replies.times import day_and_time
 
@@ -32,7 +33,7 @@ class SuggestionState:
     content: str | None = None  # the idea, when the first message held it
 
 
-@router.form("suggestion", name="提建议", state=SuggestionState, amends=CONTENT)
+@router.form("suggestion", name="提建议", english=english.SUGGESTION, state=SuggestionState, amends=CONTENT)
 async def make_suggestion(form: Form[SuggestionState], turn: Turn, session: AsyncSession, settings: Settings,
                           intake: TicketIntake) -> Ask | Confirm | str:
     if not form.state.read_first:  # the first message: is the idea in it?

@@ -26,6 +26,7 @@ from handlers.domain.kinds import VISITOR_PASS_PREFIX
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
 from handlers.domain.tickets import TicketDesk
 from handlers.flows import Flow
+from handlers.replies import english
 from handlers.replies import visitor as replies
 from models import GatePass, Home
 
@@ -42,7 +43,7 @@ class VisitorState:
     exact_hour: bool = False  # whether the owner named an hour when giving it (下午3点, not 下午)
 
 
-@router.form(INTENT, name="登记访客", accepts=("time", "plate"), state=VisitorState)
+@router.form(INTENT, name="登记访客", english=english.VISITOR, accepts=("time", "plate"), state=VisitorState)
 async def register_visitor(form: Form[VisitorState], turn: Turn, session: AsyncSession, settings: Settings,
                            desk: TicketDesk) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)

@@ -36,5 +36,3 @@ CREATED_SHARED = (
 )
 SINGLE_TRADE = "单项"
 MULTI_TRADE = "综合"
-ENGLISH = ("Your repair request is noted. The details below are in Chinese; "
-           "reply “确认” (confirm) when the card is right.")

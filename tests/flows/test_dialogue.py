@@ -56,7 +56,7 @@ async def test_two_misunderstandings_in_a_row_offer_a_human(chat: Chat) -> None:
 
 
 async def test_cancel_with_nothing_running(chat: Chat) -> None:
-    assert "没有进行中的登记" in await chat.person("owner-z").says("取消")
+    assert "目前没有进行中的登记" in await chat.person("owner-z").says("取消")
 
 
 async def test_sessions_are_per_openid(chat: Chat) -> None:
@@ -65,3 +65,22 @@ async def test_sessions_are_per_openid(chat: Chat) -> None:
     assert "什么时间" in await a.says("家里马桶堵了")
     assert "什么时间" not in await b.says("你好")
     assert "请确认报修信息" in await a.says("明天上午10点")
+
+
+async def test_an_english_message_is_answered_in_english_with_the_hotline_and_a_person(chat: Chat) -> None:
+    reply = await chat.person("owner-en").says("Hello, what can you do?")
+    first_lines = "\n".join(reply.splitlines()[:2])
+    assert "repair" in first_lines and "转人工" in first_lines
+    assert "0755-2888 6666" in first_lines and "0755-2888 9999" in first_lines  # the hotline, the emergency phone
+
+
+async def test_remarks_and_laughter_get_a_friendly_answer_not_a_refusal_or_a_human(chat: Chat) -> None:
+    owner = chat.person("owner-chatty")
+    for text in ("哈哈", "今天天气不错", "hhhh😂"):
+        reply = await owner.says(text)
+        assert "帮不上忙" not in reply and "转人工" not in reply and "还是想" not in reply, text
+
+
+async def test_blank_text_is_asked_what_they_need(chat: Chat) -> None:
+    reply = await chat.person("owner-z").says("   ")
+    assert "有什么可以帮您" in reply and "看不懂" not in reply

@@ -66,7 +66,7 @@ from tests.support.wechat import WeChatServer, event_xml, message_xml
 
 # ---------------------------------------------------------------- the vocabulary (FORMAT.md → the service)
 
-# Custom-menu buttons → the EventKey of the CLICK event (handlers/replies/greeting.py MENU_KEYS).
+# Custom-menu buttons → the EventKey of the CLICK event (config.yaml menu:, docs/menu.md).
 MENU_EVENT_KEYS = {
     "报修": "MENU_REPAIR",
     "查缴费": "MENU_FEE",

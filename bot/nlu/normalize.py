@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.nlu.english import english_forms
 from bot.nlu.numerals import convert_numerals
 from bot.nlu.paths import DATA_DIR
 from bot.script import to_simplified, to_traditional  # noqa: F401 (to_traditional: bot.nlu re-exports it)
@@ -41,7 +42,8 @@ def _word_pairs(*paths: Path) -> dict[str, str]:
 _REPLACEMENTS = _word_pairs(CANTONESE_WORDS, TYPO_WORDS)
 _REPLACE = re.compile("|".join(sorted(map(re.escape, _REPLACEMENTS), key=len, reverse=True)))
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
+# Invisible characters, emoji variation selectors and skin tones (👍🏻 is 👍).
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 _DOTS = re.compile("[\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5\u16eb\u0387\u2981]")
 _SPACES = re.compile(r"\s+")
 
@@ -51,9 +53,11 @@ _HUMS = re.compile(r"[嗯呃]+|(?i:e?m{2,})")
 _PAUSE_WORDS = re.compile(
     r"(?:^|(?<=[\s,.!?;:、。~…]))(?:那个|这个|就是说?|然后呢?|额|啊|哎|诶|喂|呀|那啥|怎么说呢)(?=[\s,.!?;:、。~…]|$)"
 )
+_HUM_CHARS = re.compile(r"[嗯呃]")
+_CONTENT = re.compile(r"[^\s,.!?;:、。~…]")
 _REPEATED_PUNCT = re.compile(r"([,.!?;、。~])[\s,.!?;、。~]*")
 
-_PHONE = re.compile(r"(?<![\dA-Za-z])(?:\+?86[\s\-]?)?(1[3-9](?:[\s\-]?\d){9})(?![\d])")
+_PHONE = re.compile(r"(?<![\dA-Za-z])(?:\+?86[\s\-]?)?(1[\s\-]?[3-9](?:[\s\-]?\d){9})(?![\d])")
 _PLATE = re.compile(
     rf"([{PROVINCES}])\s?([A-Za-z])\s?[·.\-\s]?\s?([A-Za-z0-9](?:[\s·.\-]?[A-Za-z0-9]){{4,5}})(?![A-Za-z0-9])"
 )
@@ -99,13 +103,17 @@ def normalize(text: str) -> Normalized:
     text = _DOTS.sub("·", text)
     text, traditional = to_simplified(text)
     text = to_mandarin(text)
+    text = english_forms(text)
     text = convert_numerals(text)
     text = _PHONE.sub(_join_phone, text)
     text = _PLATE.sub(_join_plate, text)
+    spoken = text
     text = _HUMS.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     for _ in range(2):  # 嗯 那个 就是: removing one filler can expose the next
         text = _PAUSE_WORDS.sub("", text)
         text = _SPACES.sub(" ", text).strip()
+    if _CONTENT.search(text) is None:
+        text = "".join(_HUM_CHARS.findall(spoken))  # 嗯, 嗯嗯 alone: the hum is the whole answer (an acknowledgement)
     text = _REPEATED_PUNCT.sub(r"\1", text).strip(" ,;、")
     return Normalized(text=text, traditional=traditional)

@@ -130,3 +130,33 @@ class TestSeparatorsAndFillers:
 
     def test_filler_words_inside_a_sentence_are_kept(self) -> None:
         assert normalize("那个保安态度很差").text == "那个保安态度很差"
+
+
+class TestMoreForms:
+    @pytest.mark.parametrize(
+        ("raw", "written"),
+        [
+            ("嗯", "嗯"),  # a hum that is the whole answer stays: it is an acknowledgement
+            ("嗯嗯嗯", "嗯嗯嗯"),
+            ("然后呢", ""),  # pause words alone are nothing
+            ("👍🏽👍🏽", "👍👍"),  # skin tones and variation selectors dropped
+            ("❤️", "❤"),
+            ("dianti li mian kunren le", "电梯 li mian 困人 le"),  # key words typed in full pinyin
+            ("瓦斯味好重", "煤气味好重"),
+            ("净系我屋企冇电", "只是我家没有电"),
+        ],
+    )
+    def test_more_forms(self, raw: str, written: str) -> None:
+        assert normalize(raw).text == written
+
+    @pytest.mark.parametrize(
+        ("raw", "written"),
+        [
+            ("tomorrow 3pm", "明天 下午3点"),
+            ("next Tuesday evening", "下周二 晚上"),
+            ("Block 3 Unit 2 Room 501", "3栋 2单元 501室"),
+            ("flat 1203 tower 5", "5栋1203室"),
+        ],
+    )
+    def test_english_times_and_rooms_in_the_forms_the_extractors_read(self, raw: str, written: str) -> None:
+        assert normalize(raw).text == written

@@ -130,3 +130,79 @@ def test_complaint_categories(text: str, expected: str) -> None:
 )
 def test_no_category(text: str, intent: str) -> None:
     assert category(text, intent) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("洗手盆的龙头滴答滴答响个不停", "渗漏水"),  # a dripping tap leaks
+        ("阳台防水坏了，楼下天花板湿了", "渗漏水"),
+        ("下雨天窗户缝往里进水", "渗漏水"),
+        ("健身房的动感单车坏了", "公共设施"),
+        ("地库的卷帘门坏了，升不上去", "公共设施"),
+        ("大堂的自动门关不上", "公共设施"),
+        ("洗菜盆水龙头的把手断了", "水电"),  # a tap's handle is no door's
+        ("水表阀门坏了，家里不出水", "水电"),
+        ("次卧的门坏了关不上", "门窗门锁"),
+        ("来帮忙通一下马桶", "管道堵塞"),
+        ("晾衣杆掉下来了", "其他"),  # a fault in words no list names
+        ("bathroom sink is clogged", "管道堵塞"),
+        ("the front door lock is broken", "门窗门锁"),
+        ("no hot water, the water heater is broken", "水电"),
+    ],
+)
+def test_more_repair_categories(text: str, expected: str) -> None:
+    assert category(text, "repair") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("配电箱在冒烟，还有火花", "水电"),  # smoke and sparks from the electrics
+        ("插座烧焦了，一股焦味", "水电"),
+        ("路灯杆倒了，电线还露在外面", "水电"),
+        ("插座那里起火了", "其他"),  # flames are a fire wherever they are
+        ("台风把客厅窗户玻璃吹碎了", "门窗门锁"),  # a storm: what it broke
+        ("台风刮倒了小区的车棚", "公共设施"),
+        ("外墙瓷砖被台风刮掉了一片", "墙面地面"),
+        ("小孩的手被防盗门夹了，流了好多血", "门窗门锁"),  # hurt by a thing: the thing
+        ("健身区的单杠断了砸到人", "公共设施"),
+        ("大堂天花板掉下一块砸到保安", "墙面地面"),
+        ("有人在小区门口摔倒了", "其他"),  # hurt, no thing to blame
+        ("电梯停在两层之间，里面有人", "电梯"),
+        ("全楼停电，电梯也不动了", "水电"),  # a whole building's outage, whatever stopped with it
+        ("卫生间往上冒脏水，止不住", "管道堵塞"),
+        ("楼上的水顺着灯座流下来，怕漏电", "渗漏水"),  # water, before the fear of a shock
+        ("污水井满出来了，地库全是脏水", "管道堵塞"),
+        ("孩子的脚卡在电梯门缝里了", "电梯"),
+    ],
+)
+def test_more_emergency_categories(text: str, expected: str) -> None:
+    assert category(text, "emergency") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("物业的维修工约好了又放我鸽子", "服务态度"),  # not a pigeon
+        ("楼上养了几只鸭子，天天叫", "养犬宠物"),
+        ("保安对我妈大吼大叫，态度恶劣", "服务态度"),  # manner before the noise words it uses
+        ("门卫上班时间在门口抽烟", "服务态度"),
+        ("有人在电梯里抽烟，烟味好重", "环境卫生"),  # the smell is the hygiene problem
+        ("楼道里堆满了旧家具，都发臭了", "环境卫生"),  # stinking, not just stacked
+        ("车库里有人骑电动车逆行", "安全秩序"),
+        ("消防通道上停满了私家车", "停车"),
+        ("有人上门推销还挨家敲门", "安全秩序"),  # 敲门 is no noise
+        ("楼上剁排骨剁到十二点", "噪音"),
+        ("我家对面在家里开私房菜馆", "住改商"),
+        ("维修师傅把我家地板刮花了", "服务态度"),
+        ("管家说好回电话，等了两天都没回复", "服务态度"),
+        ("垃圾物业", None),  # abuse, not garbage
+        ("🐶💩", "养犬宠物"),
+        ("外卖车在小区里开得飞快", "安全秩序"),
+        ("the security guard yelled at my kids", "服务态度"),
+        ("my neighbours scream at each other all night", "噪音"),
+    ],
+)
+def test_more_complaint_categories(text: str, expected: str | None) -> None:
+    assert category(text, "complaint") == expected

@@ -53,3 +53,7 @@ def test_phone_forms(text: str, expected: str) -> None:
 )
 def test_not_a_phone(text: str) -> None:
     assert phone(text) is None
+
+
+def test_digits_read_out_one_by_one() -> None:
+    assert extract_phone(normalize("电话 1 3 9 0 0 1 1 2 2 3 3").text) == "13900112233"

@@ -65,3 +65,29 @@ def test_bare_room_number_only_when_asked() -> None:
     assert room("501", bare=True) == "501"
     assert room("我家是502室", bare=True) == "502"
     assert room("交了500元", bare=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2单元1503，11号楼的，卫生间漏水", "11-2-1503"),  # the unit and room first, the building after
+        ("我住那个七栋就是三单元的就是一零零二", "7-3-1002"),  # voice fillers between the parts
+        ("8座 21C", "8-21C"),  # a Hong Kong flat after a named building
+        ("6栋1单元 我是1902的租户", "6-1-1902"),  # the room a few words after the building and unit
+        ("4栋2单元走廊里1101那户堆了很多东西", "4-2-1101"),
+        ("报修完了.3-2-1201", "3-2-1201"),  # a dashed room right after a full stop
+    ],
+)
+def test_room_forms_apart(text: str, expected: str) -> None:
+    assert room(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5栋2单元楼道灯坏了，修了3次",  # no room after the unit
+        "3.5-2-1",  # a number, not a room
+    ],
+)
+def test_not_a_room_apart(text: str) -> None:
+    assert room(text) is None

@@ -59,3 +59,17 @@ def test_bare_digit_only_when_asked() -> None:
     assert score("4") is None
     assert score("4", bare=True) == "4"
     assert score("9", bare=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("好满意呀", "5"),  # Cantonese 好 is "very"
+        ("好不满意", "1"),
+        ("评分：3", "3"),
+        ("打分:4", "4"),
+        ("好差，等了一整天", "1"),
+    ],
+)
+def test_more_score_forms(text: str, expected: str) -> None:
+    assert score(text) == expected

@@ -128,3 +128,34 @@ def test_next_month_without_that_day_is_no_time() -> None:
 def test_a_period_alone_counts_when_asked_for_a_time() -> None:
     assert when("下午", bare=True) == "2026-11-22T14:00"
     assert when("下午") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("月底搬走", SUNDAY, "2026-11-30"),  # the last day of this month
+        ("下个月底退租", SUNDAY, "2026-12-31"),
+        ("周五别来，周六上午九点再来吧", WEDNESDAY, "2026-11-28T09:00"),  # a time turned down, another offered
+        ("今天没空，明天下午2点可以", SUNDAY, "2026-11-23T14:00"),
+        ("下午有个朋友来拿东西", SUNDAY, "2026-11-22T14:00"),  # someone comes then, named between
+        ("晚上有师傅上门", SUNDAY, "2026-11-22T19:00"),
+    ],
+)
+def test_more_time_forms(text: str, now: datetime, expected: str) -> None:
+    assert when(text, now) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报咗五日喇，仲未有人嚟",  # a duration, not the 5th
+        "都等了3日了",
+        "上个星期八号风球的时候没人巡逻",  # a typhoon signal, not a day
+        "早上七点每天都在敲",  # a habit said after the clock
+        "每个月底交物业费",  # a habit
+        "修完第二天又坏了",  # an ordinal day, not the 2nd
+        "希望健身房开放到晚上十点",  # opening hours, not an appointment
+    ],
+)
+def test_no_time_more(text: str) -> None:
+    assert when(text) is None

@@ -45,7 +45,7 @@ _LUNAR = {"除夕": None, "春节": (1, 1), "元宵": (1, 15), "端午": (5, 5),
 _SOLAR_TERMS = {"清明": "清明"}
 
 _HABIT = r"(?<!每)(?<!天天)(?<!每个)(?<!经常)(?<!总是)"
-_WD = r"([一二三四五六日天七1-7])"
+_WD = r"([一二三四五六日天七1-7])(?!\s?号?风球)"  # 三号风球 is a typhoon signal, not a Wednesday
 _DAY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(20\d\d)\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?[日号]?")),
     ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
@@ -55,8 +55,10 @@ _DAY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                       r"(?=\s?(?:上午|下午|中午|晚上|早上|傍晚|凌晨|\d{1,2}[点时:]))")),
     ("month", re.compile(r"(下下|下|上|这|本)个?月\s?(\d{1,2})\s?[日号]"
                          r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|\d)")),
-    ("d", re.compile(r"(?<![\d月.\-A-Za-z])(\d{1,2})\s?[日号]"
-                     r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|电梯|梯|库|仓|岗|窗|\d)")),
+    # (报了3日喇, 等了3天: a duration, not the 3rd)
+    ("d", re.compile(r"(?<![\d月.\-A-Za-z了过等近第])(\d{1,2})\s?[日号]"
+                     r"(?!楼|院|门|线|房|室|车位|铺|机|位|床|口|栋|幢|座|单元|电梯|梯|库|仓|岗|窗|风球|\d|喇|啦|了|都|多|左右|之内|内)")),
+    ("monthend", re.compile(_HABIT + r"(下下|下|这|本)?个?月(?:底|末)")),
     ("rel", re.compile(r"大后天|大前天|今天|今日|今儿|今早|今晚|今夜|明天|明日|明儿|明早|明晚|明晨|后天|昨天|昨日|昨晚"
                        r"|昨夜|前天")),
     ("next2", re.compile(r"下下(?:个)?(?:周|星期)" + _WD)),
@@ -89,16 +91,20 @@ _CLOCK = re.compile(
 # A clock reading in the same clause as one of these is a habit: 每天晚上10点, 成日(天天)周末 一早8点.
 _HABIT_WINDOW = re.compile(r"每天|天天|每晚|每个晚上|每周|每逢|每次|经常|总是|老是|一般|都是|平时|整天|一到"
                            r"|(?<![这本下个])周末")
+# Said right after the clock, in the same clause: 早上7点 每个周末都这样.
+_HABIT_AFTER = re.compile(r"[^,.!?;。]{0,6}?(?:每天|天天|每晚|每个周末|每周|每逢|每次)")
 # Where a clause or a stated day starts, the habit words before it no longer apply.
 _CLAUSE_BREAK = re.compile(r"[,.!?;。]|今天|明天|后天|今晚|明晚|明早|这周|下周|[号日](?!常)")
 # Said with the clock, these make it the time now: 现在都3点半了, 已经5点了, 这都4点了.
 _NOW_BEFORE = re.compile(r"(?:现在|已经|这都|都|眼看|眼下|如今|目前)(?:都|已经|已|快|是|才)?\s?$")
 # A clock bounding a standing rule, with no day: 建议晚上10点后路灯别全关, 10点以后不准装修.
-_RULE_BEFORE = re.compile(r"建议|规定|应该|最好|希望|禁止|提议")
+_RULE_BEFORE = re.compile(r"建议|规定|应该|最好|希望|禁止|提议|延长|开放到|营业到|开到")
 _RULE_AFTER = re.compile(r"(?:钟)?\s?(?:以|之)?[后前]\S{0,10}?"
                          r"(?:别|不要|不能|不准|不许|禁止|不得|应该|最好|要求|统一|一律)")
 # A period alone is the appointment when someone comes or is there then: 他下午来搬, 晚上在家.
-_COMES_AFTER = re.compile(r"\s?(?:再|会|能|才|就|要|可以|大概|应该)?"
+_COMES_AFTER = re.compile(r"\s?(?:有(?:个|一个|几个|位)?)?(?:朋友|同事|亲戚|客人|家人|我妈|我爸|爸妈|父母|师傅|"
+                          r"工人|搬家公司|货车"
+                          r"|快递|保洁|阿姨|他们|她们|他|她|我们|我)?\s?(?:再|会|能|才|就|要|可以|大概|应该)?"
                           r"(?:来(?!电|了|过)|过来(?!了)|上门"
                           r"|到(?!处|底|了|现在|今天|目前|这会|晚上|中午|下午|傍晚|半夜)|在家|有人在家|有空|方便"
                           r"|搬(?!了)|送(?!了)|修(?!了|好))")
@@ -112,11 +118,28 @@ class _Found:
     exact: datetime | None = None
 
 
+# A time turned down before another is offered: 元旦那天上午别来，1月2号下午两点再来.
+_REFUSED = re.compile(r"别来|不要来|不用来|不方便|没空|不在家|来不了|不行|不可以")
+_CLAUSE_END = re.compile(r"[,.!?;。]")
+
+
 def extract_time(text: str, now: datetime, *, bare: bool = False) -> str | None:
     """The start time the message states, ``YYYY-MM-DDTHH:MM`` or ``YYYY-MM-DD``; None when none.
 
-    ``bare`` (the dialogue asked for a time) lets a period alone count: 下午 → today 14:00.
+    ``bare`` (the dialogue asked for a time) lets a period alone count: 下午 → today 14:00. A time
+    the owner turns down is passed over when another follows in a later clause.
     """
+    refused = _REFUSED.search(text)
+    if refused is not None:
+        end = _CLAUSE_END.search(text, refused.end())
+        if end is not None:
+            offered = _extract_time(text[end.end():], now, bare=bare)
+            if offered is not None:
+                return offered
+    return _extract_time(text, now, bare=bare)
+
+
+def _extract_time(text: str, now: datetime, *, bare: bool = False) -> str | None:
     local = now  # relative times resolve in the zone the message time carries (the estate's)
     today = local.date()
     found = _first_day(text, local)
@@ -193,7 +216,7 @@ def _first_clock(text: str, *, dated: bool = False) -> tuple[int, int, int, str 
         if hour > 24 or minute > 59:
             continue
         window = _CLAUSE_BREAK.split(text[max(0, match.start() - 12):match.start()])[-1]
-        if _HABIT_WINDOW.search(window):
+        if _HABIT_WINDOW.search(window) or _HABIT_AFTER.match(text, match.end()):
             continue  # 每天晚上10点以后还在装修: a habit, not an appointment
         if _NOW_BEFORE.search(text[max(0, match.start() - 5):match.start()]):
             continue  # 现在都3点半了: the time now
@@ -233,6 +256,10 @@ def _resolve_day(kind: str, match: re.Match[str], local: datetime) -> _Found | N
             return _Found(start, _nearest_year(today, int(match.group(1)), int(match.group(2))))
         if kind == "d":
             return _Found(start, _nearest_month(today, int(match.group(1))))
+        if kind == "monthend":
+            shift = {"下下": 2, "下": 1, "这": 0, "本": 0, None: 0}[match.group(1)]
+            year, month = divmod(today.year * 12 + today.month + shift, 12)  # the month after, then a day back
+            return _Found(start, date(year, month + 1, 1) - timedelta(days=1))
         if kind == "month":
             shift = {"下下": 2, "下": 1, "上": -1, "这": 0, "本": 0}[match.group(1)]
             year, month = divmod(today.year * 12 + today.month - 1 + shift, 12)

@@ -26,7 +26,7 @@ from bot.nlu.paths import DATA_DIR, cache_dir
 _HERE = Path(__file__).resolve().parent
 # The code whose change must retrain the model (it changes what the features of a line are).
 _FEATURE_CODE: tuple[Path, ...] = (
-    _HERE / "normalize.py", _HERE / "numerals.py", _HERE / "tokenize.py", _HERE / "features.py",
+    _HERE / "normalize.py", _HERE / "english.py", _HERE / "numerals.py", _HERE / "tokenize.py", _HERE / "features.py",
     _HERE / "classifier.py", DATA_DIR / "userdict.txt", DATA_DIR / "cantonese.txt", DATA_DIR / "typos.txt",
     *sorted((_HERE / "slots").glob("*.py")),
 )

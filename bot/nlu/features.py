@@ -17,17 +17,67 @@ _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[A-Za-z]+")
 _SKIP = frozenset(" ,.;:、。~…\"'()[]{}<>《》“”‘’-_/\\|")
 _NEGATIONS = frozenset({"不", "没", "没有", "别", "不用", "不要", "不必", "无需", "不需要", "未", "并未", "不是",
-                        "甭", "莫"})
+                        "甭", "莫", "no", "not", "never"})
+
+
+_NOT = re.compile(r"n[’']t\b", re.IGNORECASE)  # don't → do not: jieba would split it at the apostrophe
 
 
 def _fold(text: str) -> str:
     return _LATIN.sub("a", _DIGITS.sub("0", text))
 
 
+def _word(token: str) -> str:
+    """An English word is kept (lower-case, crudely stemmed: leaking, leaked, leaks → leak); letters
+    mixed with digits (a plate, a ticket number, 12B) and single letters are folded like digits."""
+    if len(token) >= 2 and token.isascii() and token.isalpha():
+        return _stem(token.lower())
+    return _fold(token).lower()
+
+
+def _stem(word: str) -> str:
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+# Emoji by what they say, so that one angry face teaches the model about the others.
+_EMOJI_MOODS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("angry", frozenset("😡😠🤬😤💢👎🖕💩😾👿")),
+    ("happy", frozenset("👍👌😊🙂😄😁😀🥰😍❤💯👏🙏✌🤝😘🌹")),
+    ("alarm", frozenset("🆘🔥🚒🚑🚨⚠😱")),
+    ("sad", frozenset("😭😢😞😔😩😫🥺")),
+    ("unsure", frozenset("🤔❓❔😕🤨😶🙄")),
+)
+_URL = re.compile(r"https?://|www\.|\.(?:com|cn|net)\b", re.IGNORECASE)
+# A bare Chinese name (张伟, 陈大文): a common surname and one or two more characters, nothing else.
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+                      "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+                      "莫孔向汤欧区麦冼岑")
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def _shape(text: str) -> set[str]:
+    found = {"emo:" + mood for mood, faces in _EMOJI_MOODS if not faces.isdisjoint(text)}
+    if _URL.search(text):
+        found.add("shape:url")
+    if _NAME.match(text) and text[0] in _SURNAMES:
+        found.add("shape:name")
+    return found
+
+
 def features(text: str, slot_names: frozenset[str] | set[str] = frozenset()) -> set[str]:
     """The feature set of ``text`` (already normalised) given the names of the slots found in it."""
     found: set[str] = set()
-    words = [_fold(word).lower() for word in tokens(text)]
+    words = [_word(word) for word in tokens(_NOT.sub(" not", text))]
     words = [word for word in words if word not in _SKIP]
     previous = "<s>"
     negated = False
@@ -48,6 +98,7 @@ def features(text: str, slot_names: frozenset[str] | set[str] = frozenset()) -> 
     found.add("cc:" + (chars[-1] if chars else "") + "</s>")
     for name in slot_names:
         found.add("slot:" + name)
+    found |= _shape(text)
     length = len(chars)
     found.add("len:" + ("1-2" if length <= 2 else "3-5" if length <= 5 else "6-10" if length <= 10
                         else "11-20" if length <= 20 else "21+"))

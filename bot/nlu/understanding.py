@@ -19,14 +19,15 @@ from bot.nlu.details import Details
 from bot.nlu.features import features
 from bot.nlu.labels import INTENTS, SLOTS
 from bot.nlu.normalize import normalize, to_mandarin, to_simplified
-from bot.nlu.rules import verdicts
+from bot.nlu.rules import about_binding, hypothetical, small_talk, verdicts
 from bot.nlu.slots import extract_entities, extract_expected, extract_score, slots_for_intent
 
 CONFIDENCE_THRESHOLD = 0.5
 """Below this the dialogue asks which of the two most likely readings the owner meant."""
 
 _ALTERNATIVES = 3
-_EMERGENCY_WITHOUT_RULE = 0.35
+_EMERGENCY_WITHOUT_RULE = 0.25
+_IN_THE_RUNNING = 0.02
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,10 @@ def _classify(body: str, entities: dict[str, str]) -> dict[str, float]:
         probabilities.setdefault(label, 0.0)
     fired = {verdict.intent: verdict for verdict in verdicts(body)}
     if "emergency" not in fired:
-        # The rules see nearly every emergency; without one, the model needs to be sure on its own.
-        probabilities = _scaled(probabilities, "emergency", _EMERGENCY_WITHOUT_RULE)
+        # The rules see nearly every emergency; without one, the model needs to be sure on its own,
+        # and a hypothetical (万一电梯停了…) is never one.
+        factor = _EMERGENCY_WITHOUT_RULE * (0.3 if hypothetical(body) else 1.0)
+        probabilities = _scaled(probabilities, "emergency", factor)
     # Context labels need their words: without cancel words it is no cancel, without a verdict no rating.
     if "cancel" in fired:
         probabilities = _scaled(probabilities, "cancel", 2.5)
@@ -111,8 +114,13 @@ def _classify(body: str, entities: dict[str, str]) -> dict[str, float]:
         probabilities = _scaled(probabilities, "cancel", 0.3)
     if "ticket_status" in fired:
         probabilities = _scaled(probabilities, "ticket_status", 2.5)
-    if "rating" not in fired and extract_score(body) is None:
+    if probabilities["rating"] > _IN_THE_RUNNING and "rating" not in fired and extract_score(body) is None:
         probabilities = _scaled(probabilities, "rating", 0.3)
+    # (each test is made only when its label is in the running)
+    if probabilities["bind_unit"] > _IN_THE_RUNNING and not about_binding(body):
+        probabilities = _scaled(probabilities, "bind_unit", 0.4)  # a room in a complaint is where it happens
+    if probabilities["greeting"] > _IN_THE_RUNNING and not small_talk(body):
+        probabilities = _scaled(probabilities, "greeting", 0.2)  # 你好，我家灯不亮了 is a repair
     for verdict in sorted(fired.values(), key=lambda verdict: verdict.floor):  # the strongest rule applies last
         if verdict.floor > 0:
             probabilities = _with_floor(probabilities, verdict.intent, verdict.floor)

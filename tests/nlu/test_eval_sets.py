@@ -17,15 +17,16 @@ EVAL = Path(__file__).with_name("eval")
 
 # set → (intent accuracy, slot F1) floors
 FLOORS: dict[str, tuple[float, float]] = {
-    "general": (0.95, 0.87),
-    "styles": (0.93, 0.87),
-    "slots": (0.90, 0.95),
-    "emergency": (0.91, 0.67),
-    "near_miss": (0.70, 0.65),
-    "english": (0.15, 0.34),
-    "short_and_odd": (0.61, 0.84),
+    "general": (0.97, 0.97),
+    "styles": (0.97, 0.95),
+    "slots": (0.97, 0.98),
+    "emergency": (0.99, 0.86),  # slot F1: 49 lines expect no category for a fire or an injury (docs: 其他)
+    "near_miss": (0.89, 0.89),
+    "english": (0.97, 0.96),
+    "short_and_odd": (0.90, 0.86),
+    "fresh": (0.97, 0.96),  # written blind after the work on the others; measured first at 0.973 / 0.910
 }
-EMERGENCY_RECALL_FLOOR = 0.90  # over every set's lines labelled emergency; the goal is 1.0
+EMERGENCY_RECALL_FLOOR = 0.995  # over every set's lines labelled emergency; the goal is 1.0
 
 
 def score(name: str) -> tuple[Scores, list[tuple[str, str]]]:

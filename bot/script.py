@@ -35,6 +35,18 @@ def to_simplified(text: str) -> tuple[str, bool]:
     return simplified, _differences(text, simplified) >= _differences(text, traditional_form)
 
 
+def written_script(text: str) -> bool | None:
+    """True when ``text`` is written in traditional characters, False in simplified, None when it
+    says nothing either way (一个时间 12月9日 15:00, a phone number, 确认 …): the owner's earlier
+    choice then stands."""
+    with _converter_lock:
+        simplified = _opencc("hk2s").convert(text)  # type: ignore[attr-defined]
+        traditional_form = _opencc("s2hk").convert(text)  # type: ignore[attr-defined]
+    if simplified == text and traditional_form == text:
+        return None
+    return _differences(text, simplified) >= _differences(text, traditional_form)
+
+
 def _differences(a: str, b: str) -> int:
     if len(a) != len(b):
         return max(1, abs(len(a) - len(b)))

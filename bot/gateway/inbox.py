@@ -31,6 +31,7 @@ from bot.gateway.quick import QuickReplies, remember
 from bot.messages import TEXT, Inbound
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import release_held
+from bot.script import to_traditional, written_script
 from models import ProcessedMessage, WechatAccount
 from models.account import record_inbound
 
@@ -275,7 +276,7 @@ class Inbox:
     async def _reply_parts(
         self, session: AsyncSession, inbound: Inbound, now: datetime
     ) -> tuple[list[str], bool | None]:
-        """The reply, cut to WeChat's size, and the script the owner wrote in (None: not understood)."""
+        """The reply, cut to WeChat's size, and the script the owner wrote in (None: the text shows none)."""
         turn = Turn(inbound, now.astimezone(self._tz), self._dispatcher.understander)
         is_staff = False
         guard = self._dispatcher.command_guard
@@ -283,15 +284,23 @@ class Inbox:
             is_staff = await guard(session, inbound.openid)
         resources = {**self._resources, "session": session}
         reply = await self._engine.handle(turn, resources, is_staff=is_staff)
-        traditional = turn.understanding.traditional if turn.understood else None
+        written = written_script(inbound.text) if inbound.kind == TEXT else None
         if reply is None or not reply.text.strip():
-            return [], traditional
+            return [], written
         text = reply.text
-        if traditional:
-            from bot.script import to_traditional
-
+        if written if written is not None else await self._prefers_traditional(session, inbound.openid):
             text = to_traditional(text)
-        return split_utf8(text, self._passive_max_bytes), traditional
+        return split_utf8(text, self._passive_max_bytes), written
+
+    async def _prefers_traditional(self, session: AsyncSession, openid: str) -> bool:
+        """The script of the owner's earlier messages, for a reply to one that shows none (a time, a
+        phone number, 确认): a traditional writer stays traditional through a whole form."""
+        known = self._script_preference.get(openid)
+        if known is not None:
+            return known
+        stored = await session.scalar(select(WechatAccount.prefers_traditional)
+                                      .where(WechatAccount.openid == openid))
+        return bool(stored)
 
 
 __all__ = ["Inbox", "Reply"]

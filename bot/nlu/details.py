@@ -92,7 +92,7 @@ _NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
              "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧")
 _NAME_PIECE = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
-_NAMED_SELF = re.compile(rf"(?:我叫|我是|本人|姓名[是:：]?|名字[是叫:：]?|业主)\s*"
+_NAMED_SELF = re.compile(rf"(?:(?:我叫|我是|本人)(?:租户|租客|业主)?|姓名[是:：]?|名字[是叫:：]?|(?:业主|租户|租客)(?:名字)?[叫是:：]?)\s*"
                          rf"((?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})"
                          r"(?=$|[，,。.；;！!\s手电的业租])")
 _PIECES = re.compile(r"[，,。.；;！!？?\s、:：]+")
@@ -335,9 +335,10 @@ class Details:
 
     @cached_property
     def names(self) -> list[str]:
-        """Chinese personal names the message gives (我是张伟, 张伟, 手机…): for checking against the register."""
-        found = [match.group(1) for match in _NAMED_SELF.finditer(self.raw)]
-        for raw_piece in _PIECES.split(self.raw):
+        """Chinese personal names the message gives (我是张伟, 业主李娜电话…, a part that is only a name:
+        绑定房屋，3栋2单元501，张伟，手机…), in simplified characters: for checking against the register."""
+        found = [match.group(1) for match in _NAMED_SELF.finditer(self.text)]
+        for raw_piece in _PIECES.split(_PHONE_IN_TEXT.sub("，", self.text)):
             piece = raw_piece.strip()
             if 2 <= len(piece) <= 4 and _NAME_PIECE.fullmatch(piece) and not _NOT_A_NAME.search(piece):
                 found.append(piece)

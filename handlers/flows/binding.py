@@ -103,6 +103,8 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
             return known
     if form.asking == "name" and "name" not in form.answers:
         _name_beside_phone(form, turn)
+    if form.asking is None and "name" not in form.answers:  # the opening message: take the name it gives
+        _name_among_parts(form, turn)
     if "name" not in form.answers:
         return Ask("name", replies.ASK_NAME, free_text=True)
     if "phone" not in form.slots:
@@ -150,6 +152,13 @@ def _name_beside_phone(form: Form[BindingState], turn: Turn) -> None:
     name = turn.understanding.details.name_beside_phone
     if name is not None:
         form.answers["name"] = name
+
+
+def _name_among_parts(form: Form[BindingState], turn: Turn) -> None:
+    """“绑定房屋，3栋2单元501，张伟，手机13800000001” gives the name with the rest: never ask again."""
+    names = turn.understanding.details.names if turn.understood else []
+    if len(names) == 1:
+        form.answers["name"] = names[0]
 
 
 def _same_name(given: str, registered: str) -> bool:

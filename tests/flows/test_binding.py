@@ -199,3 +199,14 @@ async def test_several_homes_listing_switching_and_unbinding_one(chat: Chat) -> 
     assert "已解除 3-2-502 的绑定" in reply and "当前房屋现在是 3-2-501" in reply
     assert await _bindings(chat, "owner-zhang") == [
         ("3-2-501", "owner", "active", True), ("3-2-502", "owner", "revoked", False)]
+
+
+@pytest.mark.parametrize("opening", [
+    "我要绑定房屋，3栋2单元501，张伟，手机13800000001",
+    "我想綁定房屋，3棟2單元501，張偉，電話13800000001",
+    "我要绑定房子3栋2单元501业主张伟电话13800000001",
+])
+async def test_everything_in_the_first_message_binds_without_a_question(chat: Chat, opening: str) -> None:
+    reply = await chat.person("owner-zhang").says(opening)
+    assert "成功" in reply and "3-2-501" in reply and "姓名" not in reply
+    assert await _bindings(chat, "owner-zhang") == [("3-2-501", "owner", "active", True)]

@@ -82,3 +82,13 @@ async def test_a_bare_room_number_means_one_in_the_owners_own_unit(chat: Chat) -
     reply = await zhang.says("确认")
     [ticket] = await chat.tickets()
     assert ticket.home_id == chat.people["other"].id
+
+
+async def test_a_traditional_writer_stays_traditional_through_the_form(chat: Chat) -> None:
+    """A time or a phone number shows no script: the card keeps the owner's traditional characters."""
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    assert "時間" in await zhang.says("廚房水龍頭一直滴水，麻煩派師傅來看看")
+    card = await zhang.says("12月9日 15:00")
+    assert "請確認報修信息" in card and "确认" not in card
+    assert "工單號" in await zhang.says("確認")

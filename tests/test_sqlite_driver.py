@@ -10,6 +10,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.storage.db import create_engine
+from bot.storage.sqlite_driver import INLINE
 
 metadata = MetaData()
 items = Table("items", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))
@@ -94,3 +95,46 @@ async def test_a_long_statement_leaves_the_event_loop_free(engine) -> None:  # t
         took = asyncio.get_running_loop().time() - started
     ticker.cancel()
     assert took < 0.05 or ticks >= 2, (took, ticks)  # the loop ran while SQLite worked in its thread
+
+
+async def test_inline_statements_skip_the_thread_once_the_transaction_holds_the_lock(  # type: ignore[no-untyped-def]
+        engine, trips) -> None:
+    INLINE.set(True)  # this test's task is a message being handled (contextvars are per task)
+    async with engine.begin() as connection:
+        await connection.execute(insert(items).values(name="水表"))
+        await connection.execute(select(items.c.name))
+    assert trips == ["_execute"]  # BEGIN IMMEDIATE only: the insert, the select and COMMIT ran on the loop
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(items.c.name))).scalars().all() == ["水表"]
+    with pytest.raises(IntegrityError):  # errors and rollback inline too
+        async with engine.begin() as connection:
+            await connection.execute(insert(items).values(name="水表"))
+
+
+async def test_begin_waits_for_another_processs_lock_off_the_loop(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A `wuyebot import` holding the write lock: an inline message waits for it in the thread, the loop runs on."""
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def message() -> None:
+        INLINE.set(True)
+        async with engine.begin() as connection:
+            await connection.execute(insert(items).values(name="燃气"))
+
+    ticker = asyncio.create_task(tick())
+    waiting = asyncio.create_task(message())
+    await asyncio.sleep(0.2)
+    assert not waiting.done() and ticks >= 5  # blocked on the lock, the loop free
+    other.execute("COMMIT")
+    await asyncio.wait_for(waiting, 5)
+    ticker.cancel()
+    other.close()

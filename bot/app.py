@@ -145,6 +145,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             resources=resources,
             # One process writes every conversation only on the embedded SQLite (see bot.quick).
             quick_replies=is_sqlite(settings.database_url),
+            single_writer=is_sqlite(settings.database_url),
             understanding_ready=warm_up,
         )
         app[SENDER].on_account_marked = inbox.forget_account

@@ -39,6 +39,18 @@ async def long_reply(turn) -> str:  # type: ignore[no-untyped-def]
     return LONG_TEXT
 
 
+failures = {"left": 0}
+
+
+@probe.intent("flaky", name="闪")
+async def flaky_reply(turn) -> str:  # type: ignore[no-untyped-def]
+    runs.append(turn.text)
+    if failures["left"]:
+        failures["left"] -= 1
+        raise RuntimeError("a bug for one run")
+    return "这次好了"
+
+
 @pytest.fixture(autouse=True)
 def clear_runs() -> None:
     runs.clear()
@@ -190,6 +202,14 @@ class TestDedupe:
         again = await service.wechat.say(OPENID, "慢0", msg_id=42)
         assert runs == ["慢0"]
         assert again.content == first.content == "处理完了：慢0"
+        assert await count(service, ProcessedMessage) == 1
+
+    async def test_a_retry_of_a_message_whose_handling_failed_runs_it_again(self, service) -> None:  # type: ignore[no-untyped-def]
+        failures["left"] = 1
+        first = await service.wechat.say(OPENID, "闪", msg_id=45)
+        assert "稍后" in first.content  # sorry; nothing was committed
+        retry = await service.wechat.say(OPENID, "闪", msg_id=45)
+        assert retry.content == "这次好了" and runs == ["闪", "闪"]
         assert await count(service, ProcessedMessage) == 1
 
     async def test_a_retry_while_the_first_is_running(self, service) -> None:  # type: ignore[no-untyped-def]

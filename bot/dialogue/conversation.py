@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ConversationState
@@ -138,12 +140,11 @@ class ConversationStore:
                 self._known_empty.add(conversation.openid)
             return
         self._known_empty.discard(conversation.openid)
-        row = await session.get(ConversationState, conversation.openid)
-        if row is None:
-            session.add(ConversationState(openid=conversation.openid, data=data, updated_at=now))
-        else:
-            row.data = data
-            row.updated_at = now
+        # One statement, no ORM object: an upsert (the row may be new, or pruned since it was read).
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(insert(ConversationState).values(openid=conversation.openid, data=data, updated_at=now)
+                              .on_conflict_do_update(index_elements=["openid"],
+                                                     set_={"data": data, "updated_at": now}))
 
 
 _EMPTY = Conversation(openid="").to_json()

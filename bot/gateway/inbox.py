@@ -4,7 +4,8 @@ WeChat waits 5 s for an answer, then retries the same message up to three times.
 
 - a retry of a message being handled waits on the same run; a retry of a handled one gets the
   stored first reply (or ``success`` when that reply went out as a push); a handler never runs twice;
-- the dedupe record is written in the transaction that holds the handler's effects;
+- the dedupe record is written in the transaction that holds the handler's effects (first on
+  PostgreSQL, where it holds off another instance; last, with the reply, on the embedded SQLite);
 - at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox;
 - a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes;
 - small talk from an owner with nothing going on is answered without a transaction (``bot.quick``).
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.dialogue.engine import DialogueEngine
@@ -32,6 +33,7 @@ from bot.messages import TEXT, Inbound
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import release_held
 from bot.script import to_traditional, written_script
+from bot.storage.sqlite_driver import INLINE
 from models import ProcessedMessage, WechatAccount
 from models.account import record_inbound
 
@@ -72,6 +74,7 @@ class Inbox:
         passive_max_bytes: int,
         resources: Mapping[str, Any],
         quick_replies: bool = False,
+        single_writer: bool = False,
         understanding_ready: asyncio.Future[None] | None = None,
     ) -> None:
         self._sessions = sessions
@@ -87,6 +90,11 @@ class Inbox:
         self._account_written: dict[str, datetime] = {}
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
         self._finished: dict[str, None] = {}  # keys the full path handled (insertion-ordered, bounded)
+        # With the embedded SQLite one process handles every message: what it handled lately (and, at
+        # start, what the database says was handled in the retry window) is known here, and the dedupe
+        # record can be the transaction's last statement. Otherwise it is the first: on PostgreSQL its
+        # unique key makes another instance's run of the same message wait, then stop.
+        self._single_writer = single_writer
         self._understanding_ready = understanding_ready  # the NLU's model loading; messages wait for it
         self._handling: dict[str, int] = {}  # openid → messages of theirs on the full path right now
         self._tasks: set[asyncio.Task[None]] = set()
@@ -95,13 +103,14 @@ class Inbox:
 
     async def start(self) -> None:
         """Remember the messages handled just before a restart, and start writing quick replies' records."""
-        if self._quick is None:
+        if not self._single_writer and self._quick is None:
             return
         async with self._sessions() as session:
             keys = await session.scalars(select(ProcessedMessage.key)
                                          .where(ProcessedMessage.received_at >= self._clock.now() - RETRY_WINDOW))
             self._finished.update(dict.fromkeys(keys))
-        self._quick.start()
+        if self._quick is not None:
+            self._quick.start()
 
     async def flush(self) -> None:
         """Write the dedupe records of quick replies now rather than at the next batch."""
@@ -199,11 +208,12 @@ class Inbox:
             run.answer = await self._handle_once(inbound, run)
         except Exception:
             log.exception("handling %s failed", inbound.dedupe_key)
-            run.answer = SORRY if run.passive is not False else None
+            run.answer = SORRY if run.passive is not False else None  # nothing committed: a retry runs again
+        else:
+            if self._quick is not None or self._single_writer:
+                remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
         finally:
             run.done.set()
-            if self._quick is not None:
-                remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
 
     def _understands_now(self) -> bool:
         ready = self._understanding_ready
@@ -214,28 +224,29 @@ class Inbox:
             await asyncio.shield(self._understanding_ready)  # waits while it loads; raises if it failed
         if self._quick is not None and self._quick.unwritten_for(inbound.openid):
             await self._quick.flush()  # the owner's earlier messages are on record before this one
+        INLINE.set(True)  # this task's transactions are short: SQLite statements run on the loop (sqlite_driver)
         now = self._clock.now()
         key = inbound.dedupe_key
+        turn = Turn(inbound, now.astimezone(self._tz), self._dispatcher.understander)
+        if inbound.kind == TEXT and inbound.text.strip() and not self._dispatcher.looks_like_command(inbound.text):
+            _ = turn.understanding  # the words are read before the database is taken: the NLU holds no lock
         async with self._sessions() as session:
             try:
                 async with session.begin():
                     connection = await session.connection()  # Core statements: no ORM work on the hot path
-                    try:
-                        await connection.execute(insert(ProcessedMessage).values(
-                            key=key, openid=inbound.openid, received_at=now, text=inbound.text[:500], reply=None))
-                    except IntegrityError:
-                        raise _AlreadyHandled from None
+                    if self._single_writer and key in self._finished:
+                        raise _AlreadyHandled
+                    if not self._single_writer:
+                        await self._record(connection, inbound, now, None)
                     if self._account_needs_writing(inbound, now):
                         await record_inbound(session, inbound.openid, now, inbound.event)
                         if inbound.event != "unsubscribe":
                             await release_held(session, inbound.openid, now)
-                    parts, traditional = await self._reply_parts(session, inbound, now)
+                    parts, traditional = await self._reply_parts(session, turn)
                     if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
                                                  .values(prefers_traditional=traditional))
-                        if len(self._script_preference) >= MEMORY_LIMIT:
-                            self._script_preference.clear()
-                        self._script_preference[inbound.openid] = traditional
+                        self._remember_script(inbound.openid, traditional)
                     if run.passive is None:
                         run.passive = True
                     passive, pushed = (parts[:1], parts[1:]) if run.passive else ([], parts)
@@ -243,13 +254,25 @@ class Inbox:
                         await self._outbox.enqueue(session, key=f"reply:{key}:{index}", recipient=inbound.openid,
                                                    text=part, urgent=True)
                     answer = passive[0] if passive else None
-                    if answer is not None:
+                    if self._single_writer:  # the record last, with the reply: one statement
+                        await self._record(connection, inbound, now, answer)
+                    elif answer is not None:
                         await connection.execute(update(ProcessedMessage).where(ProcessedMessage.key == key)
                                                  .values(reply=answer))
                     return answer
             except _AlreadyHandled:
                 # Another process handled (or is handling) the same message: its reply, if stored.
                 return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    @staticmethod
+    async def _record(connection: AsyncConnection, inbound: Inbound, now: datetime, reply: str | None) -> None:
+        """The dedupe record; _AlreadyHandled when some process handled the message (its transaction
+        then rolls back whole)."""
+        try:
+            await connection.execute(insert(ProcessedMessage).values(
+                key=inbound.dedupe_key, openid=inbound.openid, received_at=now, text=inbound.text[:500], reply=reply))
+        except IntegrityError:
+            raise _AlreadyHandled from None
 
     def forget_account(self, openid: str) -> None:
         """Another part of the service changed the account row (the sender marked it unreachable):
@@ -273,11 +296,9 @@ class Inbox:
         self._account_written[inbound.openid] = now
         return True
 
-    async def _reply_parts(
-        self, session: AsyncSession, inbound: Inbound, now: datetime
-    ) -> tuple[list[str], bool | None]:
+    async def _reply_parts(self, session: AsyncSession, turn: Turn) -> tuple[list[str], bool | None]:
         """The reply, cut to WeChat's size, and the script the owner wrote in (None: the text shows none)."""
-        turn = Turn(inbound, now.astimezone(self._tz), self._dispatcher.understander)
+        inbound = turn.inbound
         is_staff = False
         guard = self._dispatcher.command_guard
         if guard is not None and self._dispatcher.looks_like_command(inbound.text):
@@ -298,9 +319,15 @@ class Inbox:
         known = self._script_preference.get(openid)
         if known is not None:
             return known
-        stored = await session.scalar(select(WechatAccount.prefers_traditional)
-                                      .where(WechatAccount.openid == openid))
-        return bool(stored)
+        stored = bool(await session.scalar(select(WechatAccount.prefers_traditional)
+                                           .where(WechatAccount.openid == openid)))
+        self._remember_script(openid, stored)
+        return stored
+
+    def _remember_script(self, openid: str, traditional: bool) -> None:
+        if len(self._script_preference) >= MEMORY_LIMIT:
+            self._script_preference.clear()
+        self._script_preference[openid] = traditional
 
 
 __all__ = ["Inbox", "Reply"]

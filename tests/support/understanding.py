@@ -33,6 +33,8 @@ def keyword_understander(text: str, now: datetime, expecting: str | None = None)
         intent = "slow"
     if text.startswith("长"):
         intent = "long"
+    if text.startswith("闪"):
+        intent = "flaky"
     return KeywordUnderstanding(intent=intent, text=text)
 
 

@@ -68,6 +68,7 @@ CONSENT_PATTERN = r"(同意|拒绝)\s*(\d{4})"
 @dataclass
 class BindingState:
     started: bool = False  # the first message has been looked at for unbind/switch/list words
+    retrying: bool = False  # the details did not match: the next message is a name to try again, or a fresh start
 
 
 class BindingRejected(Exception):
@@ -85,6 +86,13 @@ def consent_code(binding_id: int) -> str:
 @router.form("bind_unit", name="绑定房屋", english=english.BINDING, accepts=("room", "phone"), state=BindingState)
 async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
                     now: datetime) -> Ask | str:
+    if form.state.retrying:
+        form.state.retrying = False
+        fresh = turn.understood and turn.understanding.intent == "bind_unit" and "room" in turn.understanding.slots
+        if fresh:  # 绑定房屋 3栋2单元501 … again: start from its words
+            form.slots = {slot: value for slot, value in turn.understanding.slots.items() if slot in ("room", "phone")}
+            form.answers.clear()
+            form.state.started = False
     if not form.state.started:
         form.state.started = True
         other = await _not_a_new_binding(turn, session, form.slots.get("room"), now)
@@ -114,7 +122,13 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
             raise BindingRejected
         resident = await _verify(session, home, form.answers["name"], form.slots["phone"])
     except BindingRejected:
-        return await _failed(session, turn.openid, now, settings)
+        left = await _failed(session, turn.openid, now, settings)
+        if left <= 0:
+            return _locked(settings)
+        # The same words whichever detail was wrong; the form stays, so 张伟 next is the name tried again.
+        form.answers.pop("name", None)
+        form.state.retrying = True
+        return Ask("name", replies.MISMATCH_RETRY.format(left=left, office=_office(settings)), free_text=True)
     session.add(BindingAttempt(openid=turn.openid, at=now, succeeded=True))
     if resident.role == OWNER:
         return await _bind_owner(session, turn.openid, home, resident, now)
@@ -188,13 +202,11 @@ async def _failures_today(session: AsyncSession, openid: str, now: datetime, set
     return int(count or 0)
 
 
-async def _failed(session: AsyncSession, openid: str, now: datetime, settings: Settings) -> str:
+async def _failed(session: AsyncSession, openid: str, now: datetime, settings: Settings) -> int:
+    """Record a failed attempt; the attempts left today."""
     session.add(BindingAttempt(openid=openid, at=now, succeeded=False))
     await session.flush()
-    left = settings.conversation.binding_attempts_per_day - await _failures_today(session, openid, now, settings)
-    if left <= 0:
-        return _locked(settings)
-    return replies.MISMATCH.format(left=left, office=_office(settings))
+    return settings.conversation.binding_attempts_per_day - await _failures_today(session, openid, now, settings)
 
 
 def _locked(settings: Settings) -> str:

@@ -22,9 +22,10 @@ ALREADY_BOUND_NOT_CURRENT = "您已经绑定了 {room}，无需重复绑定。�
 ALREADY_PENDING = "您绑定 {room} 的申请正在等待业主确认，确认后会第一时间通知您。"
 
 # One message for every mismatch: it never says which of room, name and phone was wrong.
-MISMATCH = (
-    "不好意思，您提供的房号、姓名和手机号与业主档案登记的信息不一致，暂时无法绑定。"
-    "请核对后重新发送“绑定房屋”（今天还可以尝试{left}次）。如登记信息需要更新，请携带身份证件到{office}办理。"
+MISMATCH_RETRY = (
+    "不好意思，您提供的房号、姓名和手机号与业主档案登记的信息不一致，暂时无法绑定（今天还可以尝试{left}次）。"
+    "请直接回复业主档案中登记的姓名重试，或重新发送“绑定房屋”从头填写，回复“取消”放弃。"
+    "如登记信息需要更新，请携带身份证件到{office}办理。"
 )
 LOCKED = (
     "为保障业主信息安全，今天的绑定尝试次数已达上限（{limit}次），请明天再试。"

@@ -210,3 +210,12 @@ async def test_everything_in_the_first_message_binds_without_a_question(chat: Ch
     reply = await chat.person("owner-zhang").says(opening)
     assert "成功" in reply and "3-2-501" in reply and "姓名" not in reply
     assert await _bindings(chat, "owner-zhang") == [("3-2-501", "owner", "active", True)]
+
+
+async def test_after_a_wrong_name_the_right_name_alone_tries_again(chat: Chat) -> None:
+    newbie = chat.person("newbie")
+    reply = await newbie.says("绑定房屋 3栋2单元501，业主张卫，电话13800000001")
+    assert "不一致" in reply and "姓名" in reply
+    reply = await newbie.says("张伟")
+    assert "绑定成功" in reply and "3-2-501" in reply
+    assert await _bindings(chat, "newbie") == [("3-2-501", "owner", "active", True)]

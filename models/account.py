@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,11 +68,12 @@ async def record_inbound(session: AsyncSession, openid: str, at: datetime, event
 
 async def active_bindings(session: AsyncSession, openid: str) -> list[HomeBinding]:
     """The homes this account acts for, the current one first."""
-    from sqlalchemy import select
+    return list((await session.scalars(_ACTIVE_BINDINGS, {"openid": openid})).all())
 
-    query = (
-        select(HomeBinding)
-        .where(HomeBinding.openid == openid, HomeBinding.status == "active")
-        .order_by(HomeBinding.is_current.desc(), HomeBinding.id)
-    )
-    return list((await session.scalars(query)).all())
+
+# Built once (on the message path, building a statement costs more than SQLite running it).
+_ACTIVE_BINDINGS = (
+    select(HomeBinding)
+    .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
+    .order_by(HomeBinding.is_current.desc(), HomeBinding.id)
+)

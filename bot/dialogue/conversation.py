@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,8 +120,7 @@ class ConversationStore:
 
     async def load(self, session: AsyncSession, openid: str, now: datetime) -> Conversation:
         connection = await session.connection()
-        row = (await connection.execute(select(ConversationState.data, ConversationState.updated_at)
-                                        .where(ConversationState.openid == openid))).first()
+        row = (await connection.execute(_LOAD, {"openid": openid})).first()
         if row is None:
             return Conversation(openid=openid)
         conversation = Conversation.from_json(openid, row.data or {})
@@ -141,10 +140,22 @@ class ConversationStore:
             return
         self._known_empty.discard(conversation.openid)
         # One statement, no ORM object: an upsert (the row may be new, or pruned since it was read).
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(ConversationState).values(openid=conversation.openid, data=data, updated_at=now)
-                              .on_conflict_do_update(index_elements=["openid"],
-                                                     set_={"data": data, "updated_at": now}))
+        connection = await session.connection()
+        await connection.execute(_UPSERTS[connection.dialect.name == "postgresql"],
+                                 {"openid": conversation.openid, "data": data, "updated_at": now})
 
 
 _EMPTY = Conversation(openid="").to_json()
+
+# The hot statements, built once (building one costs more than running it on SQLite); values are bound.
+_TABLE = ConversationState.__table__
+_LOAD = select(_TABLE.c.data, _TABLE.c.updated_at).where(_TABLE.c.openid == bindparam("openid"))
+
+
+def _upsert(insert: Any) -> Any:
+    statement = insert(_TABLE)
+    return statement.on_conflict_do_update(index_elements=["openid"], set_={
+        "data": statement.excluded.data, "updated_at": statement.excluded.updated_at})
+
+
+_UPSERTS = {True: _upsert(pg_insert), False: _upsert(sqlite_insert)}

@@ -49,6 +49,9 @@ MEMORY_LIMIT = 100_000  # owners whose account freshness or script this process 
 SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
 
 
+_RECORD = insert(ProcessedMessage)  # built once: the values are bound at each execution
+
+
 class _AlreadyHandled(Exception):
     """The dedupe record exists: some process has handled this message."""
 
@@ -269,8 +272,8 @@ class Inbox:
         """The dedupe record; _AlreadyHandled when some process handled the message (its transaction
         then rolls back whole)."""
         try:
-            await connection.execute(insert(ProcessedMessage).values(
-                key=inbound.dedupe_key, openid=inbound.openid, received_at=now, text=inbound.text[:500], reply=reply))
+            await connection.execute(_RECORD, {"key": inbound.dedupe_key, "openid": inbound.openid, "received_at": now,
+                                               "text": inbound.text[:500], "reply": reply})
         except IntegrityError:
             raise _AlreadyHandled from None
 

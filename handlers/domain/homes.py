@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Home, HomeBinding, Resident
@@ -26,10 +26,7 @@ class BoundHome:
 
 async def bound_homes(session: AsyncSession, openid: str, *, statuses: tuple[str, ...] = (ACTIVE,)) -> list[BoundHome]:
     """The homes this account acts for, the current one first."""
-    rows = await session.execute(
-        select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
-        .where(HomeBinding.openid == openid, HomeBinding.status.in_(statuses))
-        .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
+    rows = await session.execute(_BOUND_HOMES, {"openid": openid, "statuses": list(statuses)})
     return [BoundHome(binding, home) for binding, home in rows]
 
 
@@ -47,7 +44,7 @@ def find_bound(homes: list[BoundHome], room: str) -> BoundHome | None:
 
 
 async def home_by_room(session: AsyncSession, room_key: str) -> Home | None:
-    return await session.scalar(select(Home).where(Home.room_key == room_key.upper()))
+    return await session.scalar(_HOME_BY_ROOM, {"room_key": room_key.upper()})
 
 
 async def current_binding(session: AsyncSession, openid: str) -> HomeBinding | None:
@@ -69,5 +66,14 @@ async def complete_room(session: AsyncSession, openid: str, room: str) -> str:
 async def registered_phone(session: AsyncSession, binding: HomeBinding | None) -> str | None:
     if binding is None:
         return None
-    return await session.scalar(select(Resident.phone).where(Resident.id == binding.resident_id))
+    return await session.scalar(_RESIDENT_PHONE, {"resident_id": binding.resident_id})
+
+
+# The statements of every message about a home, built once (building one costs more than running it).
+_BOUND_HOMES = (
+    select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
+    .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status.in_(bindparam("statuses", expanding=True)))
+    .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
+_HOME_BY_ROOM = select(Home).where(Home.room_key == bindparam("room_key"))
+_RESIDENT_PHONE = select(Resident.phone).where(Resident.id == bindparam("resident_id"))
 

@@ -56,7 +56,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Our driver waits for a busy lock itself, off the event loop (sqlite_driver._patiently).
+    ours = isinstance(getattr(dbapi_connection, "_connection", None), sqlite_driver.Connection)
+    cursor.execute(f"PRAGMA busy_timeout={0 if ours else SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -5,7 +5,8 @@ calls for a SELECT (open a cursor, execute, fetch, close) and three for a write:
 trip between the event loop and the thread, and under load each trip waits for the loop. Here a
 statement is executed, fetched and closed in one trip, and its results wait on the cursor.
 
-The worker thread stays, so a long statement or SQLite's busy wait never blocks the event loop.
+The worker thread stays, so a long statement or a wait for another process's lock never blocks
+the event loop: SQLite's busy handler is off, and ``_patiently`` waits in the thread instead.
 Used through ``create_async_engine(..., async_creator=connector(path))`` (see ``bot.db``). It leans
 on aiosqlite's ``_execute`` and ``_conn``, so pyproject.toml bounds aiosqlite's version.
 """
@@ -13,6 +14,7 @@ on aiosqlite's ``_execute`` and ``_conn``, so pyproject.toml bounds aiosqlite's 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from threading import Thread
@@ -93,7 +95,30 @@ lock never blocks the loop; inside a transaction that holds the lock, WAL mode h
 for. Reports, jobs and imports leave it unset: a long statement of theirs stays off the loop."""
 
 
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _patiently(busy_timeout: float, call: Callable[..., Any], *args: Any) -> Any:
+    """``call(*args)`` in the worker thread, tried again while another process holds the lock.
+
+    SQLite's own busy handler is off on these connections (a busy wait must never happen on the
+    event loop); this is it, for the thread, with the same timeout."""
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.001
+    while True:
+        try:
+            return call(*args)
+        except sqlite3.OperationalError as error:
+            if not _busy(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 class Connection(aiosqlite.Connection):
+    busy_timeout: float = 10.0  # seconds; set by ``connector``
+
     def cursor(self) -> Cursor:  # type: ignore[override]  # SQLAlchemy enters it with ``async with``
         return Cursor(self)
 
@@ -101,10 +126,17 @@ class Connection(aiosqlite.Connection):
         return INLINE.get() and self._connection is not None and self._conn.in_transaction
 
     async def run(self, function: Callable[..., _Outcome], sql: str, parameters: Any) -> _Outcome:
-        """``function(sqlite3_connection, sql, parameters)``: in the worker thread, or inline (see INLINE)."""
-        if self._inline():
-            return function(self._conn, sql, parameters)
-        return await self._execute(function, self._conn, sql, parameters)
+        """``function(sqlite3_connection, sql, parameters)``: inline (see INLINE), or in the worker thread.
+
+        Inline, BEGIN is tried once without waiting: when another process holds the lock, the
+        wait happens in the thread, and the event loop runs on."""
+        if INLINE.get() and self._connection is not None and (self._conn.in_transaction or sql.startswith("BEGIN")):
+            try:
+                return function(self._conn, sql, parameters)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+        return cast(_Outcome, await self._execute(_patiently, self.busy_timeout, function, self._conn, sql, parameters))
 
     def _idle(self) -> bool:
         """No transaction is open: a commit or rollback has nothing to do (the pool rolls back every
@@ -117,7 +149,7 @@ class Connection(aiosqlite.Connection):
         if self._inline():
             self._conn.commit()
             return
-        await super().commit()
+        await self._execute(_patiently, self.busy_timeout, self._conn.commit)
 
     async def rollback(self) -> None:
         if self._idle():
@@ -132,10 +164,11 @@ def connector(database: str, *, timeout: float) -> Callable[[], Awaitable[Connec
     """An ``async_creator`` for SQLAlchemy: a connection to the file ``database``."""
 
     def open_sqlite() -> sqlite3.Connection:
-        return sqlite3.connect(database, timeout=timeout, check_same_thread=False)
+        return sqlite3.connect(database, timeout=0, check_same_thread=False)  # busy waits: ``_patiently``
 
     def create() -> Awaitable[Connection]:
         connection = Connection(open_sqlite, iter_chunk_size=64)
+        connection.busy_timeout = timeout
         # As SQLAlchemy does for aiosqlite, never hold up exit (before 0.22 the connection was the thread).
         cast(Thread, getattr(connection, "_thread", connection)).daemon = True
         return cast("Awaitable[Connection]", connection)  # awaiting it connects and gives back itself

@@ -17,6 +17,7 @@ days (调休) are on.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -80,6 +81,7 @@ class WorkingCalendar:
 COMING_YEAR_NOTICE = timedelta(days=60)
 
 
+@lru_cache(maxsize=8192)  # a pure function of the date, asked for every day an SLA clock crosses
 def official_day(day: date) -> bool | None:
     """True for an official make-up working day, False for an official holiday, None otherwise
     (an ordinary day, or a year the package does not cover yet)."""

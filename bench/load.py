@@ -17,7 +17,9 @@ What it does, in one run:
    every MsgId distinct. The reference gets the same bodies.
 4. Reference and wuyebot alternate for ``--rounds`` rounds; each prints throughput, p50, p99 and
    errors (a status other than 200, or no reply in the body), and the ratio.
-5. The burst: ``--burst`` owners never seen before send 家里突然停电了 at the same moment, each on
+5. ``--memory N``: N owners never seen before write once each; the service's RSS is printed
+   as they come (every in-memory table of the service is bounded).
+6. The burst: ``--burst`` owners never seen before send 家里突然停电了 at the same moment, each on
    its own connection: how many were answered passively (a reply in the HTTP answer), p99, max.
 
 The client is aiohttp in this process; it costs the same on both sides, and both are measured by it.
@@ -182,6 +184,32 @@ async def burst(url: str, count: int) -> Figures:
     return figures
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def memory(url: str, pid: int, owners: int, concurrency: int) -> None:
+    """RSS of the service while ``owners`` accounts never seen before write once each (你好, then a repair)."""
+    counter = itertools.count()
+    marks = {owners * share // 4 for share in range(1, 5)}
+    print(f"memory: RSS {rss_mb(pid):.0f} MB before {owners} new owners")
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def worker() -> None:
+            while (index := next(counter)) < owners:
+                text = ("你好", "厨房水龙头坏了")[index % 2]
+                async with http.post(url, params=signed(), data=body(f"rss-{index}", text)) as response:
+                    await response.read()
+                if index + 1 in marks:
+                    print(f"memory: RSS {rss_mb(pid):.0f} MB after {index + 1} new owners")
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
 async def prepare(database_url: str) -> list[Owner]:
     """Schema, the demo estate, and OWNERS accounts bound to its homes (families of about eight)."""
     from sqlalchemy import delete, select
@@ -223,6 +251,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--burst", type=int, default=500, help="new owners at one moment (0: none)")
     parser.add_argument("--burst-only", action="store_true")
+    parser.add_argument("--memory", type=int, default=0, help="then N new owners, printing the service's RSS")
     parser.add_argument("--instances", type=int, default=1, help="wuyebot serve processes (PostgreSQL for more than 1)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
@@ -261,6 +290,8 @@ async def main() -> None:
                     ratios.append((len(bot.latencies) / bot.elapsed) / (len(ref.latencies) / ref.elapsed))
                 print(f"ratio wuyebot/reference = {statistics.median(ratios):.3f} (median; rounds: "
                       f"{', '.join(f'{ratio:.3f}' for ratio in ratios)})")
+            if args.memory:
+                await memory(bot_urls[0], processes[1].pid, args.memory, args.concurrency)
             if args.burst:
                 figures = await burst(bot_urls[0], args.burst)
                 print(f"burst: {args.burst} new owners at one moment: answered passively {figures.passive}, "

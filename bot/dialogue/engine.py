@@ -278,6 +278,7 @@ class DialogueEngine:
                        and not (value == UNSPECIFIED and name in form.slots)}
         if not corrections and understanding.details.correction:
             corrections = self._read_correction(turn, form, route)
+        _keep_the_day(form.slots, corrections, understanding.details.names_day)
         if form.asking == CONFIRM:
             verdict = turn.understanding.details.verdict
             if corrections:
@@ -397,3 +398,12 @@ def _text(answer: object) -> str:
     if answer is None:
         return ""
     return getattr(answer, "text", str(answer))
+
+
+def _keep_the_day(slots: dict[str, str], corrections: dict[str, str], names_day: bool) -> None:
+    """“上午10点” after “明天” changes the hour of that day, not the day (the NLU reads a bare hour
+    as today's): a correction touches only what it names."""
+    new, old = corrections.get("time"), slots.get("time")
+    if new is None or old is None or names_day or "T" not in new:
+        return
+    corrections["time"] = old.split("T")[0] + "T" + new.split("T")[1]

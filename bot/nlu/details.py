@@ -72,9 +72,13 @@ _LABEL_LEAD = re.compile(r"^\s*(?:你好|您好)?[，,\s]*(?:我要|我想|想|�
 _CORRECTION_LEAD = re.compile(r"^\s*(?:不对|不是|错了|说错了|改一下|修改一下|修改|更正|改成|改为|应该是)"
                               r"(?:[，,：:。\s]*(?:不对|改一下|改成|改为|应该是|是))*[，,：:。\s]*")
 _CORRECTION = re.compile(r"^\s*(不对|不是|错了|说错了|改成|改为|应该是|更正)")
+# Words that name a day (明天, 周六, 12月9日, 9号, 初三 …): without them, “上午10点” keeps the day said before.
+_DAY_WORDS = re.compile(r"[今明后昨]|[周星礼][期拜]?[一二三四五六日天1-7]|周末"
+                        r"|[0-9一二三四五六七八九十]+\s*[月号日]|初[一二三四五六七八九十]")
 # An answer to "please reply 确认": one or more yes-words (对的，确认 / OK確認 / 得，确认提交), or a no.
 _YES_WORD = (r"(?:好的?|好滴|好嘞|好啊|行|可以的?|是的?|系|对的?|对头|没错|冇错|确认(?:无误)?|确定|嗯+|恩+|"
-             r"en|ok|okay|yes|yep|y|同意|没有?问题|冇问题|就这样|提交|麻烦了|要的|需要|得|得啦|👌|👍|✅)")
+             r"en|ok|okay|yes|yep|y|同意|没有?问题|冇问题|就这样|提交|麻烦了|要的|需要|得|得啦|👌|👍|✅|"
+             r"(?:确认|确定)?(?:开单|办理|开吧|提交吧|登记吧))")
 _YES = re.compile(rf"^(?:{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*[,，、.。!！~\s]*)+$|^{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*"
                   r"(?:[,，.。!！?？;~ ]|谢谢|麻烦|辛苦)")
 _NO = re.compile(r"^(?:不用|不要|不对|不是|不行|不可以|不需要|不了|不|算了|否|没有|别|取消|错了|no|n|❌)"
@@ -314,6 +318,11 @@ class Details:
     def amended(self) -> str:
         """The owner's words without a leading 不对/改成 (what they say it should be), as typed."""
         return _CORRECTION_LEAD.sub("", self.raw).strip()
+
+    @cached_property
+    def names_day(self) -> bool:
+        """The words say which day (明天, 周六, 12月9日): a bare 上午10点 does not."""
+        return _DAY_WORDS.search(self.text) is not None
 
     @cached_property
     def correction(self) -> bool:

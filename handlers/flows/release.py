@@ -41,7 +41,7 @@ ITEMS_SLOT = "items"  # free text: what is taken out
 
 @dataclass
 class ReleaseState:
-    asked_plate: bool = False
+    asked_plate: bool = False  # no longer asked (the card invites a plate); kept for forms stored before
 
 
 @router.form(INTENT, name="开放行条", english=english.RELEASE, accepts=("time", "plate"), state=ReleaseState)
@@ -52,6 +52,8 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     if binding is None or home is None:
         return replies.NEED_BINDING
     tz, slots = settings.tz, form.slots
+    if form.asking == ITEMS_SLOT and ITEMS_SLOT not in form.answers and details_of(turn.text).items:
+        form.answers[ITEMS_SLOT] = turn.text  # 物品：两个衣柜和一台冰箱明天 (its time went to the time slot)
     items = _items(form)
     if items is None:
         return Ask(ITEMS_SLOT, replies.ASK_ITEMS, free_text=True)
@@ -66,14 +68,15 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     if passes.too_far_ahead(window, turn.now):
         slots.pop("time")
         return Ask("time", replies.TOO_FAR.format(days=MAX_DAYS_AHEAD))
-    plate = slots.get("plate")
-    if plate is None and not form.state.asked_plate and (move or details_of(form.first_text).car):
-        form.state.asked_plate = True
-        return Ask("plate", replies.ASK_PLATE, free_text=True)
+    plate = slots.get("plate")  # optional: the card invites it rather than a question of its own
     tenant = binding.role == "tenant"
+    _day, hour = passes.parse_slot_time(value)
+    moving_at = window.start.replace(hour=hour.hour, minute=hour.minute) if hour is not None else window.start
+    when = window.describe(tz) if hour is None else replies.DAY_AND_HOUR.format(
+        day=window.describe(tz).removesuffix("全天"), hour=f"{hour:%H:%M}")
     if not form.confirmed:
         return Confirm(replies.CONFIRM.format(
-            room=home.room_key, items=items, window=window.describe(tz), plate=plate or replies.NO_PLATE,
+            room=home.room_key, items=items, window=when, plate=plate or replies.NO_PLATE,
             tenant_note=replies.TENANT_NOTE if tenant else ""))
 
     description = f"{MOVE if move else '物品放行'}：{items}" + (f"；车牌 {plate}" if plate else "")
@@ -81,7 +84,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     ticket = await desk.create(session, NewTicket(
         kind="release", description=description, openid=turn.openid, home_id=home.id,
         category=MOVE if move else "物品放行", contact_phone=await registered_phone(session, binding),
-        preferred_time=value, appointment=window.start), turn.now, by=by)
+        preferred_time=value, appointment=moving_at), turn.now, by=by)
     if move:
         await desk.apply(session, ticket, "note", turn.now, by="system", note=f"大件搬迁（搬家）登记：{items}")
     gate_pass = GatePass(
@@ -93,7 +96,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     await session.flush()
     if not tenant:
         await _tell_gate(session, notifier, gate_pass, home, settings)
-        return replies.CREATED.format(number=ticket.number, code=gate_pass.code, window=window.describe(tz),
+        return replies.CREATED.format(number=ticket.number, code=gate_pass.code, window=when,
                                       items=items, move_note=replies.MOVE_NOTE if move else "")
     return await _ask_owners(session, outbox, desk, ticket, gate_pass, home, binding.resident_id, turn, settings)
 

@@ -6,14 +6,14 @@ NEED_BINDING = (
 )
 ASK_ITEMS = "请问要带出小区的是哪些物品？（如“双人床一张、冰箱一台”，搬家可以回复“搬家，整车家具家电”）"
 ASK_WHEN = "请问哪一天搬出？（如“周六”“明天上午”）"
-ASK_PLATE = "请问运输车辆的车牌号是多少？（如 粤B12345；暂时没有请回复“没有”）"
 PAST_DAY = "{window}已经过去了，请告诉我哪一天搬出，例如“明天”或“周六”。"
 TOO_FAR = "目前只能办理{days}天内的放行条，请告诉我{days}天内的搬出日期。"
 CONFIRM = (
     "请确认放行条信息：\n房屋：{room}\n物品：{items}\n日期：{window}\n车牌：{plate}\n{tenant_note}"
     "确认无误请回复“确认”；需要修改请直接告诉我（如“改成周日”），回复“取消”放弃。"
 )
-NO_PLATE = "未登记"
+NO_PLATE = "未登记（有车辆进出请直接告诉我车牌号）"
+DAY_AND_HOUR = "{day}{hour}（放行条当天全天有效）"  # the hour the owner gave; the pass is good all day
 TENANT_NOTE = "您是租户，提交后需业主确认同意，放行条才会生效。\n"
 
 CREATED = (

@@ -143,3 +143,17 @@ def test_items_read_from_the_first_message() -> None:
     assert details_of("申请放行 搬两个大衣柜出去").items == "两个大衣柜"
     assert details_of("我要开放行条").items is None
     assert details_of("下周六退房 要开放行条").moving and not details_of("搬个冰箱出去").moving
+
+
+async def test_items_with_a_day_then_an_hour_keep_the_day_and_the_items(chat: Chat) -> None:
+    """物品：两个衣柜和一台冰箱明天 fills the items and the day; 上午10点 then changes the hour, not the day."""
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    assert "物品" in await zhang.says("要开个放行条")
+    card = await zhang.says("物品：两个衣柜和一台冰箱明天")
+    assert "物品：两个衣柜和一台冰箱\n" in card and "11月24日" in card
+    card = await zhang.says("上午10点，车牌粤B8M226")
+    assert "11月24日（周二）10:00" in card and "粤B8M226" in card
+    assert "放行码" in await zhang.says("确认开单")
+    [ticket] = await chat.tickets()
+    assert ticket.appointment == datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -22,6 +22,7 @@ from handlers.domain.staffing import is_staff
 from handlers.flows import (
     binding,
     complaint,
+    consent,
     emergency,
     faq,
     fee,
@@ -54,6 +55,7 @@ FLOWS = (
     suggestion.FLOW,
     visitor.FLOW,
     release.FLOW,
+    consent.FLOW,  # a bare 同意 / 不同意 to a tenant's request, after the flows' own coded replies
     status.FLOW,
     rating.FLOW,
     faq.FLOW,

@@ -90,11 +90,11 @@ class DialogueEngine:
             return Reply(text) if text else None
         else:
             matched = self._dispatcher.pattern_route(turn.text)
-            if matched is not None:
+            answer = None
+            if matched is not None:  # a text route may decline (None): the dialogue then reads the message
                 pattern, match = matched
-                text = _text(await pattern({**resources, "match": match}))
-            else:
-                text = await self._respond(turn, conversation, resources)
+                answer = await pattern({**resources, "match": match})
+            text = _text(answer) if answer is not None else await self._respond(turn, conversation, resources)
         text = await self._serve_pending(turn, conversation, resources, text)
         if conversation.expired_form:
             expired = replies.EXPIRED.format(flow=self._name(conversation.expired_form),

@@ -300,7 +300,8 @@ class Router:
 
         Only for replies the bot asked for by name, such as “同意 4821” to a tenant's binding
         request, or fixed commands it taught (员工绑定 12345678); everything owners say in their own
-        words goes through the NLU. The handler receives the match as ``match``.
+        words goes through the NLU. The handler receives the match as ``match``; it may answer None
+        to decline (the words were not a reply to us), and the dialogue then reads the message.
         """
         compiled = re.compile(pattern)
 

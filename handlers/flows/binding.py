@@ -11,9 +11,8 @@
   them, 解除绑定 3-2-501 unbinds. The NLU has no label for these, so they are text patterns (and
   cues inside a ``bind_unit`` message).
 
-The consent code is derived from the binding's id (:func:`consent_code`), so it needs no column:
-it is unique among any 9000 consecutive bindings, and it is only ever looked up among the pending
-bindings of homes the replying account owns, so a guessed code decides nothing.
+The owner's decision, and the consent code, are in ``handlers.domain.consent`` (a bare 同意 is
+decided there too, by the consent flow).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from bot.outbox.queue import Outbox
 from bot.privacy import mask_phones
 from bot.script import to_traditional
 from bot.settings import Settings
+from handlers.domain import consent
 from handlers.domain.homes import (
     ACTIVE,
     OWNER,
@@ -73,11 +73,6 @@ class BindingState:
 
 class BindingRejected(Exception):
     """The details given do not match the owner register (never says which detail)."""
-
-
-def consent_code(binding_id: int) -> str:
-    """A 4-digit code for a tenant's request (7919 is prime to 9000, so codes cycle through all 9000)."""
-    return f"{1000 + (binding_id * 7919) % 9000}"
 
 
 # --- binding -------------------------------------------------------------------------------------
@@ -240,7 +235,7 @@ async def _ask_owner_consent(session: AsyncSession, outbox: Outbox, openid: str,
     session.add(binding)
     await session.flush()
     text = replies.CONSENT_REQUEST.format(name=resident.name, phone=mask_phones(resident.phone), room=home.room_key,
-                                          code=consent_code(binding.id))
+                                          code=consent.consent_code(binding.id))
     for owner in owners:
         await outbox.enqueue(session, key=f"binding:{binding.id}:ask:{owner}", recipient=owner, text=text,
                              kind="binding")
@@ -255,33 +250,10 @@ async def decide_tenant(match: re.Match[str], turn: Turn, session: AsyncSession,
                         now: datetime) -> str:
     """同意 4821 / 拒绝 4821 from an owner of the home: the tenant's binding becomes active or rejected."""
     verdict, code = match.group(1), match.group(2)
-    owned = select(HomeBinding.home_id).where(HomeBinding.openid == turn.openid, HomeBinding.role == OWNER,
-                                              HomeBinding.status == ACTIVE)
-    requests = await session.scalars(
-        select(HomeBinding).where(HomeBinding.home_id.in_(owned), HomeBinding.role == TENANT)
-        .order_by(HomeBinding.id.desc()))
-    request = next((binding for binding in requests if consent_code(binding.id) == code), None)
+    request = await consent.tenant_binding_for_code(session, turn.openid, code)
     if request is None:
         return replies.CONSENT_UNKNOWN.format(code=code)
-    if request.status != PENDING:
-        return replies.CONSENT_ALREADY.format(code=code)
-    home = await session.get(Home, request.home_id)
-    tenant = await session.get(Resident, request.resident_id)
-    assert home is not None and tenant is not None  # foreign keys
-    request.decided_at = now
-    if verdict == "拒绝":
-        request.status = BindingStatus.REJECTED
-        await outbox.enqueue(session, key=f"binding:{request.id}:rejected", recipient=request.openid, kind="binding",
-                             text=replies.TENANT_REFUSED.format(room=home.room_key, hotline=settings.estate.hotline))
-        return replies.CONSENT_REFUSED.format(name=tenant.name, room=home.room_key)
-    others = await bound_homes(session, request.openid)
-    request.status = BindingStatus.ACTIVE
-    request.is_current = not others
-    told = (replies.TENANT_APPROVED_NOT_CURRENT.format(room=home.room_key, current=others[0].room) if others
-            else replies.TENANT_APPROVED.format(room=home.room_key))
-    await outbox.enqueue(session, key=f"binding:{request.id}:approved", recipient=request.openid, kind="binding",
-                         text=told)
-    return replies.CONSENT_GIVEN.format(name=tenant.name, room=home.room_key)
+    return await consent.decide_tenant_binding(session, outbox, settings, request, verdict == "同意", now)
 
 
 # --- several homes, switching, unbinding ---------------------------------------------------------

@@ -21,21 +21,19 @@ from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from handlers.domain import passes
+from handlers.domain import consent, passes
 from handlers.domain.homes import current_binding, registered_phone
 from handlers.domain.notify import Notifier
-from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
+from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES
 from handlers.domain.tickets import NewTicket, TicketDesk
 from handlers.flows import Flow
 from handlers.replies import english
 from handlers.replies import release as replies
 from models import GatePass, Home, Resident, Ticket
-from models.enums import PassStatus
 
 router = Router("release")
 
 INTENT = "release_permit"
-GATE_TEAM = "security"
 MOVE = "搬家"
 ITEMS_SLOT = "items"  # free text: what is taken out
 
@@ -95,7 +93,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     session.add(gate_pass)
     await session.flush()
     if not tenant:
-        await _tell_gate(session, notifier, gate_pass, home, settings)
+        await consent.tell_gate(session, notifier, gate_pass, home, settings)
         return replies.CREATED.format(number=ticket.number, code=gate_pass.code, window=when,
                                       items=items, move_note=replies.MOVE_NOTE if move else "")
     return await _ask_owners(session, outbox, desk, ticket, gate_pass, home, binding.resident_id, turn, settings)
@@ -123,7 +121,8 @@ async def _ask_owners(session: AsyncSession, outbox: Outbox, desk: TicketDesk, t
     resident = await session.get(Resident, resident_id)
     text = replies.CONSENT_REQUEST.format(
         room=home.room_key, tenant=resident.name if resident else replies.SOME_TENANT, number=ticket.number,
-        items=gate_pass.items, window=_window(gate_pass, settings), plate=gate_pass.plate or replies.NO_PLATE)
+        items=gate_pass.items, window=consent.permit_window(gate_pass, settings),
+        plate=gate_pass.plate or replies.NO_PLATE)
     for openid in owners:
         await outbox.enqueue(session, key=f"release-consent:{ticket.number}:{openid}", recipient=openid, text=text,
                              kind="release_consent")
@@ -139,38 +138,7 @@ async def owner_decides(match: re.Match[str], turn: Turn, session: AsyncSession,
     gate_pass = await passes.pass_by_number(session, number, "release")
     if gate_pass is None or not await passes.is_owner_of(session, turn.openid, gate_pass.home_id):
         return replies.NO_SUCH_REQUEST.format(number=number)
-    if gate_pass.status != "pending_owner":
-        status = STATUS_NAMES[passes.effective_status(gate_pass, turn.now)]
-        return replies.ALREADY_DECIDED.format(number=number, status=status)
-    window = _window(gate_pass, settings)
-    if turn.now > gate_pass.valid_until:
-        return replies.DAY_PASSED.format(number=number, window=window)
-    ticket = await desk.load(session, number, for_update=True)
-    home = await session.get(Home, gate_pass.home_id)
-    by = f"owner:{turn.openid}"
-    if agreed:
-        gate_pass.status = PassStatus.ACTIVE
-        if ticket is not None:
-            await desk.apply(session, ticket, "note", turn.now, by=by, note="业主同意放行")
-            told = replies.TENANT_APPROVED.format(number=number, code=gate_pass.code, window=window,
-                                                 items=gate_pass.items)
-            await notifier.to_owners(session, ticket, told, key=f"release-approved:{number}")
-        if home is not None:
-            await _tell_gate(session, notifier, gate_pass, home, settings)
-        return replies.OWNER_APPROVED.format(number=number)
-    gate_pass.status = PassStatus.REJECTED
-    await passes.cancel_ticket_of(session, gate_pass, turn.now, by=by, desk=desk, note="业主不同意放行")
-    if ticket is not None:
-        await notifier.to_owners(session, ticket, replies.TENANT_REJECTED.format(
-            number=number, items=gate_pass.items, hotline=settings.estate.hotline), key=f"release-rejected:{number}")
-    return replies.OWNER_REJECTED.format(number=number)
-
-
-async def _tell_gate(session: AsyncSession, notifier: Notifier, gate_pass: GatePass, home: Home,
-                     settings: Settings) -> None:
-    await notifier.to_group(session, GATE_TEAM, replies.GATE_NOTICE.format(
-        number=gate_pass.number, room=home.room_key, window=_window(gate_pass, settings), items=gate_pass.items,
-        plate=gate_pass.plate or replies.NO_PLATE), key=f"gate:{gate_pass.number}")
+    return await consent.decide_release(session, settings, desk, notifier, gate_pass, agreed, turn.openid, turn.now)
 
 
 # ---------------------------------------------------------------- listing and cancelling
@@ -188,8 +156,9 @@ async def list_permits(turn: Turn, session: AsyncSession, settings: Settings) ->
     for gate_pass in mine:
         status = passes.effective_status(gate_pass, turn.now)
         code = replies.LIST_CODE.format(code=gate_pass.code) if status in ("active", "upcoming") else ""
-        lines.append(replies.LIST_LINE.format(number=gate_pass.number, window=_window(gate_pass, settings),
-                                              items=gate_pass.items or "", status=STATUS_NAMES[status], code=code))
+        window = consent.permit_window(gate_pass, settings)
+        lines.append(replies.LIST_LINE.format(number=gate_pass.number, window=window, items=gate_pass.items or "",
+                                              status=STATUS_NAMES[status], code=code))
     return "\n".join([replies.LIST_HEADER, *lines, replies.LIST_FOOTER])
 
 
@@ -204,10 +173,6 @@ async def cancel_permit(match: re.Match[str], turn: Turn, session: AsyncSession,
         return replies.NOT_CANCELLABLE.format(number=number, status=status)
     await passes.cancel_pass(session, gate_pass, turn.now, by=f"owner:{turn.openid}", desk=desk)
     return replies.CANCELLED.format(number=number)
-
-
-def _window(gate_pass: GatePass, settings: Settings) -> str:
-    return Window(gate_pass.valid_from, gate_pass.valid_until).describe(settings.tz)
 
 
 FLOW = Flow(router)

@@ -219,3 +219,24 @@ async def test_after_a_wrong_name_the_right_name_alone_tries_again(chat: Chat) -
     reply = await newbie.says("张伟")
     assert "绑定成功" in reply and "3-2-501" in reply
     assert await _bindings(chat, "newbie") == [("3-2-501", "owner", "active", True)]
+
+
+async def test_a_bare_agree_answers_the_one_request_waiting(chat: Chat) -> None:
+    """同意 alone, from the owner a tenant waits for: the request is decided; 同意 from anyone else is
+    read as usual."""
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    await _register(chat, "3-2-501", "刘洋", "13800000003", "tenant")
+    assert "业主" in await _tenant_asks(chat, "tenant-liu")
+    reply = await chat.person("owner-zhang").says("同意")
+    assert "已同意" in reply and "刘洋" in reply
+    assert ("3-2-501", "tenant", "active", True) in await _bindings(chat, "tenant-liu")
+    assert "绑定成功" in (await chat.person("tenant-liu").pushes())[-1]
+    assert "已同意" not in await chat.person("stranger").says("同意")
+
+
+async def test_a_bare_refusal_with_a_reason_refuses(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    await _register(chat, "3-2-501", "刘洋", "13800000003", "tenant")
+    await _tenant_asks(chat, "tenant-liu")
+    assert "已拒绝" in await chat.person("owner-zhang").says("不同意，我不认识这个人")
+    assert ("3-2-501", "tenant", "rejected", False) in await _bindings(chat, "tenant-liu")

@@ -149,7 +149,7 @@ _LONG_TERM = re.compile(r"长期|每天|天天|每周|每个星期|以后都|经
 _ITEM = re.compile(
     r"柜|冰箱|沙发|床|桌|椅|电视|洗衣机|空调|钢琴|家具|家私|家电|电器|箱|行李|书|花架|材料|自行车|电动车|单车|电脑|"
     r"茶几|热水器|微波炉|烤箱|盆栽|花盆|设备|样品|衣物|杂物|货")
-_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:走|出)?(?:了|掉)?|^(?:物品|东西|要搬的有|搬的是)\s*[:：]?\s*")
+_LEAD = re.compile(r"^.*?(?:搬|运|拉|带|拿|扔|卖|把|将)(?:出去|走|出)?(?:了|掉)?|^(?:物品|东西|要搬的有|搬的是)\s*[:：]?\s*")
 _TAIL = re.compile(r"(?:要|想)?(?:搬|运|拉|带|拿|卖|扔)?(?:出去|出小区|出门|回老家|走|掉)?(?:了|吧|啊)?$")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
 # Time words said with the items (两个衣柜和一台冰箱明天): the time is a slot of its own.
@@ -453,7 +453,7 @@ class Details:
     def items(self) -> str | None:
         """搬柜子和冰箱 → 柜子和冰箱: the clauses that name things taken out, without the verbs."""
         found: list[str] = []
-        for clause in _CLAUSES.split(self.raw):
+        for clause in _CLAUSES.split(self.text):  # simplified Mandarin: 梳化 is 沙发
             if not _ITEM.search(clause):
                 continue
             core = _LEAD.sub("", clause, count=1)

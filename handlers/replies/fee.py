@@ -12,7 +12,7 @@ PAY = "缴费方式：\n{methods}"
 CLOSING = "如对账单有疑问，请致电 {hotline}。还有什么可以帮您？"
 OTHER_HOMES = "您还绑定了 {rooms}，如需查询请发送“{example}的物业费”。"
 
-NOTHING_OWED = "您好，{room} 目前没有待缴费用，感谢您按时缴费！"
+NOTHING_OWED = "您好，{room} 目前没有欠费，费用已全部缴清，感谢您按时缴费！"
 NOTHING_OWED_CLOSING = "还有什么可以帮您？"
 
 METHODS = ("您好，{estate}的物业费、停车费等费用可以通过以下方式缴纳：\n{methods}\n"

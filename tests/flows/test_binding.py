@@ -97,7 +97,7 @@ async def test_a_tenant_waits_for_the_owner_who_agrees(chat: Chat) -> None:
     assert "处理过了" in await zhang.says(f"拒绝 {code}")
 
     reply = await tenant.says("查物业费")  # a bound tenant is bound: the home's bill is theirs to see
-    assert "3-2-501" in reply and "没有待缴费用" in reply
+    assert "3-2-501" in reply and "没有欠费" in reply
 
 
 async def test_a_tenant_refused_by_the_owner(chat: Chat) -> None:
@@ -191,8 +191,8 @@ async def test_several_homes_listing_switching_and_unbinding_one(chat: Chat) -> 
     assert "已将当前房屋切换为 3-2-502" in await zhang.says("切换到 3-2-502")
     assert "已经是您的当前房屋" in await zhang.says("切换到502")
     assert "您还没有绑定 3-2-503" in await zhang.says("切换到 3-2-503")
-    assert "3-2-502 目前没有待缴费用" in await zhang.says("我家物业费还欠多少")
-    assert "3-2-501 目前没有待缴费用" in await zhang.says("3-2-501的物业费")
+    assert "3-2-502 目前没有欠费" in await zhang.says("我家物业费还欠多少")
+    assert "3-2-501 目前没有欠费" in await zhang.says("3-2-501的物业费")
 
     assert "请告诉我要解除哪一套" in await zhang.says("解除绑定")
     reply = await zhang.says("解除绑定 3-2-502")

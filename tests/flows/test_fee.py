@@ -68,9 +68,9 @@ async def test_nothing_owed_is_said_with_thanks(chat: Chat) -> None:
     await chat.bind("owner-zhang", "3-2-501", "13800000001")
     await _bills(chat, "3-2-501", ("2026-11", "物业费", "235.50", True), prepaid="50.00")
     reply = await chat.person("owner-zhang").says("我家物业费还欠多少")
-    assert "3-2-501 目前没有待缴费用，感谢您按时缴费" in reply and "预存余额：¥50.00" in reply
+    assert "3-2-501 目前没有欠费，费用已全部缴清" in reply and "预存余额：¥50.00" in reply
     reply = await chat.person("owner-zhang").says("物业费还欠多少，怎么交")  # figures wanted, not only the ways
-    assert "没有待缴费用" in reply
+    assert "没有欠费" in reply
 
 
 async def test_an_account_learns_nothing_about_a_home_it_is_not_bound_to(chat: Chat) -> None:

@@ -83,7 +83,7 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
         slots["phone"] = phone
     time_line = ""
     if location.home_id is not None:  # a visit into a home needs a time; a shared place does not
-        asked = _visit_time(form)
+        asked = _visit_time(form, turn)
         if isinstance(asked, Ask):
             return asked
         time_line = replies.ANY_TIME_LINE if form.state.any_time else replies.TIME_LINE.format(time=slot_time(asked))
@@ -126,12 +126,14 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
         resolve=day_and_time(due["resolve"], settings.tz), trade=trade, days=days)
 
 
-def _visit_time(form: Form[RepairState]) -> str | Ask:
+def _visit_time(form: Form[RepairState], turn: Turn) -> str | Ask:
     """The booked time (an NLU time value), "" for any time, or the question to ask."""
     if "time" in form.slots:
         form.state.any_time = False
         return form.slots["time"]
     answer = form.answers.pop("time", None)
+    if answer is None and form.asking == "time" and details_of(turn.text).any_time:
+        answer = turn.text  # 随时都可以，电话138…: the phone was taken as a slot, the time is this
     if form.state.any_time or (answer is not None and details_of(answer).any_time) \
             or (answer is None and details_of(form.first_text).any_time):
         form.state.any_time = True

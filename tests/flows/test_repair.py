@@ -92,3 +92,11 @@ async def test_a_traditional_writer_stays_traditional_through_the_form(chat: Cha
     card = await zhang.says("12月9日 15:00")
     assert "請確認報修信息" in card and "确认" not in card
     assert "工單號" in await zhang.says("確認")
+
+
+async def test_any_time_with_a_phone_in_the_same_answer(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    assert "什么时间方便" in await zhang.says("厨房水槽下面的管子漏水了")
+    card = await zhang.says("随时都可以，电话13900000009")
+    assert "请确认报修信息" in card and "13900000009" in card

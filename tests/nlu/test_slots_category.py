@@ -206,3 +206,12 @@ def test_more_emergency_categories(text: str, expected: str) -> None:
 )
 def test_more_complaint_categories(text: str, expected: str | None) -> None:
     assert category(text, "complaint") == expected
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("家里大门关不上了😭😭明天下午5点有人", "门窗门锁"),
+    ("我家大门锁坏了", "门窗门锁"),
+    ("小区大门的道闸坏了", "公共设施"),
+])
+def test_the_homes_own_front_door_is_not_the_estates_gate(text: str, category: str) -> None:
+    assert extract_category(text, "repair") == category

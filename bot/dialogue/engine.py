@@ -307,8 +307,9 @@ class DialogueEngine:
         if interruption is not None:
             return interruption
         if corrections:
+            told = _changes_told(form.slots, corrections) if understanding.details.correction else ""
             form.slots.update(corrections)
-            return await self._step(form, route, conversation, resources)
+            return told + await self._step(form, route, conversation, resources)
         if expecting is not None and expecting in route.free_text | set(form.free_text):
             form.answers[expecting] = turn.text.strip()
             return await self._step(form, route, conversation, resources)
@@ -407,3 +408,13 @@ def _keep_the_day(slots: dict[str, str], corrections: dict[str, str], names_day:
     if new is None or old is None or names_day or "T" not in new:
         return
     corrections["time"] = old.split("T")[0] + "T" + new.split("T")[1]
+
+
+_TOLD_ON_CHANGE = ("category", "room", "phone", "plate")  # shown as they are (a time is an ISO value)
+
+
+def _changes_told(slots: dict[str, str], corrections: dict[str, str]) -> str:
+    """“不对，是下水道堵了” in the middle of a form: say what changed before the next question."""
+    return "".join(replies.UPDATED.format(slot=replies.SLOT_NAMES[name], value=value)
+                   for name, value in corrections.items()
+                   if name in _TOLD_ON_CHANGE and slots.get(name) not in (None, value))

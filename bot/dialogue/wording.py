@@ -14,6 +14,7 @@ CLARIFY = "不好意思，我想确认一下：您是想{first}，还是想{seco
 OFFER_HUMAN = "不好意思，我可能没有理解您的意思。需要为您转接人工客服吗？回复“转人工”即可，或拨打 {hotline}。"
 RESUME = "我们继续刚才的{flow}：{question}"
 REASK = "不好意思，没有识别到{slot}。{question}"
+UPDATED = "好的，{slot}已改为“{value}”。"
 CONFIRM_AGAIN = "请回复“确认”提交，回复“取消”放弃，或直接告诉我要修改的内容。"
 SWITCHED = "好的，先不办{old}了。"
 NEXT_REQUEST = "接着为您办理“{request}”：\n"

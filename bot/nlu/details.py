@@ -81,6 +81,7 @@ _YES_WORD = (r"(?:好的?|好滴|好嘞|好啊|行|可以的?|是的?|系|对的
              r"(?:确认|确定)?(?:开单|办理|开吧|提交吧|登记吧))")
 _YES = re.compile(rf"^(?:{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*[,，、.。!！~\s]*)+$|^{_YES_WORD}[啊呀吧了的哈啦呢哦噢嘛]*"
                   r"(?:[,，.。!！?？;~ ]|谢谢|麻烦|辛苦)")
+_NOTED = re.compile(r"^(?:知道了?|明白了?|了解了?|收到了?|好吧)[,，、.。!！~\s]+")
 _NO = re.compile(r"^(?:不用|不要|不对|不是|不行|不可以|不需要|不了|不|算了|否|没有|别|取消|错了|no|n|❌)"
                  r"[啊呀吧了的哈啦呢哦噢嘛]*(?:[,，.。!！?？;~ ]|谢谢|$)")
 
@@ -361,6 +362,7 @@ class Details:
         """The answer at a confirm step: True (对，确认 / OK / 得), False (不用了 / 取消), None when neither."""
         simplified, _traditional = to_simplified(unicodedata.normalize("NFKC", self.raw))
         compact = simplified.strip().lower().lstrip(",.!?~ ")  # the raw words: 嗯 is an answer here
+        compact = _NOTED.sub("", compact) or compact  # 知道了，确认: the yes is after the acknowledgement
         if _NO.match(compact):
             return False
         if _YES.match(compact):

@@ -100,3 +100,15 @@ async def test_any_time_with_a_phone_in_the_same_answer(chat: Chat) -> None:
     assert "什么时间方便" in await zhang.says("厨房水槽下面的管子漏水了")
     card = await zhang.says("随时都可以，电话13900000009")
     assert "请确认报修信息" in card and "13900000009" in card
+
+
+async def test_a_category_corrected_mid_form_is_said_and_kept(chat: Chat) -> None:
+    await chat.bind("owner-zhang", "3-2-501", "13800000001")
+    zhang = chat.person("owner-zhang")
+    assert "什么时间方便" in await zhang.says("厨房水槽漏水")
+    reply = await zhang.says("不对，不是漏水，是下水道堵了，水下不去")
+    assert "问题类型已改为“管道堵塞”" in reply and "什么时间方便" in reply
+    assert "管道堵塞" in await zhang.says("明天上午9点")
+    assert "工单号" in await zhang.says("知道了，确认")
+    [ticket] = await chat.tickets()
+    assert ticket.category == "管道堵塞"

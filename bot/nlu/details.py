@@ -98,6 +98,10 @@ _NAME = re.compile(r"[\u4e00-\u9fff·A-Za-z ]{2,20}")
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
              "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧")
 _NAME_PIECE = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
+_RELATION_AND_NAME = re.compile(
+    rf"(?:同事|同学|朋友|亲戚|表哥|表姐|表弟|表妹|堂哥|堂姐|老师|师傅)(?!周[末一二三四五六日天]|[一二三四五六七八九十两几]个)"
+    rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}"
+    r"(?=开|来|过|要|会|今|明|后|下|上|的|和|带|[，,。.!！\s]|$)")
 _NAMED_SELF = re.compile(rf"(?:(?:我叫|我是|本人)(?:租户|租客|业主)?|姓名[是:：]?|名字[是叫:：]?"
                          rf"|(?:业主|租户|租客)(?:名字)?[叫是:：]?)\s*"
                          rf"((?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})"
@@ -439,6 +443,9 @@ class Details:
         named = _NAMED.search(self.raw)
         if named:
             return named.group(1)
+        related = _RELATION_AND_NAME.search(self.text)  # 我同事孙浩开车来 → 同事孙浩
+        if related:
+            return related.group(0)
         found = [(self.raw.find(word), word) for word in _RELATIONS if word in self.raw]
         return min(found)[1] if found else None
 

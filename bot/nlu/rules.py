@@ -274,6 +274,11 @@ _PROGRESS = Bilingual.compile(
     r"|you|they|he|she|it)\b[^.!?]{0,20}?(?:come|arrive|be\s+(?:here|fixed|done|repaired))|follow(?:ing)?\s+up)"
 )
 # A question about a planned outage (明天停水吗, 周日是不是全天停电): the notice, not a fault.
+# Asking how to get a card or a permit (办个停车月卡怎么弄): a procedure, even with 多少钱 in it.
+_HOW_TO_GET = re.compile(
+    r"(?:办|申请|办理|开通|弄)(?:个|一张|张|一个)?(?:停车|车位)?(?:月卡|年卡|季卡|门禁卡|停车卡|车位卡|出入证|装修许可|装修证)"
+    r"|(?:月卡|年卡|门禁卡|停车卡|出入证).{0,6}(?:怎么办|怎么弄|怎么申请|在哪办|哪里办|去哪办|要什么)"
+)
 _PLANNED_OUTAGE = re.compile(
     r"(?:明天|明日|后天|今晚|今天|下周|下个?星期|下个?礼拜|这周|本周|周[一二三四五六日天]|\d+号|几点)[^,.!?。]{0,10}?"
     r"(?:会|要|是不是|是否)?(?:全天|整天)?(?:停水|停电|停气|断水|断电)(?:吗|呀|么|不|没|[?]|的话|是|多久|几点|到几点|要|会|期间)"
@@ -417,6 +422,8 @@ def verdicts(text: str) -> list[Verdict]:
         found.append(Verdict("ticket_status", 0.0, "asks about progress"))  # a hint: the classifier decides
     if _PLANNED_OUTAGE.search(text) and reason is None:
         found.append(Verdict("faq", 0.6, "asks about a planned outage"))
+    if _HOW_TO_GET.search(compact) and reason is None:
+        found.append(Verdict("faq", 0.6, "asks how to get a card or a permit"))
     if _PAYMENT_QUESTION.fullmatch(compact):
         found.append(Verdict("fee_query", 0.85, "asks how to pay"))
     if _SCORE_ONLY.match(compact):

@@ -7,6 +7,7 @@ Every sentence here was written for this file; none comes from an evaluation set
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -159,3 +160,8 @@ def test_about_binding(text: str, expected: bool) -> None:
 )
 def test_context_rules(text: str, intent: str) -> None:
     assert understand(text, NOW).intent == intent
+
+
+@pytest.mark.parametrize("text", ["想办个停车月卡，怎么弄，一个月多少钱", "申请门禁卡要带什么", "装修许可证在哪办"])
+def test_how_to_get_a_card_or_permit_is_a_procedure_not_the_bill(text: str) -> None:
+    assert understand(text, datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))).intent == "faq"

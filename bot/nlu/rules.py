@@ -127,7 +127,7 @@ _EMERGENCY_TRIGGERS: tuple[re.Pattern[str], ...] = tuple(
 _SMOKE_TRIGGER = next(pattern for pattern in _EMERGENCY_TRIGGERS if _SMOKE in pattern.pattern)
 # Words before a trigger that make it not happen now: negation, luck, hypothesis, prevention.
 _NOT_NOW_BEFORE = re.compile(
-    r"(?:没有?|(?<!是)不是|并没|无|未|差点|险些|幸好没|还好没|幸亏没|别|防止|以防|预防|怕|担心|万一|如果|要是|假如|会不会|可能会|容易|小心|谨防|"
+    r"(?:没有?|(?<!是)不是|并没|无|未|差点|差一点|差那么一点|险些|幸好没|还好没|幸亏没|别|防止|以防|预防|怕|担心|万一|如果|要是|假如|会不会|可能会|容易|小心|谨防|"
     r"比如|例如|譬如|假设|迟早|早晚|哪天|有一天|总有一天|(?<![不机])会(?=[^,.!?。]{0,2}$)|"
     r"演练|演习|培训|宣传|检查|排查|以前|上次|昨天|昨晚|前天|上个月|上周|上星期|前几天|去年|之前|报的|计划|明天|后天|下周|电视上|视频里|网上|新闻里|要等|等到|难道要|非要|免得|省得|老是|总是|经常|天天|每次|动不动|梦见|梦到|做梦|电视剧|电影|新闻|听说|看到网上)[^,.!?。]{0,5}$"
 )

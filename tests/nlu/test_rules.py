@@ -165,3 +165,8 @@ def test_context_rules(text: str, intent: str) -> None:
 @pytest.mark.parametrize("text", ["想办个停车月卡，怎么弄，一个月多少钱", "申请门禁卡要带什么", "装修许可证在哪办"])
 def test_how_to_get_a_card_or_permit_is_a_procedure_not_the_bill(text: str) -> None:
     assert understand(text, datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))).intent == "faq"
+
+
+def test_a_near_miss_by_a_whisker_is_not_an_emergency() -> None:
+    text = normalize("刚才楼上扔下来一个啤酒瓶，在我老婆脚边炸开了，差一点就砸到人，请你们调监控查出是谁扔的").text
+    assert emergency_reason(text) is None

@@ -215,3 +215,8 @@ def test_more_complaint_categories(text: str, expected: str | None) -> None:
 ])
 def test_the_homes_own_front_door_is_not_the_estates_gate(text: str, category: str) -> None:
     assert extract_category(text, "repair") == category
+
+
+def test_music_played_at_home_is_noise_not_a_business() -> None:
+    assert extract_category("楼上天天半夜在家开音响唱K，到一点多还不停", "complaint") == "噪音"
+    assert extract_category("隔壁在家开了个麻将馆", "complaint") == "住改商"

@@ -164,7 +164,7 @@ COMPLAINT: _Rules = _rules(
                r"|美甲|诊所|做生意|经营|商用|(?:改|变|弄)成了?.{0,5}(?:店|馆|室|房|所|坊|班)"
                r"|开了?(?:个|家|一个|一家).{0,4}(?:店|馆|室|所|班)"
                r"|隔成|隔断|隔了?(?:好多|很多|几)间|分租|二房东|床位|(?:住|租)了?.{0,3}(?:十几|二十|好多|很多|一大堆)(?:个)?人"
-               r"|私房菜|在家(?:里)?开|(?i:short[\s-]term\s+rental|airbnb|homestay|hostel|guesthouse"
+               r"|私房菜|在家(?:里)?开(?!音响|空调|灯|派对|party|趴|会|车|门|窗|暖气|电视|麦)|(?i:short[\s-]term\s+rental|airbnb|homestay|hostel|guesthouse"
                r"|(?:running|runs|run)\s+(?:a|an)\s+(?:business|shop|salon|restaurant|clinic|office|class)"
                r"|used\s+as\s+(?:a|an)\s+(?:office|shop|warehouse|hotel)|strangers\s+with\s+suitcases)"),
     ("违章搭建", r"违建|违章|搭建|私搭|乱搭|加建|扩建|阳光房|搭了|盖了|加盖|圈起来|圈占|圈了|占为己有|占用公共"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from bot.nlu.details import details_of
@@ -29,3 +31,12 @@ def test_verdicts_at_a_card(text: str, verdict: bool | None) -> None:
 ])
 def test_whether_the_words_name_a_day(text: str, names_day: bool) -> None:
     assert details_of(text).names_day is names_day
+
+
+@pytest.mark.parametrize("text", ["仲係漏緊水喎", "还是在漏水", "还是正在滴水", "没修好"])
+def test_still_broken(text: str) -> None:
+    from datetime import datetime
+
+    from bot.nlu import understand
+
+    assert understand(text, datetime(2026, 11, 23, 10, 0, tzinfo=UTC)).details.not_fixed

@@ -20,7 +20,7 @@ from tests.scenarios.harness import Scenario, load_scenarios, run_scenario, summ
 
 SCENARIOS = load_scenarios()
 PASSING = Path(__file__).with_name("passing.txt")
-SUCCESS_FLOOR = 0.88
+SUCCESS_FLOOR = 0.90
 
 
 def expected_passing() -> set[str]:

@@ -254,11 +254,17 @@ async def main() -> None:
     parser.add_argument("--memory", type=int, default=0, help="then N new owners, printing the service's RSS")
     parser.add_argument("--instances", type=int, default=1, help="wuyebot serve processes (PostgreSQL for more than 1)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--no-quick", action="store_true", help="serve with webhook.quick_replies: false")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/load.db"
         env = {**os.environ, "PYTHONPATH": str(REPO), "WECHAT_TOKEN": TOKEN, "WUYEBOT_DATABASE_URL": database_url}
         env.pop("WECHAT_APPID", None)
+        if args.no_quick:  # the same configuration with the quick path off
+            config = (REPO / "config.yaml").read_text(encoding="utf-8")
+            config = config.replace("quick_replies: true", "quick_replies: false")
+            (Path(tmp) / "config.yaml").write_text(config, encoding="utf-8")
+            env["WUYEBOT_CONFIG"] = str(Path(tmp) / "config.yaml")
         os.environ.update({"WECHAT_TOKEN": TOKEN, "WUYEBOT_DATABASE_URL": database_url})
         owners = await prepare(database_url)
         ref_port = free_port()

@@ -144,7 +144,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             passive_max_bytes=settings.webhook.passive_reply_max_bytes,
             resources=resources,
             # One process writes every conversation only on the embedded SQLite (see bot.quick).
-            quick_replies=is_sqlite(settings.database_url),
+            quick_replies=is_sqlite(settings.database_url) and settings.webhook.quick_replies,
             single_writer=is_sqlite(settings.database_url),
             understanding_ready=warm_up,
         )

@@ -192,6 +192,8 @@ class WebhookSettings(_Section):
     read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)  # the whole body must arrive within
     # With WECHAT_AES_KEY set, plaintext requests are refused unless the account is in 兼容模式.
     compatible_mode: bool = False
+    # Small talk from owners with nothing going on answered without a transaction (embedded SQLite only).
+    quick_replies: bool = True
 
 
 class RetentionSettings(_Section):

@@ -174,3 +174,19 @@ async def test_a_failing_quick_answer_falls_back_to_the_full_path(make_settings,
     first = await service.wechat.say("o-bug", "你好")
     second = await service.wechat.say("o-bug", "在吗")
     assert second.status == 200 and second.content == first.content  # the full path's greeting
+
+
+async def test_switched_off_small_talk_takes_the_full_path(make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+    """webhook.quick_replies: false (docs/performance.md: it earns nothing on the realistic mix)."""
+    from bot.clock import FrozenClock
+    from tests.flows.conftest import MONDAY_10
+
+    settings = make_settings()
+    settings = settings.model_copy(update={"webhook": settings.webhook.model_copy(update={"quick_replies": False})})
+    service = await start_service(settings, clock=FrozenClock(MONDAY_10), run_sender=False)
+    chat = Chat(service=service, clock=FrozenClock(MONDAY_10), people={})
+    owner = chat.person("o-slow")
+    assert await owner.says("你好")
+    with statements(chat) as executed:
+        assert await owner.says("在吗")
+    assert any("processed_messages" in statement for statement in executed)

@@ -20,7 +20,7 @@ import unicodedata
 from functools import cached_property
 
 from bot.nlu.slots.ticket import extract_ticket
-from bot.script import to_simplified, to_traditional
+from bot.script import to_simplified
 
 # ---------------------------------------------------------------- tickets and ratings
 
@@ -31,7 +31,7 @@ _CHASE = re.compile(
 )
 _NOT_FIXED = re.compile(
     r"(?<!还)没(?:有)?(?:修好|弄好|搞好|处理好)|还是(?:会|在|正在)?(?:漏|渗|滴|坏|不行|没好|堵|不亮|不通|老样子|一样|吵)|"
-    r"(?:还在|仲系(?:正在)?)(?:漏|渗|滴|坏|堵|响|吵)|又(?:漏|渗|坏|堵|不亮)|问题(?:还在|依旧|依然)|没(?:有)?解决"
+    r"还在(?:漏|渗|滴|坏|堵|响|吵)|又(?:漏|渗|坏|堵|不亮)|问题(?:还在|依旧|依然)|没(?:有)?解决"
 )
 _PROGRESS = re.compile(r"进度|进展|到哪一步|处理得?怎么样|派单了吗|有结果|有回复|我的工单|查.{0,2}工单")
 # Which one of a short list: 第一个, 第2张, 1, 前者 (answering "which ticket?").
@@ -335,12 +335,6 @@ class Details:
     def correction(self) -> bool:
         """不对，是502 / 改成后天: the owner corrects something said before."""
         return _CORRECTION.match(self.text) is not None
-
-    @cached_property
-    def script_neutral(self) -> bool:
-        """No character that differs between simplified and traditional (OK, 1, 好的): says nothing of
-        which script the owner writes."""
-        return to_simplified(self.raw)[0] == self.raw and to_traditional(self.raw) == self.raw
 
     @cached_property
     def english(self) -> bool:

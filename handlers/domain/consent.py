@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.queue import Outbox
@@ -48,10 +48,15 @@ class Pending:
     gate_pass: GatePass | None = None
 
 
+def _owned_homes(openid: str) -> Select[int]:
+    """The homes this account is an active owner of (a subquery)."""
+    return select(HomeBinding.home_id).where(HomeBinding.openid == openid, HomeBinding.role == OWNER,
+                                             HomeBinding.status == ACTIVE)
+
+
 async def pending_for_owner(session: AsyncSession, openid: str) -> list[Pending]:
     """Every tenant request waiting for a decision on the homes this account owns, oldest first."""
-    owned = select(HomeBinding.home_id).where(HomeBinding.openid == openid, HomeBinding.role == OWNER,
-                                              HomeBinding.status == ACTIVE)
+    owned = _owned_homes(openid)
     bindings = await session.scalars(select(HomeBinding).where(
         HomeBinding.home_id.in_(owned), HomeBinding.role == TENANT, HomeBinding.status == PENDING)
         .order_by(HomeBinding.id))
@@ -64,8 +69,7 @@ async def pending_for_owner(session: AsyncSession, openid: str) -> list[Pending]
 
 async def tenant_binding_for_code(session: AsyncSession, openid: str, code: str) -> HomeBinding | None:
     """The tenant binding of a home this account owns whose consent code is ``code`` (any status)."""
-    owned = select(HomeBinding.home_id).where(HomeBinding.openid == openid, HomeBinding.role == OWNER,
-                                              HomeBinding.status == ACTIVE)
+    owned = _owned_homes(openid)
     requests = await session.scalars(
         select(HomeBinding).where(HomeBinding.home_id.in_(owned), HomeBinding.role == TENANT)
         .order_by(HomeBinding.id.desc()))

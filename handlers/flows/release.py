@@ -12,12 +12,11 @@ guards' group hears of every permit that becomes active; there is no security ro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.conversation import Form
-from bot.dialogue.router import Ask, Confirm, Router, Turn
+from bot.dialogue.router import Ask, Confirm, NoState, Router, Turn
 from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
@@ -37,13 +36,9 @@ INTENT = "release_permit"
 MOVE = "搬家"
 ITEMS_SLOT = "items"  # free text: what is taken out
 
-@dataclass
-class ReleaseState:
-    asked_plate: bool = False  # no longer asked (the card invites a plate); kept for forms stored before
 
-
-@router.form(INTENT, name="开放行条", english=english.RELEASE, accepts=("time", "plate"), state=ReleaseState)
-async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSession, settings: Settings,
+@router.form(INTENT, name="开放行条", english=english.RELEASE, accepts=("time", "plate"))
+async def request_release(form: Form[NoState], turn: Turn, session: AsyncSession, settings: Settings,
                           desk: TicketDesk, outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
     binding = await current_binding(session, turn.openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
@@ -74,7 +69,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
         day=window.describe(tz).removesuffix("全天"), hour=f"{hour:%H:%M}")
     if not form.confirmed:
         return Confirm(replies.CONFIRM.format(
-            room=home.room_key, items=items, window=when, plate=plate or replies.NO_PLATE,
+            room=home.room_key, items=items, window=when, plate=plate or replies.NO_PLATE_ON_CARD,
             tenant_note=replies.TENANT_NOTE if tenant else ""))
 
     description = f"{MOVE if move else '物品放行'}：{items}" + (f"；车牌 {plate}" if plate else "")
@@ -99,7 +94,7 @@ async def request_release(form: Form[ReleaseState], turn: Turn, session: AsyncSe
     return await _ask_owners(session, outbox, desk, ticket, gate_pass, home, binding.resident_id, turn, settings)
 
 
-def _items(form: Form[ReleaseState]) -> str | None:
+def _items(form: Form[NoState]) -> str | None:
     """From the first message when it names things (搬柜子和冰箱), else from the answer to our question."""
     found = details_of(form.first_text).items
     if found is not None:

@@ -12,7 +12,8 @@ CONFIRM = (
     "请确认放行条信息：\n房屋：{room}\n物品：{items}\n日期：{window}\n车牌：{plate}\n{tenant_note}"
     "确认无误请回复“确认”；需要修改请直接告诉我（如“改成周日”），回复“取消”放弃。"
 )
-NO_PLATE = "未登记（有车辆进出请直接告诉我车牌号）"
+NO_PLATE = "未登记"
+NO_PLATE_ON_CARD = "未登记（有车辆进出请直接告诉我车牌号）"  # the owner's card only, not the guards' notice
 DAY_AND_HOUR = "{day}{hour}（放行条当天全天有效）"  # the hour the owner gave; the pass is good all day
 TENANT_NOTE = "您是租户，提交后需业主确认同意，放行条才会生效。\n"
 

@@ -122,8 +122,10 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
 def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
-        from handlers import build_services, scheduled_jobs, startup_warnings
+        from handlers import build_services, scheduled_jobs, startup_warnings, sync_estates
 
+        async with app[SESSIONS].begin() as session:
+            await sync_estates(session, settings)  # config.yaml's estates have their rows
         app[SERVICES] = build_services(settings, app[CLOCK], app[OUTBOX])
         for warning in startup_warnings(settings, app[CLOCK].now().astimezone(settings.tz).date()):
             log.warning("%s", warning)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from bot.yamlfile import YamlFileError, read_yaml
 
@@ -46,13 +46,35 @@ class HoursWindow(_Section):
         return moment >= self.start or moment < self.end
 
 
+DEFAULT_ESTATE_CODE = "default"  # the estate of a single-estate deployment, and of data from before estates
+_ESTATE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
 class EstateSettings(_Section):
+    """One estate (小区/项目) and its management office (docs/estates.md)."""
+
+    code: str = DEFAULT_ESTATE_CODE
     name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()  # what owners call it besides its name: 阳光, 阳光花园二期 …
     company: str = Field(min_length=1)
+    address: str = ""
     hotline: str = Field(min_length=3)
     emergency_phone: str = Field(min_length=3)
     office_hours: HoursWindow
     office_address: str = ""
+    faq: dict[str, str] = Field(default_factory=dict)  # kb.yaml entry id → this estate's own answer
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not _ESTATE_CODE.match(value):
+            raise ValueError("an estate code is 1-20 letters, digits, '-' or '_'")
+        return value
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and its aliases, longest first (how owners may write it)."""
+        return tuple(sorted({self.name, *self.aliases}, key=len, reverse=True))
 
 
 class ServiceSettings(_Section):
@@ -373,6 +395,35 @@ class Settings(_Section):
     retention: RetentionSettings = RetentionSettings()
     menu: MenuSettings = MenuSettings()
     wechat: WechatCredentials
+    # More estates (docs/estates.md). Each entry is an ``estate`` block of its own, plus any of
+    # ESTATE_OVERRIDABLE that differs from the company's defaults above; an entry with the code of
+    # ``estate`` refines it. Without ``estates`` the deployment serves ``estate`` alone.
+    estates: tuple[dict[str, Any], ...] = ()
+    _views: dict[str, Settings] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _estates(self) -> Settings:
+        table: dict[str, Settings] = {}
+        for index, raw in enumerate(self.estates):
+            if not isinstance(raw, dict):
+                raise ValueError(f"estates.{index}: must be a mapping with code and name")
+            table_entry = _estate_view(self, raw, index)
+            code = table_entry.estate.code
+            if code in table:
+                raise ValueError(f"estates.{index}.code: {code!r} is listed twice")
+            table[code] = table_entry
+        if self.estate.code not in table:
+            table = {self.estate.code: self, **table}
+        seen: dict[str, str] = {}
+        for view in table.values():
+            for name in view.estate.names:
+                other = seen.setdefault(name, view.estate.code)
+                if other != view.estate.code:
+                    raise ValueError(f"estates: the name or alias {name!r} belongs to both {other} and "
+                                     f"{view.estate.code}")
+        for view in table.values():
+            view._views = table  # every view knows the others: for_estate works from any of them
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -393,6 +444,62 @@ class Settings(_Section):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def estate_list(self) -> tuple[EstateSettings, ...]:
+        """Every estate this deployment serves, in the file's order (the company's default first)."""
+        return tuple(view.estate for view in self._estate_views().values())
+
+    @property
+    def multi_estate(self) -> bool:
+        return len(self._estate_views()) > 1
+
+    def for_estate(self, code: str | None) -> Settings:
+        """The settings as one estate sees them: its office, hours, calendar, prices and answers.
+
+        An unknown or missing code gives the company's defaults (``estate``), so data written
+        before estates existed keeps working.
+        """
+        views = self._estate_views()
+        return views.get(code or self.estate.code) or views.get(self.estate.code) or self
+
+    def _estate_views(self) -> dict[str, Settings]:
+        return self._views if self._views is not None else {self.estate.code: self}
+
+
+# The sections an estate may set for itself in ``estates``; the rest (SLA numbers, schedules, the
+# webhook …) are the company's standards.
+ESTATE_OVERRIDABLE = frozenset({"calendar", "quiet_hours", "repair", "fees", "return_visit"})
+
+
+def _estate_view(base: Settings, raw: dict[str, Any], index: int) -> Settings:
+    """``base`` with one ``estates`` entry laid over it (estate fields, then whole sections)."""
+    raw = dict(raw)
+    sections = {key: raw.pop(key) for key in list(raw) if key in ESTATE_OVERRIDABLE}
+    if "notifications" in raw:
+        robots = raw.pop("notifications")
+        if not isinstance(robots, dict) or set(robots) - {"wecom_robots"}:
+            raise ValueError(f"estates.{index}.notifications: only wecom_robots may differ by estate")
+        sections["notifications"] = {**base.notifications.model_dump(), **robots}
+    if "code" not in raw or "name" not in raw:
+        raise ValueError(f"estates.{index}: needs a code and a name")
+    inherited = base.estate.model_dump(exclude={"code", "name", "aliases", "faq", "address", "office_address"})
+    try:
+        estate = EstateSettings.model_validate({**inherited, **raw})
+        merged = {key: _overlay(getattr(base, key).model_dump(), value) for key, value in sections.items()}
+        return base.model_copy(update={"estate": estate, "estates": (), **{
+            key: type(getattr(base, key)).model_validate(value) for key, value in merged.items()}})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"estates.{index}.{where}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def _overlay(base: Any, value: Any) -> Any:
+    """A section's defaults with an estate's values over them, mapping by mapping."""
+    if isinstance(base, dict) and isinstance(value, dict):
+        return {**base, **{key: _overlay(base.get(key), item) for key, item in value.items()}}
+    return value
 
 
 # Environment variable → key in the settings tree. Secrets are only ever read from here.

@@ -14,7 +14,7 @@ from models.messaging import (
     ProcessedMessage,
     WebhookNonce,
 )
-from models.staff import Staff, StaffBindingCode
+from models.staff import Staff, StaffBindingCode, StaffEstate
 from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketOffer, TicketReporter
 from models.visit import BindingAttempt, ReturnVisit
 
@@ -39,6 +39,7 @@ __all__ = [
     "ReturnVisit",
     "Staff",
     "StaffBindingCode",
+    "StaffEstate",
     "Ticket",
     "TicketDeadline",
     "TicketEvent",

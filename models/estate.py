@@ -11,12 +11,18 @@ from models.base import Base
 from models.enums import ResidentRole, checked
 from models.types import Money
 
+DEFAULT_ESTATE_CODE = "default"  # the estate of a single-estate deployment, and of data from before estates
+
 
 class Estate(Base):
+    """An estate (小区/项目). Its settings live in config.yaml under its code (docs/estates.md); the
+    row is what buildings, tickets and staff refer to, written from the settings at start-up."""
+
     __tablename__ = "estates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True, default=DEFAULT_ESTATE_CODE)
+    name: Mapped[str] = mapped_column(String(100))
 
     buildings: Mapped[list[Building]] = relationship(back_populates="estate")
 
@@ -37,12 +43,13 @@ class Home(Base):
     """One home, addressed by its room key in the normal form of docs/nlu.md (``3-2-501``)."""
 
     __tablename__ = "homes"
+    __table_args__ = (UniqueConstraint("building_id", "room_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     unit: Mapped[str] = mapped_column(String(10), default="")
     room: Mapped[str] = mapped_column(String(20))
-    room_key: Mapped[str] = mapped_column(String(50), unique=True)
+    room_key: Mapped[str] = mapped_column(String(50), index=True)  # unique within its building's estate
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(10, 2, asdecimal=True))
     in_custody: Mapped[bool] = mapped_column(Boolean, default=False)  # 托管: pays 70% of the property fee
     prepaid_balance: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -29,6 +29,17 @@ class Staff(Base):
     @property
     def skill_set(self) -> frozenset[str]:
         return frozenset(skill for skill in self.skills.split("|") if skill)
+
+
+class StaffEstate(Base):
+    """An estate a staff member serves. Admins serve the whole company and need no rows."""
+
+    __tablename__ = "staff_estates"
+    __table_args__ = (UniqueConstraint("staff_id", "estate"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    estate: Mapped[str] = mapped_column(ForeignKey("estates.code"))
 
 
 class StaffBindingCode(Base):

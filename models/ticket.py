@@ -19,11 +19,13 @@ NOTE_MAX = 500
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (Index("ix_tickets_kind_status", "kind", "status"),)
+    __table_args__ = (Index("ix_tickets_kind_status", "kind", "status"),
+                      Index("ix_tickets_estate_created", "estate", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
+    estate: Mapped[str] = mapped_column(ForeignKey("estates.code"))  # its estate's code (docs/estates.md)
     status: Mapped[TicketStatus] = mapped_column(checked(TicketStatus, 12, "status"), default=TicketStatus.NEW)
     home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"), index=True)
     place: Mapped[str | None] = mapped_column(String(PLACE_MAX))  # a shared place when no home

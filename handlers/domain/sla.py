@@ -40,10 +40,23 @@ class Deadline:
 
 
 class SlaPolicy:
+    """The company's SLA numbers on each estate's own working calendar (its office hours, holidays)."""
+
     def __init__(self, settings: Settings, calendar: WorkingCalendar, kinds: TicketKinds | None = None) -> None:
+        self._settings = settings
         self._sla = settings.sla
-        self.calendar = calendar
+        self.calendar = calendar  # the company's default estate's
         self.kinds = kinds or TicketKinds()
+        self._calendars: dict[str, WorkingCalendar] = {settings.estate.code: calendar}
+
+    def calendar_for(self, estate: str | None) -> WorkingCalendar:
+        """The working calendar of an estate (config.yaml's ``estates`` may give it other days and hours)."""
+        code = estate or self._settings.estate.code
+        found = self._calendars.get(code)
+        if found is None:
+            view = self._settings.for_estate(code)
+            found = self._calendars[code] = WorkingCalendar(view.calendar, view.estate.office_hours, view.tz)
+        return found
 
     def deadlines(
         self,
@@ -54,33 +67,36 @@ class SlaPolicy:
         multi_trade: bool = False,
         owner_due: datetime | None = None,
         appointment: datetime | None = None,
+        estate: str | None = None,
     ) -> list[Deadline]:
         sla = self._sla
+        calendar = self.calendar_for(estate)
         rule = self.kinds[kind].sla
         if rule is SlaRule.REPAIR:
             resolve_days = sla.repair.multi_trade_working_days if multi_trade else sla.repair.single_trade_working_days
-            on_site = self.calendar.add_working_days(start, sla.repair.on_site_working_days)
-            resolve = self.calendar.add_working_days(start, resolve_days)
+            on_site = calendar.add_working_days(start, sla.repair.on_site_working_days)
+            resolve = calendar.add_working_days(start, resolve_days)
             if appointment is not None and appointment > on_site:  # a visit booked later: on site then
                 on_site = appointment
-                resolve = max(resolve, self.calendar.add_working_days(appointment, resolve_days - 1))
+                resolve = max(resolve, calendar.add_working_days(appointment, resolve_days - 1))
             return [Deadline("on_site", on_site), Deadline("resolve", resolve)]
         if rule is SlaRule.EMERGENCY:
             return [Deadline("acknowledge", start + timedelta(minutes=sla.emergency.acknowledge_minutes))]
         if rule is SlaRule.COMPLAINT:
-            return self._complaint(start, tier or "minor", owner_due)
+            return self._complaint(start, tier or "minor", owner_due, calendar)
         if rule is SlaRule.SUGGESTION:
             return [Deadline("answer", start + timedelta(days=sla.suggestion.answer_within_days))]
         if rule is SlaRule.APPOINTMENT and appointment is not None:
             return [Deadline("resolve", appointment)]
         return []
 
-    def _complaint(self, start: datetime, tier: str, owner_due: datetime | None) -> list[Deadline]:
+    def _complaint(self, start: datetime, tier: str, owner_due: datetime | None,
+                   calendar: WorkingCalendar) -> list[Deadline]:
         limits = getattr(self._sla.complaint, tier)
         deadlines: list[Deadline] = []
         if limits.report_to is not None:
             hours = limits.report_within_hours or 0
-            report = self.calendar.end_of_day(start) if hours == 0 else start + timedelta(hours=hours)
+            report = calendar.end_of_day(start) if hours == 0 else start + timedelta(hours=hours)
             deadlines.append(Deadline("report", report))
         if limits.answer_within_days is not None:
             deadlines.append(Deadline("answer", start + timedelta(days=limits.answer_within_days)))

@@ -15,9 +15,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from handlers.domain.estates import estate_id, estate_of_home
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
 from models.enums import TicketStatus
+from models.estate import DEFAULT_ESTATE_CODE
 from models.ticket import DESCRIPTION_MAX
 
 STATUS_NAMES = {
@@ -78,14 +80,27 @@ class NewTicket:
     appointment: datetime | None = None
     multi_trade: bool = False
     owner_due: datetime | None = None
+    estate: str | None = None  # its estate's code; by default the home's, else the company's default estate
 
 
 class TicketDesk:
     """Creates tickets and moves them through their states, inside the caller's transaction."""
 
-    def __init__(self, sla: SlaPolicy, tz: ZoneInfo) -> None:
+    def __init__(self, sla: SlaPolicy, tz: ZoneInfo, default_estate: str = DEFAULT_ESTATE_CODE) -> None:
         self.sla = sla
         self.tz = tz
+        self.default_estate = default_estate
+        self._estates_on_file: set[str] = set()
+
+    async def estate_for(self, session: AsyncSession, new: NewTicket) -> str:
+        """A new ticket's estate: the one named, else its home's, else the company's default."""
+        if new.estate is not None:
+            return new.estate
+        if new.home_id is not None:
+            found = await estate_of_home(session, new.home_id)
+            if found is not None:
+                return found
+        return self.default_estate
 
     async def next_number(self, session: AsyncSession, kind: str, at: datetime) -> str:
         """The kind's prefix (or a prefix itself, V for visitor passes), the local date, the day's next number."""
@@ -99,8 +114,12 @@ class TicketDesk:
         return f"{prefix}{day:%Y%m%d}{sequence:03d}"
 
     async def create(self, session: AsyncSession, new: NewTicket, at: datetime, by: str) -> Ticket:
+        estate = await self.estate_for(session, new)
+        if estate not in self._estates_on_file:  # its row exists (made here for a test or an early import)
+            await estate_id(session, estate)
+            self._estates_on_file.add(estate)
         ticket = Ticket(
-            number=await self.next_number(session, new.kind, at), kind=new.kind, status="new",
+            number=await self.next_number(session, new.kind, at), kind=new.kind, status="new", estate=estate,
             home_id=new.home_id, place=new.place, building=new.building, category=new.category, tier=new.tier,
             description=new.description, openid=new.openid, contact_phone=new.contact_phone,
             preferred_time=new.preferred_time, appointment=new.appointment, multi_trade=new.multi_trade,
@@ -111,7 +130,7 @@ class TicketDesk:
         ticket.deadlines = [
             TicketDeadline(name=deadline.name, starts_at=at, due_at=deadline.due_at, escalation_level=0)
             for deadline in self.sla.deadlines(new.kind, at, tier=new.tier, multi_trade=new.multi_trade,
-                                               owner_due=new.owner_due, appointment=new.appointment)
+                                               owner_due=new.owner_due, appointment=new.appointment, estate=estate)
         ]
         session.add(ticket)
         await session.flush()
@@ -161,7 +180,7 @@ class TicketDesk:
 
     def _restart_clocks(self, ticket: Ticket, at: datetime) -> None:
         fresh = {d.name: d.due_at for d in self.sla.deadlines(
-            ticket.kind, at, tier=ticket.tier, multi_trade=ticket.multi_trade, owner_due=None,
+            ticket.kind, at, tier=ticket.tier, multi_trade=ticket.multi_trade, owner_due=None, estate=ticket.estate,
             appointment=ticket.appointment if ticket.appointment and ticket.appointment > at else None)}
         for deadline in ticket.deadlines:
             if deadline.name in fresh:

@@ -9,8 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Building, Estate, Home, Resident, Staff
 
 
-async def seed_estate(session: AsyncSession) -> dict[str, object]:
-    estate = Estate(name="阳光花园")
+async def seed_estate(session: AsyncSession, code: str = "default") -> dict[str, object]:
+    """The default estate (its row made at start-up from config.yaml, or here) with two homes and four staff."""
+    from sqlalchemy import select
+
+    estate = await session.scalar(select(Estate).where(Estate.code == code)) or Estate(code=code, name="阳光花园")
     building = Building(estate=estate, code="3")
     home = Home(building=building, unit="2", room="501", room_key="3-2-501", area_m2=Decimal("89.50"))
     other = Home(building=building, unit="2", room="502", room_key="3-2-502", area_m2=Decimal("89.50"))

@@ -1,0 +1,79 @@
+"""Estates (小区/项目) as the database knows them, and who serves which (docs/estates.md).
+
+An estate's settings live in config.yaml (``Settings.for_estate``); its row in ``estates`` is
+what buildings, tickets and staff refer to by code. :func:`sync_estates` writes the configured
+estates at start-up, so a new entry in config.yaml needs no other step. Staff serve the estates
+of their ``staff_estates`` rows (none: the company's default estate); admins serve the company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from models import Building, Estate, Home, Staff, StaffEstate, Ticket
+
+ADMIN = "admin"
+
+
+async def sync_estates(session: AsyncSession, settings: Settings) -> None:
+    """Every configured estate has its row (by code), with the configured name."""
+    known: dict[str, str] = dict(await session.execute(select(Estate.code, Estate.name)))
+    for estate in settings.estate_list:
+        if estate.code not in known:
+            session.add(Estate(code=estate.code, name=estate.name))
+        elif known[estate.code] != estate.name:
+            await session.execute(update(Estate).where(Estate.code == estate.code).values(name=estate.name))
+    await session.flush()
+
+
+async def estate_id(session: AsyncSession, code: str, name: str | None = None) -> int:
+    """The row of an estate by code, made when missing (an import before the first start)."""
+    found = await session.scalar(select(Estate.id).where(Estate.code == code))
+    if found is None:
+        row = Estate(code=code, name=name or code)
+        session.add(row)
+        await session.flush()
+        found = row.id
+    return found
+
+
+async def estate_of_home(session: AsyncSession, home_id: int) -> str | None:
+    return await session.scalar(_ESTATE_OF_HOME, {"home_id": home_id})
+
+
+async def served_estates(session: AsyncSession, person: Staff, default: str) -> frozenset[str] | None:
+    """The codes of the estates a staff member serves; None for an admin (the whole company).
+
+    Someone with no estates on file serves ``default``, the company's default estate: what a
+    single-estate deployment and its staff file have always meant.
+    """
+    if person.role == ADMIN:
+        return None
+    return frozenset(await session.scalars(_SERVED, {"staff_id": person.id})) or frozenset({default})
+
+
+def serves(served: frozenset[str] | None, estate: str) -> bool:
+    return served is None or estate in served
+
+
+async def serves_ticket(session: AsyncSession, person: Staff, ticket: Ticket, default: str) -> bool:
+    return serves(await served_estates(session, person, default), ticket.estate)
+
+
+async def staff_of_estate(session: AsyncSession, estate: str, roles: Iterable[str], default: str) -> list[Staff]:
+    """Staff of those roles who serve the estate (admins serve every estate; see served_estates)."""
+    listed = select(StaffEstate.staff_id).where(StaffEstate.estate == estate)
+    serving = (Staff.role == ADMIN) | Staff.id.in_(listed)
+    if estate == default:
+        serving = serving | ~Staff.id.in_(select(StaffEstate.staff_id))
+    query = select(Staff).where(Staff.role.in_(tuple(roles))).where(serving)
+    return list(await session.scalars(query.order_by(Staff.id)))
+
+
+_ESTATE_OF_HOME = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
+                   .join(Home, Home.building_id == Building.id).where(Home.id == bindparam("home_id")))
+_SERVED = select(StaffEstate.estate).where(StaffEstate.staff_id == bindparam("staff_id"))

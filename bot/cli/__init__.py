@@ -43,13 +43,21 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="load owners, bills or staff from .csv/.xlsx")
     imp.add_argument("kind", choices=("owners", "bills", "staff"), help="which register the file holds")
     imp.add_argument("file", help="a .csv (UTF-8, UTF-8 with BOM, GBK) or .xlsx file")
+    imp.add_argument("--estate", default=None,
+                     help="the estate code of every row (for a file without an estate column; see `estates list`)")
     imp.set_defaults(run=_import)
 
     report = commands.add_parser("report", help="the weekly complaint report or the monthly service report")
     report.add_argument("kind", choices=("weekly", "monthly"), help="weekly (投诉处理周报) or monthly (服务月报)")
     report.add_argument("--period", default=None, help="2026-W47 or 2026-10 (default: the last complete week or month)")
     report.add_argument("--out", default=None, help="also write the report to this .xlsx file (one sheet per table)")
+    report.add_argument("--estate", default=None,
+                        help="one estate's report (its code); default: the company and each estate")
     report.set_defaults(run=_report)
+
+    estates = commands.add_parser("estates", help="the estates this deployment serves").add_subparsers(
+        title="estates commands")
+    estates.add_parser("list", help="codes, names, aliases and offices of the estates").set_defaults(run=_estates_list)
 
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(title="jobs commands")
     run_due = jobs.add_parser("run-due", help="run every job and push due now (or at --now), then exit")
@@ -126,13 +134,19 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from handlers.importer import run_import_command
 
-    return run_import_command(args.kind, args.file, _settings())
+    return run_import_command(args.kind, args.file, _settings(), estate=args.estate)
 
 
 def _report(args: argparse.Namespace) -> int:
     from handlers.reports.command import run_report_command
 
-    return run_report_command(args.kind, args.period, args.out, _settings())
+    return run_report_command(args.kind, args.period, args.out, _settings(), estate=args.estate)
+
+
+def _estates_list(args: argparse.Namespace) -> int:
+    from handlers.domain.estates import print_estates
+
+    return print_estates(_settings())
 
 
 def _jobs_run_due(args: argparse.Namespace) -> int:

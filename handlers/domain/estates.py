@@ -8,7 +8,9 @@ of their ``staff_estates`` rows (none: the company's default estate); admins ser
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +30,20 @@ async def sync_estates(session: AsyncSession, settings: Settings) -> None:
         elif known[estate.code] != estate.name:
             await session.execute(update(Estate).where(Estate.code == estate.code).values(name=estate.name))
     await session.flush()
+
+
+def print_estates(settings: Settings, stdout: TextIO | None = None) -> int:
+    """``wuyebot estates list``: one block per estate, the company's default first."""
+    out = stdout or sys.stdout
+    for estate in settings.estate_list:
+        hours = estate.office_hours
+        default = "（默认）" if estate.code == settings.estate.code else ""
+        print(f"{estate.code}\t{estate.name}{default}", file=out)
+        print(f"  别名：{'、'.join(estate.aliases) or '无'}", file=out)
+        print(f"  地址：{estate.address or '未填写'}；管理处：{estate.office_address or '未填写'}", file=out)
+        print(f"  客服热线：{estate.hotline}（{hours.start:%H:%M}-{hours.end:%H:%M}）；"
+              f"紧急电话：{estate.emergency_phone}", file=out)
+    return 0
 
 
 async def estate_id(session: AsyncSession, code: str, name: str | None = None) -> int:

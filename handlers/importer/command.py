@@ -25,7 +25,8 @@ KINDS: tuple[Kind, ...] = ("owners", "bills", "staff")
 
 
 def run_import_command(
-    kind: str, path: str, settings: Settings, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+    kind: str, path: str, settings: Settings, *, stdout: TextIO | None = None, stderr: TextIO | None = None,
+    estate: str | None = None,
 ) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr

@@ -16,7 +16,7 @@ WIDE_CONSOLE = 160  # when stdout is not a terminal (a pipe, a file), tables are
 
 
 def run_report_command(kind: str, period: str | None, out: str | None, settings: Settings, *,
-                       clock: Clock | None = None) -> int:
+                       clock: Clock | None = None, estate: str | None = None) -> int:
     """Print the report of ``period`` (default: the last complete week or month); 2 for a bad period."""
     from rich.console import Console
 

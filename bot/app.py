@@ -122,7 +122,7 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
 def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
-        from handlers import build_services, scheduled_jobs, startup_warnings, sync_estates
+        from handlers import build_services, scheduled_jobs, sender_scope, startup_warnings, sync_estates
 
         async with app[SESSIONS].begin() as session:
             await sync_estates(session, settings)  # config.yaml's estates have their rows
@@ -138,7 +138,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         # /healthz meanwhile, and messages wait for it (see Inbox: ``understanding_ready``).
         warm_up = asyncio.ensure_future(asyncio.to_thread(_warm_up, dispatcher))
         warm_up.add_done_callback(_report_warm_up)
-        engine = DialogueEngine(dispatcher, settings)
+        engine = DialogueEngine(dispatcher, settings, scope=sender_scope)
         resources["conversations"] = engine.conversations
         app[INBOX] = inbox = Inbox(
             app[SESSIONS], engine, app[OUTBOX], app[CLOCK],
@@ -146,7 +146,9 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             passive_max_bytes=settings.webhook.passive_reply_max_bytes,
             resources=resources,
             # One process writes every conversation only on the embedded SQLite (see bot.quick).
-            quick_replies=is_sqlite(settings.database_url) and settings.webhook.quick_replies,
+            # Its answers know one estate's settings: with several, every message takes the full path.
+            quick_replies=is_sqlite(settings.database_url) and settings.webhook.quick_replies
+            and not settings.multi_estate,
             single_writer=is_sqlite(settings.database_url),
             understanding_ready=warm_up,
         )

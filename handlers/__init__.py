@@ -15,7 +15,7 @@ from bot.dialogue.router import Dispatcher, Understander
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import coverage_warning
-from handlers.domain.estates import sync_estates
+from handlers.domain.estates import sender_scope, sync_estates
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
@@ -92,5 +92,5 @@ def startup_warnings(settings: Settings, today: date) -> list[str]:
 
 __all__ = [
     "Services", "api_routes", "build_dispatcher", "build_services", "gate_routes", "is_staff", "scheduled_jobs",
-    "startup_warnings", "sync_estates",
+    "sender_scope", "startup_warnings", "sync_estates",
 ]

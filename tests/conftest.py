@@ -70,6 +70,22 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 
 
 @pytest.fixture
+def make_single_estate_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """The repository's config.yaml without its ``estates`` list: a deployment of one estate."""
+    import yaml
+
+    def build(**environ: str) -> Settings:
+        config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+        config.pop("estates", None)
+        path = tmp_path / "single-estate.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        env = {"WUYEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}", **environ}
+        return load_settings(path, env)
+
+    return build
+
+
+@pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
     """A fresh PostgreSQL database for one test, on the server .ci/postgres.sh starts.
 

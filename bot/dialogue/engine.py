@@ -15,7 +15,7 @@ a form) is declared on the intent's route (``IntentInfo``). It owns two labels o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,11 +57,16 @@ def declare_engine_intents(dispatcher: Dispatcher) -> None:
         dispatcher.intent_info.setdefault(info.label, info)
 
 
+# Resources that depend on who writes (their estate's settings …): (session, openid, resources) → overrides.
+Scope = Callable[[AsyncSession, str, Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
+
+
 class DialogueEngine:
-    def __init__(self, dispatcher: Dispatcher, settings: Settings) -> None:
+    def __init__(self, dispatcher: Dispatcher, settings: Settings, scope: Scope | None = None) -> None:
         declare_engine_intents(dispatcher)
         self.dispatcher = self._dispatcher = dispatcher
         self._settings = settings
+        self._scope = scope
         self._store = ConversationStore(settings.conversation.idle_timeout_minutes)
 
     @property
@@ -72,6 +77,8 @@ class DialogueEngine:
     async def handle(self, turn: Turn, resources: Mapping[str, Any], *, is_staff: bool = False) -> Reply | None:
         route = self._dispatcher.route_for_non_dialogue(turn, is_staff=is_staff)
         session: AsyncSession = resources["session"]
+        if self._scope is not None:  # the sender's estate: its settings and calendar for every handler
+            resources = {**resources, **await self._scope(session, turn.openid, resources)}
         if route is not None:
             answer = await route({**resources, "turn": turn, "now": turn.now})
             if not isinstance(answer, Reroute):  # a menu button may start a flow: then it goes on below
@@ -155,20 +162,21 @@ class DialogueEngine:
             intent = self._reading(turn, conversation)
             if intent == OFFER_HUMAN:  # the second misunderstanding in a row
                 conversation.misses = 0
-                return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
+                return replies.OFFER_HUMAN.format(hotline=resources["settings"].estate.hotline)
             if intent is None:  # a clarifying question was asked
-                return self._english(turn, None) + replies.CLARIFY.format(
+                return self._english(turn, None, resources["settings"]) + replies.CLARIFY.format(
                     first=self._name(conversation.clarifying[0]), second=self._name(conversation.clarifying[1]))
         if intent == OTHER:  # off-topic or not understood: twice in a row, a human is offered
             conversation.misses += 1
             if conversation.misses >= 2:
                 conversation.misses = 0
-                return replies.OFFER_HUMAN.format(hotline=self._settings.estate.hotline)
+                return replies.OFFER_HUMAN.format(hotline=resources["settings"].estate.hotline)
         else:
             conversation.misses = 0
         if intent == CANCEL and self._dispatcher.intent_route(CANCEL) is None:
             return replies.NOTHING_TO_CANCEL
-        return self._english(turn, intent) + await self._run_intent(intent, turn, conversation, resources)
+        return self._english(turn, intent, resources["settings"]) + await self._run_intent(
+            intent, turn, conversation, resources)
 
     def _requests(self, turn: Turn) -> list[str]:
         if not turn.text.strip():
@@ -206,14 +214,14 @@ class DialogueEngine:
         conversation.clarifying, conversation.clarifying_text = [first, second], turn.text
         return None
 
-    def _english(self, turn: Turn, intent: str | None) -> str:
+    def _english(self, turn: Turn, intent: str | None, settings: Settings) -> str:
         """For an owner who writes English: the intent's English line and how to reach us, before the
         Chinese answer."""
         if not turn.text.strip() or not turn.understanding.details.english:
             return ""
         line = (self._info(intent).english or replies.ENGLISH_UNDERSTOOD) if intent is not None \
             else replies.ENGLISH_CLARIFY
-        estate = self._settings.estate
+        estate = settings.estate
         contact = replies.ENGLISH_CONTACT.format(
             hotline=estate.hotline, emergency_phone=estate.emergency_phone,
             start=estate.office_hours.start.strftime("%H:%M"), end=estate.office_hours.end.strftime("%H:%M"))

@@ -9,21 +9,21 @@ of their ``staff_estates`` rows (none: the company's default estate); admins ser
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from models import Building, Estate, Home, Staff, StaffEstate, Ticket
+from models import Building, Estate, Home, HomeBinding, Staff, StaffEstate, Ticket
 
 ADMIN = "admin"
 
 
 async def sync_estates(session: AsyncSession, settings: Settings) -> None:
     """Every configured estate has its row (by code), with the configured name."""
-    known: dict[str, str] = dict(await session.execute(select(Estate.code, Estate.name)))
+    known: dict[str, str] = dict((await session.execute(select(Estate.code, Estate.name))).all())
     for estate in settings.estate_list:
         if estate.code not in known:
             session.add(Estate(code=estate.code, name=estate.name))
@@ -90,6 +90,36 @@ async def staff_of_estate(session: AsyncSession, estate: str, roles: Iterable[st
     return list(await session.scalars(query.order_by(Staff.id)))
 
 
+async def current_estate(session: AsyncSession, openid: str) -> str | None:
+    """The estate of the account's current home (None: bound to nothing)."""
+    return await session.scalar(_CURRENT_ESTATE, {"openid": openid})
+
+
+async def sender_scope(session: AsyncSession, openid: str, resources: Mapping[str, Any]) -> dict[str, Any]:
+    """What a message's handlers see of its sender's estate: that estate's settings and calendar.
+
+    The estate of the account's current home; the company's default for anyone else. A single-estate
+    deployment skips the lookup.
+    """
+    settings: Settings = resources["settings"]
+    if not settings.multi_estate:
+        return {}
+    code = await current_estate(session, openid)
+    if code is None or code == settings.estate.code:
+        return {}
+    return {"settings": settings.for_estate(code), "calendar": resources["sla"].calendar_for(code)}
+
+
+def estate_named(text: str, settings: Settings) -> str | None:
+    """The code of the estate a text names by name or alias (longest first); None for none or several."""
+    found = {estate.code for estate in settings.estate_list for name in estate.names if name in text}
+    return found.pop() if len(found) == 1 else None
+
+
+_CURRENT_ESTATE = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
+                   .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
+                   .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
+                   .order_by(HomeBinding.is_current.desc(), HomeBinding.id).limit(1))
 _ESTATE_OF_HOME = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
                    .join(Home, Home.building_id == Building.id).where(Home.id == bindparam("home_id")))
 _SERVED = select(StaffEstate.estate).where(StaffEstate.staff_id == bindparam("staff_id"))

@@ -23,3 +23,14 @@ async def chat(make_settings, start_service) -> Chat:  # type: ignore[no-untyped
     async with service.app[SESSIONS].begin() as session:
         people = await seed_estate(session)
     return Chat(service=service, clock=clock, people=people)
+
+
+@pytest.fixture
+async def single_estate_chat(make_single_estate_settings, start_service) -> Chat:  # type: ignore[no-untyped-def]
+    """``chat`` for a deployment of one estate (the quick path serves only those)."""
+    clock = FrozenClock(MONDAY_10)
+    service = await start_service(make_single_estate_settings(WUYEBOT_ADMIN_TOKEN="flow-admin"), clock=clock,
+                                  run_sender=False)
+    async with service.app[SESSIONS].begin() as session:
+        people = await seed_estate(session)
+    return Chat(service=service, clock=clock, people=people)

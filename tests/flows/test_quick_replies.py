@@ -17,6 +17,12 @@ from tests.support.chat import Chat
 from tests.support.wechat import text_xml
 
 
+@pytest.fixture
+def chat(single_estate_chat: Chat) -> Chat:
+    """The quick path serves a deployment of one estate (bot.app): these tests run on one."""
+    return single_estate_chat
+
+
 @contextmanager
 def statements(chat: Chat) -> Iterator[list[str]]:
     """The SQL the service runs meanwhile."""
@@ -158,7 +164,7 @@ async def test_shutdown_writes_every_quick_reply_even_with_the_database_busy(cha
     assert texts == {"你好", "在吗", "谢谢"}
 
 
-async def test_a_failing_quick_answer_falls_back_to_the_full_path(make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_quick_answer_falls_back_to_the_full_path(make_single_estate_settings, start_service) -> None:  # type: ignore[no-untyped-def]
     from bot.nlu import understand
     from handlers import build_dispatcher
 
@@ -170,18 +176,18 @@ async def test_a_failing_quick_answer_falls_back_to_the_full_path(make_settings,
         built.quick_answers["greeting"] = broken
         return built
 
-    service = await start_service(make_settings(), dispatcher_factory=dispatcher, run_sender=False)
+    service = await start_service(make_single_estate_settings(), dispatcher_factory=dispatcher, run_sender=False)
     first = await service.wechat.say("o-bug", "你好")
     second = await service.wechat.say("o-bug", "在吗")
     assert second.status == 200 and second.content == first.content  # the full path's greeting
 
 
-async def test_switched_off_small_talk_takes_the_full_path(make_settings, start_service) -> None:  # type: ignore[no-untyped-def]
+async def test_switched_off_small_talk_takes_the_full_path(make_single_estate_settings, start_service) -> None:  # type: ignore[no-untyped-def]
     """webhook.quick_replies: false (docs/performance.md: it earns nothing on the realistic mix)."""
     from bot.clock import FrozenClock
     from tests.flows.conftest import MONDAY_10
 
-    settings = make_settings()
+    settings = make_single_estate_settings()
     settings = settings.model_copy(update={"webhook": settings.webhook.model_copy(update={"quick_replies": False})})
     service = await start_service(settings, clock=FrozenClock(MONDAY_10), run_sender=False)
     chat = Chat(service=service, clock=FrozenClock(MONDAY_10), people={})

@@ -2,19 +2,24 @@
 
 predict: JSON Lines in (``text``, ``now``), one prediction line out per input line, in order. A
 bad line gets a one-line message on stderr and ``{"error": …}`` in its place, and the exit code
-is 1 when any line was bad. eval: the report of ``bot.nlu.evaluate`` for a labelled file.
+is 1 when any line was bad; the estates of the configuration (``WUYEBOT_CONFIG`` or config.yaml)
+are recognised, none when there is no configuration file. eval: the report of ``bot.nlu.evaluate``
+for a labelled file (estates are not scored, so eval reads no configuration).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.nlu.evaluate import Scores
 from bot.nlu.labels import reported_label
+from bot.nlu.slots.estate import estates_configured
 
 
 class BadLine(ValueError):
@@ -57,7 +62,31 @@ def prediction(text: str, now: datetime) -> dict[str, Any]:
     return {"intent": reported_label(understanding.intent), "confidence": understanding.confidence, "slots": slots}
 
 
-def main_predict(stdin: TextIO, stdout: TextIO) -> int:
+def configured_estates() -> dict[str, tuple[str, ...]]:
+    """Estate code → name and aliases, read as the other commands read the settings.
+
+    No configuration file means no estates; a configuration that cannot be read is said on stderr
+    and predictions go on without estates.
+    """
+    from bot.settings import DEFAULT_CONFIG_PATH, SettingsError, load_settings
+
+    if not Path(os.environ.get("WUYEBOT_CONFIG") or DEFAULT_CONFIG_PATH).is_file():
+        return {}
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"wuyebot nlu predict: estates not recognised: configuration error: {error}", file=sys.stderr)
+        return {}
+    return {estate.code: estate.names for estate in settings.estate_list}
+
+
+def main_predict(stdin: TextIO, stdout: TextIO, estates: Mapping[str, Sequence[str]] | None = None) -> int:
+    """Predict every line; ``estates`` (code → names) defaults to those of the configuration."""
+    with estates_configured(configured_estates() if estates is None else estates):
+        return _predict_lines(stdin, stdout)
+
+
+def _predict_lines(stdin: TextIO, stdout: TextIO) -> int:
     bad = 0
     for number, line in enumerate(stdin, start=1):
         raw = line.strip()

@@ -21,6 +21,7 @@ from bot.nlu.labels import INTENTS, SLOTS
 from bot.nlu.normalize import normalize, to_mandarin, to_simplified
 from bot.nlu.rules import about_binding, hypothetical, small_talk, verdicts
 from bot.nlu.slots import extract_entities, extract_expected, extract_score, slots_for_intent
+from bot.nlu.slots.estate import extract_estate
 
 CONFIDENCE_THRESHOLD = 0.5
 """Below this the dialogue asks which of the two most likely readings the owner meant."""
@@ -81,6 +82,12 @@ def understand(text: str, now: datetime, expecting: str | None = None) -> Unders
     ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
     intent, confidence = ranked[0]
     slots = slots_for_intent(body, entities, intent)
+    # The estate named is read after the classifier, which never sees it: estate names are not in
+    # the corpus, and the configured list differs between deployments.
+    estate = extract_estate(body)
+    if estate is not None:
+        entities = {**entities, "estate": estate}
+        slots["estate"] = estate
     if expecting is not None and expecting not in slots and expected_value is not None:
         slots[expecting] = expected_value
     return Understanding(

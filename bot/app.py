@@ -122,10 +122,12 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
 def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
+        from bot.nlu import configure_estates
         from handlers import build_services, scheduled_jobs, sender_scope, startup_warnings, sync_estates
 
         async with app[SESSIONS].begin() as session:
             await sync_estates(session, settings)  # config.yaml's estates have their rows
+        configure_estates({estate.code: estate.names for estate in settings.estate_list})  # the NLU's estate slot
         app[SERVICES] = build_services(settings, app[CLOCK], app[OUTBOX])
         for warning in startup_warnings(settings, app[CLOCK].now().astimezone(settings.tz).date()):
             log.warning("%s", warning)

@@ -110,12 +110,6 @@ async def sender_scope(session: AsyncSession, openid: str, resources: Mapping[st
     return {"settings": settings.for_estate(code), "calendar": resources["sla"].calendar_for(code)}
 
 
-def estate_named(text: str, settings: Settings) -> str | None:
-    """The code of the estate a text names by name or alias (longest first); None for none or several."""
-    found = {estate.code for estate in settings.estate_list for name in estate.names if name in text}
-    return found.pop() if len(found) == 1 else None
-
-
 _CURRENT_ESTATE = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
                    .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
                    .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")

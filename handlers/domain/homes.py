@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Home, HomeBinding, Resident
+from models import Building, Estate, Home, HomeBinding, Resident
 from models.account import active_bindings
 
 OWNER, TENANT = "owner", "tenant"
@@ -43,8 +44,28 @@ def find_bound(homes: list[BoundHome], room: str) -> BoundHome | None:
     return None
 
 
-async def home_by_room(session: AsyncSession, room_key: str) -> Home | None:
-    return await session.scalar(_HOME_BY_ROOM, {"room_key": room_key.upper()})
+@dataclass(frozen=True)
+class EstateHome:
+    home: Home
+    estate: str  # its estate's code
+
+
+async def homes_by_room(session: AsyncSession, room_key: str) -> list[EstateHome]:
+    """Every home with this room key: one per estate that has it."""
+    rows = await session.execute(_HOMES_BY_ROOM, {"room_key": room_key.upper()})
+    return [EstateHome(home, estate) for home, estate in rows]
+
+
+async def home_by_room(session: AsyncSession, room_key: str, estates: Collection[str] | None = None) -> Home | None:
+    """The home with this room key among ``estates`` (all when None); None when none or several match."""
+    found = [match for match in await homes_by_room(session, room_key)
+             if estates is None or match.estate in estates]
+    return found[0].home if len(found) == 1 else None
+
+
+async def estates_of(session: AsyncSession, openid: str) -> list[str]:
+    """The estates of the account's active homes, the current home's first."""
+    return list(dict.fromkeys(await session.scalars(_ESTATES_OF, {"openid": openid})))
 
 
 async def current_binding(session: AsyncSession, openid: str) -> HomeBinding | None:
@@ -74,6 +95,12 @@ _BOUND_HOMES = (
     select(HomeBinding, Home).join(Home, Home.id == HomeBinding.home_id)
     .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status.in_(bindparam("statuses", expanding=True)))
     .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
-_HOME_BY_ROOM = select(Home).where(Home.room_key == bindparam("room_key"))
+_HOMES_BY_ROOM = (select(Home, Estate.code).join(Building, Building.id == Home.building_id)
+                  .join(Estate, Estate.id == Building.estate_id).where(Home.room_key == bindparam("room_key"))
+                  .order_by(Estate.id))
+_ESTATES_OF = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
+               .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
+               .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
+               .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
 _RESIDENT_PHONE = select(Resident.phone).where(Resident.id == bindparam("resident_id"))
 

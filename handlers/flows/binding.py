@@ -32,15 +32,17 @@ from bot.privacy import mask_phones
 from bot.script import to_traditional
 from bot.settings import Settings
 from handlers.domain import consent
+from handlers.domain.estates import estate_of_home
 from handlers.domain.homes import (
     ACTIVE,
     OWNER,
     PENDING,
     TENANT,
     BoundHome,
+    EstateHome,
     bound_homes,
     find_bound,
-    home_by_room,
+    homes_by_room,
 )
 from handlers.flows import Flow
 from handlers.replies import binding as replies
@@ -78,7 +80,8 @@ class BindingRejected(Exception):
 # --- binding -------------------------------------------------------------------------------------
 
 
-@router.form("bind_unit", name="绑定房屋", english=english.BINDING, accepts=("room", "phone"), state=BindingState)
+@router.form("bind_unit", name="绑定房屋", english=english.BINDING, accepts=("room", "phone", "estate"),
+             state=BindingState)
 async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
                     now: datetime) -> Ask | str:
     if form.state.retrying:
@@ -99,8 +102,13 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
     if room is None or "-" not in room:
         form.slots.pop("room", None)
         return Ask("room", replies.ASK_ROOM if room is None else replies.ASK_FULL_ROOM)
-    home = await home_by_room(session, room)
+    located = await _home_in_estate(session, form, turn, room, settings)
+    if isinstance(located, Ask):
+        return located
+    home = located
     if home is not None:
+        estate_settings = settings.for_estate(await estate_of_home(session, home.id))
+        settings = estate_settings  # its office and hotline in what follows
         known = await _known(session, turn.openid, home)
         if known is not None:
             return known
@@ -128,6 +136,34 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
     if resident.role == OWNER:
         return await _bind_owner(session, turn.openid, home, resident, now)
     return await _ask_owner_consent(session, outbox, turn.openid, home, resident, now, settings)
+
+
+async def _home_in_estate(session: AsyncSession, form: Form[BindingState], turn: Turn, room: str,
+                          settings: Settings) -> Home | Ask | None:
+    """The home with this room in the estate the owner named; when several estates have the room and
+    none was named, ask which (docs/estates.md). None: no such home (the details will not match)."""
+    candidates = await homes_by_room(session, room)
+    estate = form.slots.get("estate")  # the NLU's estate slot, from any message of the form
+    answer = form.answers.pop("estate", None)
+    if estate is None and answer is not None:
+        estate = turn.understanding.slots.get("estate") or _estate_by_number(answer, candidates)
+    if estate is not None:
+        form.slots["estate"] = estate
+        candidates = [match for match in candidates if match.estate == estate]
+    if len({match.estate for match in candidates}) > 1:
+        names = [settings.for_estate(match.estate).estate.name for match in candidates]
+        choices = "\n".join(f"{index}. {name}" for index, name in enumerate(names, 1))
+        return Ask("estate", replies.ASK_ESTATE.format(room=room, choices=choices, example=names[-1]), free_text=True)
+    return candidates[0].home if candidates else None
+
+
+def _estate_by_number(answer: str, candidates: list[EstateHome]) -> str | None:
+    """“2” or “第二个” for the second estate listed."""
+    ordinal = details_of(answer).ordinal
+    estates = list(dict.fromkeys(match.estate for match in candidates))
+    if ordinal is not None and 1 <= ordinal <= len(estates):
+        return estates[ordinal - 1]
+    return None
 
 
 async def _not_a_new_binding(turn: Turn, session: AsyncSession, room: str | None, now: datetime) -> str | None:

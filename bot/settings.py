@@ -412,8 +412,7 @@ class Settings(_Section):
             if code in table:
                 raise ValueError(f"estates.{index}.code: {code!r} is listed twice")
             table[code] = table_entry
-        if self.estate.code not in table:
-            table = {self.estate.code: self, **table}
+        table = {self.estate.code: table.pop(self.estate.code, self), **table}  # the company's default first
         seen: dict[str, str] = {}
         for view in table.values():
             for name in view.estate.names:
@@ -449,6 +448,11 @@ class Settings(_Section):
     def estate_list(self) -> tuple[EstateSettings, ...]:
         """Every estate this deployment serves, in the file's order (the company's default first)."""
         return tuple(view.estate for view in self._estate_views().values())
+
+    @property
+    def company_default_estate(self) -> str:
+        """The code of the company's default estate, the same from every estate's view."""
+        return next(iter(self._estate_views()))
 
     @property
     def multi_estate(self) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.estates import EstateRoster
 from handlers.domain.notify import Notifier
 from handlers.domain.sla import SlaPolicy
 from handlers.domain.tickets import OPEN_STATUSES
@@ -70,11 +71,13 @@ async def escalate_due(session: AsyncSession, now: datetime, sla: SlaPolicy, not
         return 0
     staff = list(await session.scalars(select(Staff)))
     by_id = {person.id: person for person in staff}
-    supervisors = [p for p in staff if p.role == "supervisor"]
-    managers = [p for p in staff if p.role == "admin"]
+    roster = await EstateRoster.load(session, settings.company_default_estate)
     queued = 0
     for deadline, ticket in rows:
         target_level = level_at(deadline, now, sla)
+        # The supervisors of the ticket's estate; the company's managers (admins) for the severe level.
+        supervisors = roster.of((p for p in staff if p.role == "supervisor"), ticket.estate)
+        managers = [p for p in staff if p.role == "admin"]
         for level in levels_to_send(deadline.escalation_level, target_level):
             assignee = by_id.get(ticket.assignee_id or 0)
             recipients = {WARN: [assignee] if assignee else supervisors, OVERDUE: supervisors, SEVERE: managers}[level]

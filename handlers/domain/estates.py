@@ -37,7 +37,7 @@ def print_estates(settings: Settings, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     for estate in settings.estate_list:
         hours = estate.office_hours
-        default = "（默认）" if estate.code == settings.estate.code else ""
+        default = "（默认）" if estate.code == settings.company_default_estate else ""
         print(f"{estate.code}\t{estate.name}{default}", file=out)
         print(f"  别名：{'、'.join(estate.aliases) or '无'}", file=out)
         print(f"  地址：{estate.address or '未填写'}；管理处：{estate.office_address or '未填写'}", file=out)
@@ -70,6 +70,29 @@ async def served_estates(session: AsyncSession, person: Staff, default: str) -> 
     if person.role == ADMIN:
         return None
     return frozenset(await session.scalars(_SERVED, {"staff_id": person.id})) or frozenset({default})
+
+
+class EstateRoster:
+    """Who serves which estate, read once for a job that looks at many tickets (escalation, visits)."""
+
+    def __init__(self, listed: dict[int, frozenset[str]], default: str) -> None:
+        self._listed = listed
+        self._default = default
+
+    @classmethod
+    async def load(cls, session: AsyncSession, default: str) -> EstateRoster:
+        listed: dict[int, set[str]] = {}
+        for staff_id, estate in (await session.execute(select(StaffEstate.staff_id, StaffEstate.estate))).all():
+            listed.setdefault(staff_id, set()).add(estate)
+        return cls({key: frozenset(value) for key, value in listed.items()}, default)
+
+    def serves(self, person: Staff, estate: str) -> bool:
+        if person.role == ADMIN:
+            return True
+        return estate in self._listed.get(person.id, frozenset({self._default}))
+
+    def of(self, people: Iterable[Staff], estate: str) -> list[Staff]:
+        return [person for person in people if self.serves(person, estate)]
 
 
 def serves(served: frozenset[str] | None, estate: str) -> bool:

@@ -26,7 +26,8 @@ from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Turn
 from bot.script import to_traditional
 from bot.settings import Settings
-from handlers.domain.homes import current_binding, home_by_room
+from handlers.domain.estates import served_estates, staff_of_estate
+from handlers.domain.homes import current_binding, estates_of, home_by_room
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import is_front_desk
 from handlers.replies import human as replies
@@ -85,8 +86,9 @@ async def holding_note(session: AsyncSession, settings: Settings, conversation: 
 
 async def handoff_staff(session: AsyncSession, settings: Settings, now: datetime) -> list[Staff]:
     """The front desk in office hours, else the supervisors on duty (see the module docstring)."""
-    people = list(await session.scalars(
-        select(Staff).where(Staff.openid.is_not(None)).order_by(Staff.id)))
+    people = [person for person in await staff_of_estate(
+        session, settings.estate.code, ("staff", "supervisor", "admin"), settings.company_default_estate)
+        if person.openid is not None]  # the owner's estate's people (settings are the owner's estate's)
     if office_hours_now(settings, now):
         desk = [s for s in people if s.on_duty and is_front_desk(s)]
         if desk:
@@ -131,16 +133,32 @@ async def recent_messages(session: AsyncSession, settings: Settings, openid: str
     return "\n".join(lines) or replies.NO_MESSAGES
 
 
-async def accounts_of(session: AsyncSession, turn: Turn, ref: str) -> list[str] | None:
-    """The accounts a staff member means: every account bound to a room (3-2-501, 3栋2单元501), or
-    one openid; None when ``ref`` is neither a home nor an account the service knows."""
-    home = await home_by_room(session, ref)
+async def _estates_served_by(session: AsyncSession, turn: Turn, settings: Settings) -> list[str] | None:
+    me = await session.scalar(select(Staff).where(Staff.openid == turn.openid))
+    if me is None:
+        return []
+    served = await served_estates(session, me, settings.company_default_estate)
+    return None if served is None else sorted(served)
+
+
+async def accounts_of(session: AsyncSession, turn: Turn, ref: str, settings: Settings) -> list[str] | None:
+    """The accounts a staff member means: every account bound to a room (3-2-501, 3栋2单元501) of an
+    estate they serve, or one openid of theirs; None when ``ref`` is none of those."""
+    estates = await _estates_served_by(session, turn, settings)
+    named = turn.understanding.slots.get("estate")  # 回复 兰亭苑3-2-501 …: that estate's home
+    if named is not None:
+        estates = [named] if estates is None or named in estates else []
+    home = await home_by_room(session, ref, estates)
     if home is None:
         room = turn.understand(expecting="room").slots.get("room")
-        home = await home_by_room(session, room) if room and "-" in room else None
+        home = await home_by_room(session, room, estates) if room and "-" in room else None
     if home is None:
         known = await session.get(WechatAccount, ref)
-        return [ref] if known is not None else None
+        # An account of another estate is not this staff member's to answer (unbound: the default estate's).
+        theirs = set(await estates_of(session, ref)) or {settings.company_default_estate}
+        if known is None or (estates is not None and not theirs & set(estates)):
+            return None
+        return [ref]
     bound = await session.scalars(select(HomeBinding.openid).where(
         HomeBinding.home_id == home.id, HomeBinding.status == "active").distinct())
     return list(bound.all())

@@ -6,6 +6,8 @@
   they (and supervisors and admins) may take it, across restarts (``handlers.domain.workflow``);
 - nobody matching: the supervisor on duty (any supervisor when none is on duty).
 
+Everyone considered serves the ticket's estate (``handlers.domain.estates.staff_of_estate``).
+
 Emergencies also alert every supervisor at once, day or night. Every alert that asks someone to
 act carries the owner's booked visit time and the contact phone (``staff_details``), in full: the
 person calls the owner back (docs/domain.md, "Privacy").
@@ -21,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.estates import staff_of_estate
 from handlers.domain.kinds import Dispatch, TicketKind
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import in_team
@@ -44,7 +47,9 @@ class TicketRouter:
 
     async def route(self, session: AsyncSession, ticket: Ticket, now: datetime, *, summary: str) -> RoutingResult:
         """Assign or offer the ticket and notify the people concerned, in the caller's transaction."""
-        staff = list(await session.scalars(select(Staff).where(Staff.role.in_(("staff", "supervisor")))))
+        # Only the people of the ticket's estate (docs/estates.md): another estate's engineer is never sent.
+        staff = await staff_of_estate(session, ticket.estate, ("staff", "supervisor"),
+                                      self._settings.company_default_estate)
         matching = [s for s in staff if s.on_duty and ticket.category and ticket.category in s.skill_set]
         supervisors = [s for s in staff if s.role == "supervisor"]
         on_duty_supervisors = [s for s in supervisors if s.on_duty] or supervisors

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.estates import served_estates, serves
 from handlers.domain.kinds import Visit
 from handlers.domain.notify import Notifier
 from handlers.domain.routing import staff_details
@@ -63,6 +64,7 @@ class Workflow:
 
         Returns the person the ticket was taken over from (a supervisor's take-over), else None.
         """
+        await self.ensure_serves(session, ticket, me)
         if ticket.status == "new":
             if not supervises(me) and not await self.was_offered(session, ticket, me):
                 raise NotPermitted(staff_replies.NOT_OFFERED.format(number=ticket.number))
@@ -90,6 +92,7 @@ class Workflow:
 
     async def check(self, session: AsyncSession, ticket: Ticket, me: Staff, action: str) -> None:
         """Raise NotPermitted unless ``me`` may ``action`` (start, complete, assign) this ticket from chat."""
+        await self.ensure_serves(session, ticket, me)
         if supervises(me) or ticket.assignee_id == me.id:
             return
         if action == "assign":
@@ -102,6 +105,13 @@ class Workflow:
         raise NotPermitted(staff_replies.NOT_YOURS.format(
             number=ticket.number, name=holder.name if holder else staff_replies.NOBODY,
             action=ACTION_NAMES.get(action, action)))
+
+    async def ensure_serves(self, session: AsyncSession, ticket: Ticket, person: Staff) -> None:
+        """NotPermitted unless the person serves the ticket's estate (chat commands and the API alike)."""
+        default = self._settings.company_default_estate
+        if not serves(await served_estates(session, person, default), ticket.estate):
+            raise NotPermitted(staff_replies.OTHER_ESTATE.format(
+                number=ticket.number, estate=self._settings.for_estate(ticket.estate).estate.name, name=person.name))
 
     @staticmethod
     async def was_offered(session: AsyncSession, ticket: Ticket, me: Staff) -> bool:

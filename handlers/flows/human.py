@@ -69,7 +69,7 @@ async def answer_owner(turn: Turn, session: AsyncSession, settings: Settings, ou
     if len(words) < 3 or not words[2].strip():
         return replies.STAFF_REPLY_USAGE
     ref, text = words[1], words[2].strip()[:ANSWER_MAX]
-    openids = await accounts_of(session, turn, ref)
+    openids = await accounts_of(session, turn, ref, settings)
     if openids is None:
         return replies.STAFF_NO_SUCH_OWNER.format(ref=ref) + "\n" + replies.STAFF_REPLY_USAGE
     me = await session.scalar(select(Staff).where(Staff.openid == turn.openid))
@@ -91,12 +91,13 @@ async def answer_owner(turn: Turn, session: AsyncSession, settings: Settings, ou
 
 
 @router.command("结束人工")
-async def end_handoff(turn: Turn, session: AsyncSession, outbox: Outbox, conversations: ConversationStore) -> str:
+async def end_handoff(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox,
+                      conversations: ConversationStore) -> str:
     args = turn.text.strip().split()[1:]
     if not args:
         return replies.STAFF_USAGE
     ref = args[0]
-    openids = await accounts_of(session, turn, ref)
+    openids = await accounts_of(session, turn, ref, settings)
     if openids is None:
         return replies.STAFF_NO_SUCH_OWNER.format(ref=ref) + "\n" + replies.STAFF_USAGE
     ended = False

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
+from handlers.domain.estates import served_estates
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
 from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.flows import Flow
@@ -103,6 +104,7 @@ async def reassign(turn: Turn, session: AsyncSession, workflow: Workflow) -> str
         return replies.NO_SUCH_STAFF.format(name=args[1])
     try:
         await workflow.check(session, ticket, me, "assign")
+        await workflow.ensure_serves(session, ticket, other)  # never to someone of another estate
         await workflow.perform(session, ticket, "assign", turn.now, actor=me, assignee=other,
                                note=f"转派给 {other.name}")
     except (NotPermitted, InvalidTransition) as error:
@@ -141,6 +143,9 @@ async def overdue(turn: Turn, session: AsyncSession, settings: Settings) -> str:
     conditions: list[ColumnElement[bool]] = [Ticket.id.in_(overdue_ids), Ticket.status.in_(OPEN_STATUSES)]
     if me.role == "staff":
         conditions.append(Ticket.assignee_id == me.id)
+    served = await served_estates(session, me, settings.company_default_estate)
+    if served is not None:  # a supervisor sees the overdue work of the estates they serve
+        conditions.append(Ticket.estate.in_(served))
     tickets = await _tickets(session, tuple(conditions))
     if not tickets:
         return replies.OVERDUE_EMPTY

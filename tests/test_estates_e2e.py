@@ -531,3 +531,86 @@ async def test_a_retried_message_never_makes_a_second_ticket_in_either_estate(wo
             assert (await wechat.say(openid, "确认", msg_id=msg_id)).status == 200
     assert len(await world.tickets(estate="lanting", kind="repair")) == 1
     assert len(await world.tickets(estate="default", kind="repair")) == 1
+
+
+# --- more of an account with homes in both estates, and shared places -----------------------------------
+
+
+async def test_the_which_home_question_takes_a_number_from_its_list(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    asked = await lin.says("卫生间水管漏水了")
+    assert "1. 阳光花园 3-2-501" in asked and "2. 兰亭苑 3-2-501" in asked, asked
+    assert "什么时间" in await lin.says("2")
+    card = await lin.says("随时都可以")
+    assert "兰亭苑 3-2-501" in card, card  # the card says which home, with its estate
+    await finish_repair(lin, card)
+    [ticket] = await world.tickets()
+    assert ticket.estate == "lanting" and ticket.home_id == world.homes["lanting"].id
+
+
+async def test_naming_the_estate_in_the_report_asks_nothing_more_about_the_home(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    reply = await lin.says("兰亭苑那套卫生间水管漏水了")
+    assert "哪一套" not in reply, reply
+    await finish_repair(lin, reply)
+    [ticket] = await world.tickets()
+    assert ticket.estate == "lanting"
+
+
+async def test_a_visitor_pass_from_an_account_in_both_estates_is_for_the_home_it_names(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    asked = await lin.says("明天下午有朋友来看我")
+    assert SUNSHINE in asked and LANTING in asked, asked
+    reply = await lin.says("兰亭苑")
+    for _ in range(3):
+        if "确认" in reply and "车牌" not in reply:
+            break
+        reply = await lin.says("没开车")
+    assert "请确认" in reply or "确认" in reply, reply
+    await lin.says("确认")
+    async with world.chat.sessions() as session:
+        from models import GatePass
+
+        [gate_pass] = list(await session.scalars(select(GatePass)))
+    assert gate_pass.home_id == world.homes["lanting"].id
+
+
+async def test_a_lanting_owner_reporting_a_shared_place_files_a_lanting_ticket_for_lanting_staff(
+        world: World) -> None:
+    await world.open_ticket_for("liu", "lanting")  # busier than 王师傅: only the estate keeps him away
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    zhou = world.person(ZHOU[0])
+    reply = await zhou.says("5栋楼道灯不亮了")
+    for _ in range(3):
+        if "工单号" in reply:
+            break
+        reply = await zhou.says("确认")
+    [ticket] = await world.tickets(openid=ZHOU[0])
+    assert ticket.home_id is None and ticket.estate == "lanting", (ticket.place, ticket.estate)
+    assert ticket.assignee_id in (world.staff["liu"].id, world.staff["sun"].id), ticket.category
+
+
+async def test_a_lanting_owners_handoff_goes_to_lanting_people_only(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await world.person(ZHOU[0]).says("转人工")
+    told = {openid for openid in ("staff-zhao", "staff-sun", "staff-wang", "staff-liu")
+            if any("转人工" in text or ZHOU[0] in text or "3-2-501" in text
+                   for text in await world.chat.pushes_to(openid))}
+    assert "staff-sun" in told and "staff-zhao" not in told and "staff-wang" not in told, told
+
+
+async def test_staff_answer_reaches_only_owners_of_their_estates(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await world.bind(ZHANG[0], "default", ZHANG[3])
+    await world.person(ZHOU[0]).says("转人工")
+    await world.person(ZHANG[0]).says("转人工")
+    reply = await world.person("staff-sun").says("回复 3-2-501 您好，我是孙主管")
+    assert "已发送" in reply, reply
+    assert any("孙主管" in text for text in await world.chat.pushes_to(ZHOU[0]))
+    assert not any("孙主管" in text for text in await world.chat.pushes_to(ZHANG[0]))

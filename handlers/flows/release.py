@@ -21,12 +21,13 @@ from bot.nlu.details import ITEMS_MAX, details_of
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain import consent, passes
-from handlers.domain.homes import current_binding, registered_phone
+from handlers.domain.homes import home_for_request, registered_phone
 from handlers.domain.notify import Notifier
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES
 from handlers.domain.tickets import NewTicket, TicketDesk
 from handlers.flows import Flow
 from handlers.replies import english
+from handlers.replies import homes as home_replies
 from handlers.replies import release as replies
 from models import GatePass, Home, Resident, Ticket
 
@@ -40,8 +41,12 @@ ITEMS_SLOT = "items"  # free text: what is taken out
 @router.form(INTENT, name="开放行条", english=english.RELEASE, accepts=("time", "plate"))
 async def request_release(form: Form[NoState], turn: Turn, session: AsyncSession, settings: Settings,
                           desk: TicketDesk, outbox: Outbox, notifier: Notifier) -> Ask | Confirm | str:
-    binding = await current_binding(session, turn.openid)
-    home = await session.get(Home, binding.home_id) if binding is not None else None
+    located = await home_for_request(session, turn, form, settings, home_replies.WHICH_HOME)
+    if isinstance(located, Ask):
+        return located
+    binding, home = (located.binding, located.home) if located is not None else (None, None)
+    if located is not None:
+        settings = settings.for_estate(located.estate)  # that estate's gate, hours and hotline
     if binding is None or home is None:
         return replies.NEED_BINDING
     tz, slots = settings.tz, form.slots

@@ -23,17 +23,27 @@ from bot.dialogue.router import Ask, Confirm, Reroute, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
 from handlers.domain.aftercare import recently_finished
-from handlers.domain.homes import bound_homes, complete_room, current_binding, home_by_room, registered_phone
+from handlers.domain.homes import (
+    WHICH_HOME,
+    BoundHome,
+    bound_homes,
+    complete_room,
+    current_binding,
+    home_by_room,
+    home_for_request,
+    home_label,
+    registered_phone,
+)
 from handlers.domain.intake import TicketIntake
 from handlers.domain.kinds import TicketKinds
 from handlers.domain.staffing import is_staff
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, appointment_at, quoted
 from handlers.flows import Flow
 from handlers.replies import english
+from handlers.replies import homes as home_replies
 from handlers.replies import repair as replies
 from handlers.replies import tickets as ticket_replies
 from handlers.replies.times import day_and_time, moment, slot_time
-from models import Home
 from models.ticket import PLACE_MAX
 
 router = Router("repair")
@@ -47,6 +57,7 @@ class Location:
     home_id: int | None = None
     place: str | None = None
     building: str | None = None
+    estate: str | None = None  # the home's estate (None: the sender's)
 
 
 @dataclass
@@ -55,7 +66,7 @@ class RepairState:
     any_time: bool = False  # the owner left the visit time to us
 
 
-@router.form("repair", name="报修", accepts=("room", "category", "phone", "time"), state=RepairState,
+@router.form("repair", name="报修", accepts=("room", "category", "phone", "time", "estate"), state=RepairState,
              english=english.REPAIR)
 async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSession, settings: Settings,
                         intake: TicketIntake, kinds: TicketKinds) -> Ask | Confirm | Reroute | str:
@@ -70,6 +81,7 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
     location = await _locate(session, turn, form, settings)
     if isinstance(location, Ask):
         return location
+    settings = settings.for_estate(location.estate or settings.estate.code)  # the home's estate's prices and hours
     if "category" not in slots:
         if "category" not in answers:
             return Ask("category", replies.ASK_CATEGORY, free_text=True)
@@ -103,7 +115,8 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
     new = NewTicket(
         kind="repair", description=description, openid=turn.openid, home_id=location.home_id,
         place=location.place, building=location.building, category=category, contact_phone=slots["phone"],
-        preferred_time=slot_time(when) if when else None, multi_trade=multi, appointment=appointment)
+        preferred_time=slot_time(when) if when else None, multi_trade=multi, appointment=appointment,
+        estate=None if location.home_id else (location.estate or settings.estate.code))  # a home: its own
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
                                summary=f"{location.where} {category}：{quoted(told, CARD_QUOTE)}")
     ticket = opened.ticket
@@ -142,34 +155,54 @@ def _visit_time(form: Form[RepairState], turn: Turn) -> str | Ask:
 
 
 async def _locate(session: AsyncSession, turn: Turn, form: Form[RepairState], settings: Settings) -> Location | Ask:
-    """A named room of the owner's wins; then a place the owner described; then the bound home; else ask."""
+    """A named room of the owner's wins; then a place the owner described; then the bound home (asking
+    which one when the account has homes in several estates); else ask."""
+    homes = await bound_homes(session, turn.openid)
+    estate = form.slots.get("estate")
     room = form.slots.get("room")
     if room is not None:
-        home = await home_by_room(session, await complete_room(session, turn.openid, room))
+        room = await complete_room(session, turn.openid, room)
+        mine = [bound for bound in homes if bound.room == room.upper() and estate in (None, bound.estate)]
+        if len(mine) == 1:
+            return _at_home(mine[0], homes, settings)
+        if len(mine) > 1:  # the same room in two of the owner's estates
+            del form.slots["room"]
+            return await _home(session, turn, form, settings)
+        home = await home_by_room(session, room, [estate] if estate else None)
         if home is None:
             del form.slots["room"]
             return Ask("room", replies.UNKNOWN_ROOM.format(room=room), free_text=True)
-        homes = await bound_homes(session, turn.openid)
-        if not any(bound.home.id == home.id for bound in homes) and not await is_staff(session, turn.openid):
+        if not await is_staff(session, turn.openid):
             del form.slots["room"]
             if not homes:
                 return Ask("room", replies.NOT_BOUND.format(room=home.room_key), free_text=True)
-            mine = "、".join(bound.room for bound in homes)
-            return Ask("room", replies.NOT_YOUR_HOME.format(room=home.room_key, homes=mine,
+            listed = "、".join(home_label(bound, homes, settings) for bound in homes)
+            return Ask("room", replies.NOT_YOUR_HOME.format(room=home.room_key, homes=listed,
                                                             hotline=settings.estate.hotline), free_text=True)
-        return Location(where=home.room_key, home_id=home.id)
+        return Location(where=home.room_key, home_id=home.id, estate=estate)
+    if WHICH_HOME in form.answers:  # the answer to "which home?"
+        return await _home(session, turn, form, settings)
     answered = form.answers.get("room")
     place = (details_of(answered).place or answered) if answered else details_of(form.first_text).place
     if place:
         place = place[:PLACE_MAX]
         building = details_of(place).building or details_of(form.first_text).building
-        return Location(where=place, place=place, building=building)
-    binding = await current_binding(session, turn.openid)
-    if binding is not None:
-        home = await session.get(Home, binding.home_id)
-        if home is not None:
-            return Location(where=home.room_key, home_id=home.id)
+        return Location(where=place, place=place, building=building, estate=estate)
+    if homes:
+        return await _home(session, turn, form, settings)
     return Ask("room", replies.ASK_WHERE, free_text=True)
+
+
+async def _home(session: AsyncSession, turn: Turn, form: Form[RepairState], settings: Settings) -> Location | Ask:
+    """One of the account's homes (asked which when they are in several estates)."""
+    located = await home_for_request(session, turn, form, settings, home_replies.WHICH_HOME)
+    if isinstance(located, Ask) or located is None:
+        return located or Ask("room", replies.ASK_WHERE, free_text=True)
+    return _at_home(located, await bound_homes(session, turn.openid), settings)
+
+
+def _at_home(bound: BoundHome, homes: list[BoundHome], settings: Settings) -> Location:
+    return Location(where=home_label(bound, homes, settings), home_id=bound.home.id, estate=bound.estate)
 
 
 FLOW = Flow(router)

@@ -21,14 +21,15 @@ from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.nlu.details import details_of
 from bot.settings import Settings
 from handlers.domain import passes
-from handlers.domain.homes import current_binding
+from handlers.domain.homes import home_for_request
 from handlers.domain.kinds import VISITOR_PASS_PREFIX
 from handlers.domain.passes import MAX_DAYS_AHEAD, STATUS_NAMES, Window
 from handlers.domain.tickets import TicketDesk
 from handlers.flows import Flow
 from handlers.replies import english
+from handlers.replies import homes as home_replies
 from handlers.replies import visitor as replies
-from models import GatePass, Home
+from models import GatePass
 
 router = Router("visitor")
 
@@ -46,8 +47,12 @@ class VisitorState:
 @router.form(INTENT, name="登记访客", english=english.VISITOR, accepts=("time", "plate"), state=VisitorState)
 async def register_visitor(form: Form[VisitorState], turn: Turn, session: AsyncSession, settings: Settings,
                            desk: TicketDesk) -> Ask | Confirm | str:
-    binding = await current_binding(session, turn.openid)
-    home = await session.get(Home, binding.home_id) if binding is not None else None
+    located = await home_for_request(session, turn, form, settings, home_replies.WHICH_HOME)
+    if isinstance(located, Ask):
+        return located
+    home = located.home if located is not None else None
+    if located is not None:
+        settings = settings.for_estate(located.estate)  # that estate's gate, hours and hotline
     if home is None:
         return replies.NEED_BINDING
     tz, slots = settings.tz, form.slots

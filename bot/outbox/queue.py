@@ -45,15 +45,17 @@ class Outbox:
         kind: str = "reply",
         due_at: datetime | None = None,
         urgent: bool = False,
+        quiet_hours: HoursWindow | None = None,
     ) -> None:
-        """Add a push unless one with ``key`` exists; non-urgent pushes wait out the quiet hours."""
+        """Add a push unless one with ``key`` exists; non-urgent pushes wait out the quiet hours
+        (``quiet_hours``: the recipient's estate's, when they differ from the company's)."""
         now = self._clock.now()
         body = dict(payload or {})
         if text is not None:
             body["text"] = text
         due = due_at or now
         if not urgent:
-            due = self.after_quiet_hours(due)
+            due = self.after_quiet_hours(due, quiet_hours)
         values = {
             "idempotency_key": key, "recipient": recipient, "channel": channel, "kind": kind,
             "payload": body, "urgent": urgent, "due_at": due, "status": "pending", "attempts": 0,
@@ -69,7 +71,8 @@ class Outbox:
     async def enqueue_many(self, session: AsyncSession, pushes: list[dict[str, Any]]) -> None:
         """Many customer-service texts in one statement (monthly reminders for a whole estate).
 
-        Each item has ``key``, ``recipient``, ``text``, ``kind`` and optionally ``due_at``/``urgent``.
+        Each item has ``key``, ``recipient``, ``text``, ``kind`` and optionally ``due_at``/``urgent``/
+        ``quiet_hours``.
         """
         if not pushes:
             return
@@ -81,7 +84,8 @@ class Outbox:
             rows.append({
                 "idempotency_key": push["key"], "recipient": push["recipient"], "channel": CUSTOMER_SERVICE,
                 "kind": push["kind"], "payload": {"text": push["text"]}, "urgent": urgent,
-                "due_at": due if urgent else self.after_quiet_hours(due), "status": "pending", "attempts": 0,
+                "due_at": due if urgent else self.after_quiet_hours(due, push.get("quiet_hours")), "status": "pending",
+                "attempts": 0,
                 "created_at": now,
             })
         dialect = session.get_bind().dialect.name
@@ -90,12 +94,13 @@ class Outbox:
         if self._on_enqueue is not None:
             self._on_enqueue()
 
-    def after_quiet_hours(self, moment: datetime) -> datetime:
+    def after_quiet_hours(self, moment: datetime, quiet_hours: HoursWindow | None = None) -> datetime:
         """The first moment at or after ``moment`` outside the quiet hours (non-urgent pushes wait)."""
+        quiet = quiet_hours or self._quiet
         local = moment.astimezone(self._tz)
-        if not self._quiet.contains(local.time()):
+        if not quiet.contains(local.time()):
             return moment
-        end = datetime.combine(local.date(), self._quiet.end, tzinfo=self._tz)
+        end = datetime.combine(local.date(), quiet.end, tzinfo=self._tz)
         if end <= local:
             end += timedelta(days=1)
         return end

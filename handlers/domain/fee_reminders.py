@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.replies import visits as replies
-from models import Bill, FeeReminder, Home, HomeBinding
+from models import Bill, Building, Estate, FeeReminder, Home, HomeBinding
 
 LETTER_AFTER_MONTHS = 3
 LEGAL_AFTER_MONTHS = 6
@@ -36,6 +36,7 @@ class Arrears:
     amount: Decimal
     months_owed: int
     oldest_period: str
+    estate: str = ""  # its estate's code
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,14 @@ async def arrears(session: AsyncSession, month: str) -> list[Arrears]:
     """Homes owing for months before ``month``, in one grouped query."""
     rows = await session.execute(  # func.sum keeps the Money type: the total comes back as exact Decimal
         select(Bill.home_id, Home.room_key, func.sum(Bill.amount), func.count(func.distinct(Bill.period)),
-               func.min(Bill.period))
-        .join(Home, Home.id == Bill.home_id)
+               func.min(Bill.period), Estate.code)
+        .join(Home, Home.id == Bill.home_id).join(Building, Building.id == Home.building_id)
+        .join(Estate, Estate.id == Building.estate_id)
         .where(Bill.paid.is_(False), Bill.period < month)
-        .group_by(Bill.home_id, Home.room_key)
+        .group_by(Bill.home_id, Home.room_key, Estate.code)
     )
-    return [Arrears(home_id, room, amount, int(months), oldest) for home_id, room, amount, months, oldest in rows]
+    return [Arrears(home_id, room, amount, int(months), oldest, estate)
+            for home_id, room, amount, months, oldest, estate in rows]
 
 
 @dataclass(frozen=True)
@@ -85,23 +88,30 @@ async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbo
     if not owing:
         return RemindersSent(0, 0)
     owners: dict[int, list[str]] = {}
-    for home_id, openid in await session.execute(
-        select(HomeBinding.home_id, HomeBinding.openid)
+    estates_of: dict[str, set[str]] = {}  # an owner's estates: the estate is named when there are several
+    for home_id, openid, estate in await session.execute(
+        select(HomeBinding.home_id, HomeBinding.openid, Estate.code)
+        .join(Home, Home.id == HomeBinding.home_id).join(Building, Building.id == Home.building_id)
+        .join(Estate, Estate.id == Building.estate_id)
         .where(HomeBinding.status == "active", HomeBinding.role == "owner")
     ):
         owners.setdefault(home_id, []).append(openid)
+        estates_of.setdefault(openid, set()).add(estate)
     already = set(await session.scalars(select(FeeReminder.home_id).where(FeeReminder.month == month)))
     reminders, pushes = [], []
-    methods = "\n".join(f"· {method}" for method in settings.fees.payment_methods)
     for item in owing:
         if item.home_id in already or item.home_id not in owners:
             continue
         reminders.append({"home_id": item.home_id, "month": month, "amount": item.amount,
                           "months_owed": item.months_owed, "oldest_period": item.oldest_period, "sent_at": now})
-        text = replies.FEE_REMINDER.format(room=item.room, months=item.months_owed, oldest=item.oldest_period,
-                                           amount=f"{item.amount:,.2f}", methods=methods)
-        pushes += [{"key": f"fee:{item.home_id}:{month}:{openid}", "recipient": openid, "text": text,
-                    "kind": "fee_reminder"} for openid in owners[item.home_id]]
+        local = settings.for_estate(item.estate)  # its estate's payment methods and quiet hours
+        methods = "\n".join(f"· {method}" for method in local.fees.payment_methods)
+        for openid in owners[item.home_id]:
+            room = f"{local.estate.name} {item.room}" if len(estates_of[openid]) > 1 else item.room
+            text = replies.FEE_REMINDER.format(room=room, months=item.months_owed, oldest=item.oldest_period,
+                                               amount=f"{item.amount:,.2f}", methods=methods)
+            pushes.append({"key": f"fee:{item.home_id}:{month}:{openid}", "recipient": openid, "text": text,
+                           "kind": "fee_reminder", "quiet_hours": local.quiet_hours})
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for start in range(0, len(reminders), 5000):
         await session.execute(insert(FeeReminder).on_conflict_do_nothing(index_elements=["home_id", "month"]),

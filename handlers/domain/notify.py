@@ -63,7 +63,9 @@ class Notifier:
         recipients = [ticket.openid] if ticket.openid else []
         recipients += list(await session.scalars(
             select(TicketReporter.openid).where(TicketReporter.ticket_id == ticket.id)))
+        quiet = self._settings.for_estate(ticket.estate).quiet_hours  # the ticket's estate's quiet hours
         for openid in dict.fromkeys(recipients):
             await self._outbox.enqueue(session, key=f"{key}:{openid}", recipient=openid, text=text,
-                                       kind="ticket_update", urgent=urgent, due_at=due_at, channel=CUSTOMER_SERVICE)
+                                       kind="ticket_update", urgent=urgent, due_at=due_at, channel=CUSTOMER_SERVICE,
+                                       quiet_hours=quiet)
         return len(set(recipients))

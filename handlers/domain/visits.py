@@ -41,7 +41,7 @@ def visit_delay(ticket: Ticket, kind: TicketKind, settings: Settings) -> timedel
 async def schedule_visit(session: AsyncSession, ticket: Ticket, kind: TicketKind, at: datetime,
                          settings: Settings) -> ReturnVisit | None:
     """Repairs at completion, complaints at closing (as the kind says); one open visit per ticket."""
-    delay = visit_delay(ticket, kind, settings)
+    delay = visit_delay(ticket, kind, settings.for_estate(ticket.estate))  # the estate's own return-visit days
     if delay is None or not ticket.openid:
         return None
     existing = await session.scalar(select(ReturnVisit).where(
@@ -60,9 +60,11 @@ async def run_return_visits(session: AsyncSession, now: datetime, outbox: Outbox
         select(ReturnVisit, Ticket).join(Ticket, Ticket.id == ReturnVisit.ticket_id)
         .where(ReturnVisit.status == "scheduled", ReturnVisit.due_at <= now))).all()
     for visit, ticket in due:
+        local = settings.for_estate(ticket.estate)  # the ticket's estate: its name and quiet hours
         await outbox.enqueue(session, key=f"visit:{visit.id}", recipient=visit.openid, kind="return_visit",
-                             text=replies.RETURN_VISIT.format(estate=settings.estate.name, number=ticket.number,
-                                                              description=ticket.description[:30]))
+                             text=replies.RETURN_VISIT.format(estate=local.estate.name, number=ticket.number,
+                                                              description=ticket.description[:30]),
+                             quiet_hours=local.quiet_hours)
         visit.status, visit.sent_at = VisitStatus.SENT, now
     reminders = (await session.execute(
         select(ReturnVisit, Ticket).join(Ticket, Ticket.id == ReturnVisit.ticket_id)
@@ -70,7 +72,8 @@ async def run_return_visits(session: AsyncSession, now: datetime, outbox: Outbox
                ReturnVisit.sent_at <= now - timedelta(days=days.reminder_after_days)))).all()
     for visit, ticket in reminders:
         await outbox.enqueue(session, key=f"visit-reminder:{visit.id}", recipient=visit.openid, kind="return_visit",
-                             text=replies.RETURN_VISIT_REMINDER.format(number=ticket.number))
+                             text=replies.RETURN_VISIT_REMINDER.format(number=ticket.number),
+                             quiet_hours=settings.for_estate(ticket.estate).quiet_hours)
         visit.reminded_at = now
     unanswered = list(await session.scalars(
         select(ReturnVisit).where(ReturnVisit.status == "sent",

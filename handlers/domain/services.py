@@ -45,7 +45,7 @@ def build_services(settings: Settings, clock: Clock, outbox: Outbox, kinds: Tick
     kinds = kinds or TicketKinds()
     calendar = WorkingCalendar(settings.calendar, settings.estate.office_hours, settings.tz)
     sla = SlaPolicy(settings, calendar, kinds)
-    desk = TicketDesk(sla, settings.tz, settings.estate.code)
+    desk = TicketDesk(sla, settings.tz, settings.company_default_estate)
     notifier = Notifier(outbox, settings, clock)
     router = TicketRouter(desk, notifier, settings)
     return Services(

@@ -420,7 +420,7 @@ class Settings(_Section):
                 if other != view.estate.code:
                     raise ValueError(f"estates: the name or alias {name!r} belongs to both {other} and "
                                      f"{view.estate.code}")
-        for view in table.values():
+        for view in (self, *table.values()):
             view._views = table  # every view knows the others: for_estate works from any of them
         return self
 
@@ -496,7 +496,12 @@ def _estate_view(base: Settings, raw: dict[str, Any], index: int) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ValueError(f"estates.{index}.{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            sections = ", ".join(sorted(ESTATE_OVERRIDABLE))
+            message = (f"is not a known setting of an estate (its estate fields, {sections} and "
+                       f"notifications.wecom_robots may differ by estate)")
+        raise ValueError(f"estates.{index}.{where}: {message}") from None
 
 
 def _overlay(base: Any, value: Any) -> Any:
@@ -572,7 +577,7 @@ def _describe(path: Path, error: ValidationError) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(root)"
     variable = next((name for name, kp in _ENVIRONMENT.items() if ".".join(kp) == key), None)
-    where = variable or ("environment" if key == "wechat" else f"{path}: {key}")
+    where = variable or ("environment" if key == "wechat" else str(path) if key == "(root)" else f"{path}: {key}")
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "missing":
         message = "is missing"

@@ -16,6 +16,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import coverage_warning
 from handlers.domain.estates import sender_scope, sync_estates
+from handlers.domain.kb import knowledge_base
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
 from handlers.domain.services import build_services as build_domain_services
@@ -85,9 +86,16 @@ def build_services(settings: Settings, clock: Clock, outbox: Outbox) -> Services
 
 
 def startup_warnings(settings: Settings, today: date) -> list[str]:
-    """What an operator should hear when the service starts (a calendar year not yet known)."""
+    """What an operator should hear when the service starts: a calendar year not yet known, an
+    estate's own FAQ answer for an entry kb.yaml does not have."""
     warning = coverage_warning(today) if settings.calendar.official_holidays else None
-    return [warning] if warning else []
+    warnings = [warning] if warning else []
+    kb = knowledge_base()
+    known = {entry.id for entry in kb.entries} if kb is not None else set()
+    for estate in settings.estate_list:
+        for entry_id in sorted(set(estate.faq) - known):
+            warnings.append(f"estates: {estate.code}: faq.{entry_id} answers no entry of kb.yaml (ignored)")
+    return warnings
 
 
 __all__ = [

@@ -208,8 +208,9 @@ def _percent(ratio: Decimal) -> str:
 
 
 def render(entry: Entry, settings: Settings) -> str:
-    return replies.ANSWER.format(question=entry.question,
-                                 answer=entry.answer.format_map(placeholder_values(settings)))
+    """The entry's answer as the asker's estate gives it (its own text in ``estates[].faq``, if any)."""
+    answer = settings.estate.faq.get(entry.id, entry.answer)
+    return replies.ANSWER.format(question=entry.question, answer=answer.format_map(placeholder_values(settings)))
 
 
 def question_words(text: str) -> list[str]:

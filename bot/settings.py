@@ -498,8 +498,8 @@ def _estate_view(base: Settings, raw: dict[str, Any], index: int) -> Settings:
         where = ".".join(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            sections = ", ".join(sorted(ESTATE_OVERRIDABLE))
-            message = (f"is not a known setting of an estate (its estate fields, {sections} and "
+            allowed = ", ".join(sorted(ESTATE_OVERRIDABLE))
+            message = (f"is not a known setting of an estate (its estate fields, {allowed} and "
                        f"notifications.wecom_robots may differ by estate)")
         raise ValueError(f"estates.{index}.{where}: {message}") from None
 

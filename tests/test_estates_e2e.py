@@ -614,3 +614,19 @@ async def test_staff_answer_reaches_only_owners_of_their_estates(world: World) -
     assert "已发送" in reply, reply
     assert any("孙主管" in text for text in await world.chat.pushes_to(ZHOU[0]))
     assert not any("孙主管" in text for text in await world.chat.pushes_to(ZHANG[0]))
+
+
+async def test_each_supervisors_daily_brief_counts_the_estates_they_serve(world: World) -> None:
+    from bot.keys import SERVICES
+    from handlers.jobs.summaries import daily_summary
+
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await file_repair(world, ZHOU[0])
+    async with world.chat.sessions.begin() as session:
+        await daily_summary(session, world.chat.now(), world.service.app[SERVICES].notifier, world.service.settings)
+    sun = [text for text in await world.chat.pushes_to("staff-sun") if "每日简报" in text]
+    zhao = [text for text in await world.chat.pushes_to("staff-zhao") if "每日简报" in text]
+    chen = [text for text in await world.chat.pushes_to("staff-chen") if "每日简报" in text]
+    assert sun and sun[-1].startswith(LANTING) and "未完成工单 1 张" in sun[-1], sun
+    assert zhao and zhao[-1].startswith(SUNSHINE) and "未完成工单 0 张" in zhao[-1], zhao
+    assert chen and chen[-1].startswith("全公司") and "未完成工单 1 张" in chen[-1], chen

@@ -10,6 +10,7 @@ FEE_REMINDER = (
     "请于本月底前缴纳，缴费方式：\n{methods}\n如已缴纳请忽略本消息，发送“查物业费”可查看明细。感谢您的支持！"
 )
 DUNNING_SUMMARY = "【催缴】本月已提醒 {reminded} 户；催缴函名单 {letters} 户；法律程序名单 {legal} 户。明细请见月报。"
+WHOLE_COMPANY = "全公司"
 DAILY_SUMMARY = (
     "【每日简报 {day}】未完成工单 {open} 张，其中超时 {overdue} 张；昨日新增 {new} 张、完成 {done} 张；"
     "待电话回访 {phone} 户。"

@@ -630,3 +630,11 @@ async def test_each_supervisors_daily_brief_counts_the_estates_they_serve(world:
     assert sun and sun[-1].startswith(LANTING) and "未完成工单 1 张" in sun[-1], sun
     assert zhao and zhao[-1].startswith(SUNSHINE) and "未完成工单 0 张" in zhao[-1], zhao
     assert chen and chen[-1].startswith("全公司") and "未完成工单 1 张" in chen[-1], chen
+
+
+async def test_an_emergency_naming_a_room_both_estates_have_is_the_senders_estates_home(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    reply = await world.person(ZHOU[0]).says("3栋2单元501水管爆了，水漫了一地")
+    assert "0755-2777 5599" in reply, reply  # 兰亭苑's night-duty phone
+    [ticket] = await world.tickets(openid=ZHOU[0], kind="emergency")
+    assert ticket.estate == "lanting" and ticket.home_id == world.homes["lanting"].id

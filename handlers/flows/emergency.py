@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
-from handlers.domain.homes import current_binding, home_by_room, registered_phone
+from handlers.domain.homes import current_binding, estates_of, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.domain.withdrawal import withdrawable
@@ -42,6 +42,7 @@ class Scene:
     place: str | None = None
     building: str | None = None
     known: bool = True
+    estate: str | None = None  # the named home's estate (None: the sender's)
 
 
 @router.intent("emergency", name="紧急求助", english=english.EMERGENCY, interrupts=Interrupts.ALWAYS, urgent=True)
@@ -53,11 +54,13 @@ async def report_emergency(turn: Turn, session: AsyncSession, settings: Settings
     category = understanding.slots.get("category") or OTHER
     kinds = emergency_kinds(understanding.details.emergency_kinds, category)
     binding = await current_binding(session, turn.openid)
-    scene = await _scene(session, turn, binding)
+    scene = await _scene(session, turn, binding, settings)
+    settings = settings.for_estate(scene.estate or settings.estate.code)  # that estate's night-duty phone
     phone = understanding.slots.get("phone") or await registered_phone(session, binding)
     new = NewTicket(
         kind="emergency", description=quoted(turn.text), openid=turn.openid, home_id=scene.home_id,
-        place=scene.place, building=scene.building, category=category, contact_phone=phone)
+        place=scene.place, building=scene.building, category=category, contact_phone=phone,
+        estate=None if scene.home_id else settings.estate.code)
     room = f" {scene.room}" if scene.room else ""  # a place in words is the text itself
     contact = f"（联系电话 {phone}）" if phone else ""
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
@@ -82,7 +85,7 @@ def emergency_kinds(described: list[str], category: str | None = None) -> list[s
     return found[:MAX_ADVICE] or ["generic"]
 
 
-async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None) -> Scene:
+async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None, settings: Settings) -> Scene:
     """A named room wins; then a shared place in the words; then the bound home; else the words themselves.
 
     Staff must be able to find the place: words with neither a room nor a building (a stranger's
@@ -90,10 +93,12 @@ async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None)
     """
     text, details = turn.text.strip(), turn.understanding.details
     room = turn.understanding.slots.get("room")
-    if room is not None:
-        home = await home_by_room(session, room)
-        if home is not None:
-            return Scene(room=home.room_key, home_id=home.id)
+    if room is not None:  # in the estate named, else the sender's own estates (the current home's first)
+        named = turn.understanding.slots.get("estate")
+        for estate in [named] if named else (await estates_of(session, turn.openid) or [settings.estate.code]):
+            home = await home_by_room(session, room, [estate])
+            if home is not None:
+                return Scene(room=home.room_key, home_id=home.id, estate=estate)
     building = details.building
     if details.shared_place:
         return Scene(place=(details.place or quoted(text, PLACE_MAX))[:PLACE_MAX], building=building,

@@ -3,7 +3,8 @@
 Prints the row-level report and the summary line on stdout, a whole-file error on stderr; shows
 the progress bar only when stdout is a terminal. Exit codes: 0 every row imported; 1 some rows
 rejected (the others are in); 2 the file was refused as a whole (wrong header, empty or
-unreadable file) or the database failed.
+unreadable file, an unknown ``--estate``, several estates and no way to tell the rows' estate) or
+the database failed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.importer.errors import ImportFileError
+from handlers.importer.estates import EstateScope
 from handlers.importer.report import ImportResult, Kind
 
 if TYPE_CHECKING:
@@ -34,7 +36,9 @@ def run_import_command(
         print(f"wuyebot import: 未知的导入类型 {kind!r}，应为 {' | '.join(KINDS)}", file=stderr)
         return 2
     try:
-        result = asyncio.run(_run(kind, Path(path), settings, progress=stdout.isatty()))
+        if estate is not None:
+            EstateScope.of(settings).named(estate)  # an unknown --estate: refused before the database is opened
+        result = asyncio.run(_run(kind, Path(path), settings, estate, progress=stdout.isatty()))
     except ImportFileError as error:
         print(f"wuyebot import {kind}: {error}", file=stderr)
         return 2
@@ -53,7 +57,7 @@ def run_import_command(
     return 0 if result.ok else 1
 
 
-async def _run(kind: Kind, path: Path, settings: Settings, *, progress: bool) -> ImportResult:
+async def _run(kind: Kind, path: Path, settings: Settings, estate: str | None, *, progress: bool) -> ImportResult:
     # The service's own engine (SQLite WAL, busy timeout, BEGIN IMMEDIATE), so an import can run
     # beside `wuyebot serve`.
     from bot.storage.db import create_engine, is_sqlite, session_factory
@@ -66,6 +70,7 @@ async def _run(kind: Kind, path: Path, settings: Settings, *, progress: bool) ->
         await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        return await import_file(kind, path, session_factory(engine), progress=progress, estate=settings.estate.name)
+        return await import_file(kind, path, session_factory(engine), settings=settings, estate=estate,
+                                 progress=progress)
     finally:
         await engine.dispose()

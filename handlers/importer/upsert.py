@@ -9,28 +9,32 @@ upserts a batch that has passed both.
 Duplicates inside one file: the first row wins. A later row with the same identity (owner: home
 + phone; bill: home + period + item; staff: phone) is rejected, as "重复" when it says the same
 thing and as a conflict naming the first row's line when it says something else.
+
+A home is its estate and its room key: ``3-2-501`` of two estates is two homes. Buildings are
+made under their estate's row; a bill finds its home within its own estate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.importer.cells import quoted
 from handlers.importer.columns import HeaderMap
+from handlers.importer.estates import FileEstates
 from handlers.importer.records import BillRecord, OwnerRecord, StaffRecord
 from handlers.importer.report import Rejection
 from models.bill import Bill
 from models.estate import Building, Estate, Home, Resident
-from models.staff import Staff
+from models.staff import Staff, StaffEstate
 
 R = TypeVar("R", OwnerRecord, BillRecord, StaffRecord)
-DEFAULT_ESTATE_NAME = "本小区"
+H = TypeVar("H")
 _IN_CHUNK = 500  # keys per IN (…) list, well inside every database's parameter limit
 
 
@@ -68,8 +72,10 @@ def chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[An
 class Importer(Generic[R]):
     batch_size = 2000
 
-    def __init__(self, header: HeaderMap) -> None:
+    def __init__(self, header: HeaderMap, estates: FileEstates, estate_ids: dict[str, int]) -> None:
         self.header = header
+        self.estates = estates
+        self.estate_ids = estate_ids  # code → row id, for every known estate
         self.first_seen = _FirstSeen()
 
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -97,28 +103,24 @@ class _HomeState:
 class OwnerImporter(Importer[OwnerRecord]):
     """The owner register (业主档案): creates buildings and homes as needed, upserts residents."""
 
-    def __init__(self, header: HeaderMap, estate_name: str | None) -> None:
-        super().__init__(header)
-        self.estate_name = estate_name
-        self.estate_id: int | None = None
-        self.buildings: dict[str, int] = {}
-        self.homes: dict[str, _HomeState] = {}
-        self.first_area: dict[str, tuple[int, Decimal]] = {}
+    def __init__(self, header: HeaderMap, estates: FileEstates, estate_ids: dict[str, int]) -> None:
+        super().__init__(header, estates, estate_ids)
+        self.buildings: dict[tuple[str, str], int] = {}  # (estate, building code) → id
+        self.homes: dict[str, dict[str, _HomeState]] = {}  # estate → room key → home
+        self.first_area: dict[tuple[str, str], tuple[int, Decimal]] = {}
 
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         async with sessions() as session:
-            self.estate_id = await _find_estate(session, self.estate_name)
-            if self.estate_id is not None:
-                buildings = await session.execute(
-                    select(Building.code, Building.id).where(Building.estate_id == self.estate_id))
-                self.buildings = dict(buildings.all())
-            rows = await session.execute(select(Home.room_key, Home.id, Home.area_m2))
-            self.homes = {key: _HomeState(id_, area) for key, id_, area in rows}
+            buildings = await session.execute(
+                select(Estate.code, Building.code, Building.id).join(Estate, Estate.id == Building.estate_id))
+            self.buildings = {(estate, code): id_ for estate, code, id_ in buildings}
+            self.homes = await _homes(session, _HomeState)
 
     def check(self, record: OwnerRecord) -> list[Rejection]:
         key = record.address.key
+        home = (record.estate, key)
         if record.area_m2 is not None:
-            first = self.first_area.get(key)
+            first = self.first_area.get(home)
             if first is not None and first[1] != record.area_m2:
                 return [
                     Rejection(
@@ -127,44 +129,48 @@ class OwnerImporter(Importer[OwnerRecord]):
                         f"{record.area_m2} 与第{first[0]}行同一房屋 {key} 的面积 {first[1]} 不一致",
                     )
                 ]
-        identity, signature = (key, record.phone), (record.name, record.role)
+        identity, signature = (home, record.phone), (record.name, record.role)
         problem = self.first_seen.check(identity, signature, record.line, f"同一房屋（{key}）的同一手机号")
         if problem:
             return [problem]
         self.first_seen.add(identity, signature, record.line)
-        if record.area_m2 is not None and key not in self.first_area:
-            self.first_area[key] = (record.line, record.area_m2)
+        if record.area_m2 is not None and home not in self.first_area:
+            self.first_area[home] = (record.line, record.area_m2)
         return []
 
     async def write(self, session: AsyncSession, batch: list[OwnerRecord]) -> Counts:
-        if self.estate_id is None:
-            name = self.estate_name or DEFAULT_ESTATE_NAME
-            self.estate_id = (await session.execute(insert(Estate).returning(Estate.id), [{"name": name}])).scalar_one()
-        await self._add_buildings(session, {record.address.building for record in batch})
+        await self._add_buildings(session, {(record.estate, record.address.building) for record in batch})
         changed_homes = await self._upsert_homes(session, batch)
         return await self._upsert_residents(session, batch, changed_homes)
 
-    async def _add_buildings(self, session: AsyncSession, codes: set[str]) -> None:
+    def _home(self, record: OwnerRecord) -> _HomeState:
+        return self.homes[record.estate][record.address.key]
+
+    async def _add_buildings(self, session: AsyncSession, codes: set[tuple[str, str]]) -> None:
         missing = sorted(codes - self.buildings.keys())
         if missing:
             rows = await session.execute(
-                insert(Building).returning(Building.code, Building.id),
-                [{"estate_id": self.estate_id, "code": code} for code in missing],
+                insert(Building).returning(Building.estate_id, Building.code, Building.id),
+                [{"estate_id": self.estate_ids[estate], "code": code} for estate, code in missing],
             )
-            self.buildings.update(rows.all())
+            estate_of = {id_: code for code, id_ in self.estate_ids.items()}
+            self.buildings.update({(estate_of[estate_id], code): id_ for estate_id, code, id_ in rows})
 
     async def _upsert_homes(self, session: AsyncSession, batch: list[OwnerRecord]) -> set[int]:
         """Insert new homes, update changed areas; return the lines that changed a home's area."""
-        new: dict[str, dict[str, Any]] = {}
-        area_changes: dict[str, tuple[Decimal, int]] = {}
+        new: dict[tuple[int, str], dict[str, Any]] = {}  # (building id, room key) → values
+        estate_of: dict[int, str] = {}  # building id → estate code, for the new homes
+        area_changes: dict[int, tuple[_HomeState, Decimal, int]] = {}  # home id → (home, new area, line)
         for record in batch:
             address, area = record.address, record.area_m2
-            state = self.homes.get(address.key)
+            state = self.homes.get(record.estate, {}).get(address.key)
             if state is None:
+                building_id = self.buildings[(record.estate, address.building)]
+                estate_of[building_id] = record.estate
                 values = new.setdefault(
-                    address.key,
+                    (building_id, address.key),
                     {
-                        "building_id": self.buildings[address.building],
+                        "building_id": building_id,
                         "unit": address.unit,
                         "room": address.room,
                         "room_key": address.key,
@@ -175,26 +181,26 @@ class OwnerImporter(Importer[OwnerRecord]):
                 )
                 if values["area_m2"] is None:
                     values["area_m2"] = area
-            elif area is not None and area != state.area and address.key not in area_changes:
-                area_changes[address.key] = (area, record.line)
+            elif area is not None and area != state.area and state.id not in area_changes:
+                area_changes[state.id] = (state, area, record.line)
         if new:
             rows = await session.execute(
-                insert(Home).returning(Home.room_key, Home.id), list(new.values())
+                insert(Home).returning(Home.building_id, Home.room_key, Home.id), list(new.values())
             )
-            for key, id_ in rows:
-                self.homes[key] = _HomeState(id_, new[key]["area_m2"])
+            for building_id, key, id_ in rows:
+                area = new[(building_id, key)]["area_m2"]
+                self.homes.setdefault(estate_of[building_id], {})[key] = _HomeState(id_, area)
         if area_changes:
             await session.execute(
-                update(Home),
-                [{"id": self.homes[key].id, "area_m2": area} for key, (area, _line) in area_changes.items()],
+                update(Home), [{"id": id_, "area_m2": area} for id_, (_state, area, _line) in area_changes.items()]
             )
-            for key, (area, _line) in area_changes.items():
-                self.homes[key].area = area
-        return {line for _area, line in area_changes.values()}
+            for state, area, _line in area_changes.values():
+                state.area = area
+        return {line for _state, _area, line in area_changes.values()}
 
     async def _upsert_residents(self, session: AsyncSession, batch: list[OwnerRecord],
                                 changed_homes: set[int]) -> Counts:
-        home_ids = sorted({self.homes[record.address.key].id for record in batch})
+        home_ids = sorted({self._home(record).id for record in batch})
         existing: dict[tuple[int, str], tuple[int, str, str]] = {}
         for part in chunks(home_ids):
             rows = await session.execute(
@@ -207,7 +213,7 @@ class OwnerImporter(Importer[OwnerRecord]):
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for record in batch:
-            home_id = self.homes[record.address.key].id
+            home_id = self._home(record).id
             found = existing.get((home_id, record.phone))
             if found is None:
                 inserts.append({"home_id": home_id, "name": record.name, "phone": record.phone, "role": record.role})
@@ -226,17 +232,23 @@ class OwnerImporter(Importer[OwnerRecord]):
         return counts
 
 
-async def _find_estate(session: AsyncSession, name: str | None) -> int | None:
-    """The estate named in the settings; failing that the only estate there is (one per database)."""
-    if name is not None:
-        found = await session.scalar(select(Estate.id).where(Estate.name == name))
-        if found is not None:
-            return found
-    ids = (await session.scalars(select(Estate.id).limit(2))).all()
-    return ids[0] if len(ids) == 1 else None
+async def _homes(session: AsyncSession, make: Callable[[int, Decimal | None], H]) -> dict[str, dict[str, H]]:
+    """Every home on the register by estate code, then room key: ``make(id, area)`` of each."""
+    rows = await session.execute(
+        select(Estate.code, Home.room_key, Home.id, Home.area_m2)
+        .join(Building, Building.id == Home.building_id)
+        .join(Estate, Estate.id == Building.estate_id)
+    )
+    homes: dict[str, dict[str, H]] = {}
+    for estate, key, id_, area in rows:
+        homes.setdefault(estate, {})[key] = make(id_, area)
+    return homes
 
 
 # --- bills ------------------------------------------------------------------------------------
+
+
+_NO_HOMES: dict[str, int] = {}
 
 
 class BillImporter(Importer[BillRecord]):
@@ -244,20 +256,18 @@ class BillImporter(Importer[BillRecord]):
 
     batch_size = 5000
 
-    def __init__(self, header: HeaderMap) -> None:
-        super().__init__(header)
-        self.homes: dict[str, int] = {}
+    def __init__(self, header: HeaderMap, estates: FileEstates, estate_ids: dict[str, int]) -> None:
+        super().__init__(header, estates, estate_ids)
+        self.homes: dict[str, dict[str, int]] = {}  # estate → room key → home id
 
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         async with sessions() as session:
-            rows = await session.execute(select(Home.room_key, Home.id))
-            self.homes = dict(rows.all())
+            self.homes = await _homes(session, lambda id_, _area: id_)
 
     def check(self, record: BillRecord) -> list[Rejection]:
-        home_id = self.homes.get(record.address.key)
+        home_id = self.homes.get(record.estate, _NO_HOMES).get(record.address.key)
         if home_id is None:
-            reason = f"房屋 {record.address.key} 不在业主档案中，请先导入业主或核对房号"
-            return [Rejection(record.line, self.column("room"), reason)]
+            return [Rejection(record.line, self.column("room"), self._no_home(record))]
         identity, signature = (home_id, record.period, record.item), (record.amount, record.paid)
         problem = self.first_seen.check(
             identity, signature, record.line, f"同一房屋（{record.address.key}）同一账期同一项目"
@@ -267,8 +277,13 @@ class BillImporter(Importer[BillRecord]):
         self.first_seen.add(identity, signature, record.line)
         return []
 
+    def _no_home(self, record: BillRecord) -> str:
+        estate = self.estates.scope.get(record.estate)
+        where = f"{estate.name}（{estate.code}）的" if self.estates.scope.multi else ""
+        return f"房屋 {record.address.key} 不在{where}业主档案中，请先导入业主或核对房号"
+
     async def write(self, session: AsyncSession, batch: list[BillRecord]) -> Counts:
-        keyed = [(self.homes[record.address.key], record) for record in batch]
+        keyed = [(self.homes[record.estate][record.address.key], record) for record in batch]
         home_ids = sorted({home_id for home_id, _record in keyed})
         periods = sorted({record.period for _home_id, record in keyed})
         existing: dict[tuple[int, str, str], tuple[int, Decimal, bool]] = {}
@@ -312,30 +327,39 @@ class _StaffState:
     openid: str | None
     role: str
     skills: str
+    estates: frozenset[str]  # the codes of its staff_estates rows
 
 
 class StaffImporter(Importer[StaffRecord]):
-    """The staff list: identity is the phone; an empty openid cell keeps the openid on record."""
+    """The staff list: identity is the phone; an empty openid cell keeps the openid on record.
+
+    Where the file tells estates (a column or ``--estate``), each person's ``staff_estates`` rows
+    become exactly the row's estates (none for an admin); where it does not, they are kept.
+    """
 
     batch_size = 1000
 
-    def __init__(self, header: HeaderMap) -> None:
-        super().__init__(header)
+    def __init__(self, header: HeaderMap, estates: FileEstates, estate_ids: dict[str, int]) -> None:
+        super().__init__(header, estates, estate_ids)
         self.staff: dict[str, _StaffState] = {}
         self.openids: dict[str, tuple[str, str]] = {}  # openid → (phone, name) in the database at the start
         self.claimed: dict[str, tuple[int, str]] = {}  # openid → (line, phone) in this file
 
     async def prepare(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         async with sessions() as session:
+            served: dict[int, set[str]] = {}
+            for staff_id, estate in await session.execute(select(StaffEstate.staff_id, StaffEstate.estate)):
+                served.setdefault(staff_id, set()).add(estate)
             rows = await session.execute(
                 select(Staff.phone, Staff.id, Staff.name, Staff.openid, Staff.role, Staff.skills))
             for phone, id_, name, openid, role, skills in rows:
-                self.staff[phone] = _StaffState(id_, name, openid, role, skills)
+                self.staff[phone] = _StaffState(id_, name, openid, role, skills, frozenset(served.get(id_, ())))
                 if openid:
                     self.openids[openid] = (phone, name)
 
     def check(self, record: StaffRecord) -> list[Rejection]:
-        identity, signature = record.phone, (record.name, record.openid, record.role, record.skills)
+        estates = None if record.estates is None else frozenset(record.estates)
+        identity, signature = record.phone, (record.name, record.openid, record.role, record.skills, estates)
         problem = self.first_seen.check(identity, signature, record.line, "同一手机号")
         if problem:
             return [problem]
@@ -356,36 +380,59 @@ class StaffImporter(Importer[StaffRecord]):
         counts = Counts()
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
+        served: dict[str, frozenset[str]] = {}  # phone → its new set of estates, where it changes
         for record in batch:
             skills = "|".join(record.skills)
+            wanted = None if record.estates is None else frozenset(record.estates)
             found = self.staff.get(record.phone)
             if found is None:
                 values: dict[str, Any] = {"name": record.name, "phone": record.phone, "openid": record.openid,
                                           "role": record.role, "skills": skills, "on_duty": True}
                 inserts.append(values)
+                if wanted:
+                    served[record.phone] = wanted
                 counts.inserted += 1
                 continue
             openid = record.openid or found.openid
-            if (found.name, found.openid, found.role, found.skills) == (record.name, openid, record.role, skills):
+            same_person = (found.name, found.openid, found.role, found.skills) == (record.name, openid, record.role,
+                                                                                   skills)
+            same_estates = wanted is None or wanted == found.estates
+            if same_person and same_estates:
                 counts.unchanged += 1
                 continue
-            updates.append({"id": found.id, "name": record.name, "openid": openid, "role": record.role,
-                            "skills": skills})
+            if not same_person:
+                updates.append({"id": found.id, "name": record.name, "openid": openid, "role": record.role,
+                                "skills": skills})
+            if wanted is not None and not same_estates:
+                served[record.phone] = wanted
             counts.updated += 1
         if inserts:
             rows = await session.execute(insert(Staff).returning(Staff.phone, Staff.id), inserts)
             ids = dict(rows.all())
             for values in inserts:
                 self._remember(values["phone"], _StaffState(ids[values["phone"]], values["name"], values["openid"],
-                                                            values["role"], values["skills"]))
+                                                            values["role"], values["skills"], frozenset()))
         if updates:
             await session.execute(update(Staff), updates)
             by_id = {state.id: phone for phone, state in self.staff.items()}
             for values in updates:
                 phone = by_id[values["id"]]
                 self._remember(phone, _StaffState(values["id"], values["name"], values["openid"], values["role"],
-                                                  values["skills"]))
+                                                  values["skills"], self.staff[phone].estates))
+        if served:
+            await self._replace_estates(session, served)
         return counts
+
+    async def _replace_estates(self, session: AsyncSession, served: dict[str, frozenset[str]]) -> None:
+        """Each person's staff_estates rows become exactly the given codes."""
+        ids = {phone: self.staff[phone].id for phone in served}
+        for part in chunks(sorted(ids.values())):
+            await session.execute(delete(StaffEstate).where(StaffEstate.staff_id.in_(part)))
+        rows = [{"staff_id": ids[phone], "estate": code} for phone, codes in served.items() for code in sorted(codes)]
+        if rows:
+            await session.execute(insert(StaffEstate), rows)
+        for phone, codes in served.items():
+            self.staff[phone].estates = codes
 
     def _remember(self, phone: str, state: _StaffState) -> None:
         # ``openids`` stays the snapshot taken before the file: an openid held by someone else when
@@ -394,11 +441,10 @@ class StaffImporter(Importer[StaffRecord]):
         self.staff[phone] = state
 
 
-def make_importer(kind: str, header: HeaderMap, estate_name: str | None) -> Importer[Any]:
-    if kind == "owners":
-        return OwnerImporter(header, estate_name)
-    if kind == "bills":
-        return BillImporter(header)
-    return StaffImporter(header)
+_IMPORTERS: dict[str, type[Importer[Any]]] = {
+    "owners": OwnerImporter, "bills": BillImporter, "staff": StaffImporter,
+}
 
 
+def make_importer(kind: str, header: HeaderMap, estates: FileEstates, estate_ids: dict[str, int]) -> Importer[Any]:
+    return _IMPORTERS[kind](header, estates, estate_ids)

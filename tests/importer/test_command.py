@@ -35,8 +35,10 @@ OWNERS = [
 ]
 
 
-def run(kind: str, path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
-    code = run_import_command(kind, str(path), settings)
+def run(kind: str, path: Path, settings: Settings, capsys: pytest.CaptureFixture[str],
+        estate: str | None = "default") -> tuple[int, list[str], str]:
+    """The repo's config.yaml has two estates: these files are the default one's (``--estate default``)."""
+    code = run_import_command(kind, str(path), settings, estate=estate)
     captured = capsys.readouterr()
     return code, captured.out.splitlines(), captured.err
 
@@ -63,7 +65,7 @@ def test_rejected_rows(tmp_path: Path, settings: Callable[[], Settings], capsys:
     assert code == 1 and err == ""
     assert out == [
         "第3行 账期: “2025-13” 不是有效账期：没有13月",
-        "第4行 房号: 房屋 3-2-999 不在业主档案中，请先导入业主或核对房号",
+        "第4行 房号: 房屋 3-2-999 不在阳光花园（default）的业主档案中，请先导入业主或核对房号",
         "第5行 金额: “-12.5” 金额不能是负数",
         "共 3 行未导入，请按上面的提示修改后重新导入；其余各行已导入，重复导入不会产生重复数据。",
         "import bills: read=4 inserted=1 updated=0 unchanged=0 rejected=3",

@@ -1,10 +1,15 @@
-"""How long the monthly service report takes on SQLite for a large estate (issue 9: under 10 s).
+"""How long the monthly service report takes on SQLite for a large estate (issue 9: under 10 s),
+and the company's report of many estates side by side (issue 16: under 5 s).
 
 Builds a fresh SQLite database with 20,000 homes, a year of bills for each (物业费 and 水费 every
 month, 停车费 for a third of the homes), 50,000 tickets over that year with their events, SLA
 deadlines (from the real SLA policy and calendar) and return visits, and the arrears reminders;
 then times ``monthly_report`` for the last month through the service's own async engine, and the
 terminal tables and the .xlsx written from it. Run: ``python bench/report.py``.
+
+``--company``: 50 estates of 2,000 homes each (100,000 homes, a year of bills, 250,000 tickets:
+the same per home), and times the company's monthly report with every estate's beside it
+(``compute_all``), as ``wuyebot report monthly`` prints and exports it, and one estate's alone.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from bot.storage.db import create_engine, session_factory  # noqa: E402
 from handlers.domain.calendar import WorkingCalendar  # noqa: E402
 from handlers.domain.kinds import TicketKinds  # noqa: E402
 from handlers.domain.sla import SlaPolicy  # noqa: E402
-from handlers.reports import MONTH, WEEK, last_complete, monthly_report, weekly_report  # noqa: E402
+from handlers.reports import MONTH, WEEK, MonthlyReport, last_complete, monthly_report, weekly_report  # noqa: E402
 from models import (  # noqa: E402
     Bill,
     Building,
@@ -64,9 +69,9 @@ def hours(rng: random.Random, low: float, high: float) -> timedelta:
 
 
 class Builder:
-    def __init__(self, homes: int, tickets: int, sla: SlaPolicy) -> None:
+    def __init__(self, homes: int, tickets: int, sla: SlaPolicy, estate_of: Any) -> None:
         self.rng = random.Random(9)
-        self.homes, self.tickets, self.sla = homes, tickets, sla
+        self.homes, self.tickets, self.sla, self.estate_of = homes, tickets, sla, estate_of
         self.rows: dict[Any, list[dict[str, Any]]] = {
             Ticket: [], TicketEvent: [], TicketDeadline: [], ReturnVisit: []}
         self.sequences: dict[tuple[str, str], int] = {}
@@ -140,9 +145,10 @@ class Builder:
             self.visit(ticket_id, kind, done)  # 回访 after the work is done
         elif kind == "complaint" and closed is not None:
             self.visit(ticket_id, kind, closed)  # after a complaint is closed
+        home = rng.randint(1, self.homes)
         self.rows[Ticket].append({
             "id": ticket_id, "number": self.number(kind, created), "kind": kind, "status": status,
-            "home_id": rng.randint(1, self.homes), "place": None, "building": None, "category": category,
+            "estate": self.estate_of(home), "home_id": home, "place": None, "building": None, "category": category,
             "tier": tier, "description": "bench", "openid": f"o-{rng.randint(1, self.homes)}", "contact_phone": None,
             "preferred_time": None, "multi_trade": multi, "owner_due": None, "assignee_id": 1,
             "created_at": created, "updated_at": at, "completed_at": completed, "closed_at": closed})
@@ -170,7 +176,11 @@ class Builder:
             "score": rng.choice(SCORES) if answered else None, "comment": None, "answered_at": answered})
 
 
-def seed(url: str, homes: int, tickets: int, settings: Any) -> dict[str, int]:
+def estate_code(estate: int) -> str:
+    return "default" if estate == 1 else f"e{estate:02d}"
+
+
+def seed(url: str, homes: int, tickets: int, settings: Any, estates: int = 1) -> dict[str, int]:
     engine = create_sync_engine(url.replace("sqlite+aiosqlite", "sqlite"))
     rng = random.Random(5)
     counts: dict[str, int] = {}
@@ -180,8 +190,15 @@ def seed(url: str, homes: int, tickets: int, settings: Any) -> dict[str, int]:
                 connection.execute(insert(model), rows[start:start + BATCH])
             counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
 
-        put(Estate, [{"id": 1, "name": "基准花园"}])
-        put(Building, [{"id": b, "estate_id": 1, "code": str(b)} for b in range(1, 51)])
+        per_estate = homes // estates
+        buildings = (homes + 399) // 400
+
+        def estate_of_building(building: int) -> int:
+            return min((building - 1) * 400 // per_estate + 1, estates)
+
+        put(Estate, [{"id": e, "code": estate_code(e), "name": f"基准花园{e}" if estates > 1 else "基准花园"}
+                     for e in range(1, estates + 1)])
+        put(Building, [{"id": b, "estate_id": estate_of_building(b), "code": str(b)} for b in range(1, buildings + 1)])
         put(Home, [{"id": h, "building_id": (h - 1) // 400 + 1, "unit": str((h - 1) % 400 // 100 + 1),
                     "room": f"{(h - 1) % 100 // 4 + 1}{(h - 1) % 4 + 1:02d}",
                     "room_key": f"{(h - 1) // 400 + 1}-{(h - 1) % 400 // 100 + 1}-"
@@ -210,12 +227,52 @@ def seed(url: str, homes: int, tickets: int, settings: Any) -> dict[str, int]:
         put(Bill, bills)
         put(FeeReminder, reminders)
         builder = Builder(homes, tickets, SlaPolicy(settings, WorkingCalendar(
-            settings.calendar, settings.estate.office_hours, settings.tz)))
+            settings.calendar, settings.estate.office_hours, settings.tz)),
+            lambda home: estate_code(estate_of_building((home - 1) // 400 + 1)))
         builder.build()
         for model, rows in builder.rows.items():
             put(model, rows)
     engine.dispose()
     return counts
+
+
+async def timed_company(url: str, settings: Any, runs: int) -> None:
+    """The company's monthly report and every estate's (compute_all), then one estate's alone."""
+    from rich.console import Console
+
+    from handlers.reports import compute_all
+    from handlers.reports.excel import write_company_workbook
+    from handlers.reports.terminal import render_company
+
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    month = last_complete(MONTH, NOW, TZ)
+    try:
+        for attempt in range(1, runs + 1):
+            async with sessions() as session:
+                started = time.perf_counter()
+                reports = await compute_all(session, month, NOW, settings)
+                company_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                await monthly_report(session, month, NOW, settings, estate="e25")
+                one_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            render_company(reports, Console(file=io.StringIO(), width=160))
+            terminal_seconds = time.perf_counter() - started
+            with tempfile.TemporaryDirectory() as folder:
+                started = time.perf_counter()
+                write_company_workbook(reports, Path(folder) / "company.xlsx")
+                excel_seconds = time.perf_counter() - started
+            print(f"run {attempt}: company monthly report {month.label}, {len(reports.estates)} estates side by side "
+                  f"{company_seconds:.2f} s (+ terminal {terminal_seconds:.2f} s, + xlsx {excel_seconds:.2f} s); "
+                  f"one estate alone {one_seconds:.2f} s")
+        company = reports.company
+        assert isinstance(company, MonthlyReport)
+        print(f"October: {company.repairs.totals.completed} repairs completed, on time "
+              f"{company.repairs.totals.on_time_rate}, collection {company.fees.totals.rate} of "
+              f"¥{company.fees.totals.billed:,.2f}, {len(company.arrears)} homes in arrears")
+    finally:
+        await engine.dispose()
 
 
 async def timed(url: str, settings: Any) -> None:
@@ -259,16 +316,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--homes", type=int, default=20_000)
     parser.add_argument("--tickets", type=int, default=50_000)
+    parser.add_argument("--company", action="store_true",
+                        help="50 estates x 2,000 homes and 250,000 tickets; time the company's report")
+    parser.add_argument("--runs", type=int, default=3, help="--company: how many times to time it")
+    parser.add_argument("--db", type=Path, help="keep the database in this file; an existing one is reused as it is")
     args = parser.parse_args()
+    estates, homes, tickets = (50, 100_000, 250_000) if args.company else (1, args.homes, args.tickets)
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/report.db"
+        path = args.db or Path(folder) / "report.db"
+        url = f"sqlite+aiosqlite:///{path}"
         settings = load_settings(REPO / "config.yaml", {"WUYEBOT_DATABASE_URL": url})
-        upgrade(url)
-        started = time.perf_counter()
-        counts = seed(url, args.homes, args.tickets, settings)
-        print(f"seeded in {time.perf_counter() - started:.0f} s: "
-              + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
-        asyncio.run(timed(url, settings))
+        if not path.exists():
+            upgrade(url)
+            started = time.perf_counter()
+            counts = seed(url, homes, tickets, settings, estates)
+            print(f"seeded in {time.perf_counter() - started:.0f} s: "
+                  + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+        asyncio.run(timed_company(url, settings, args.runs) if args.company else timed(url, settings))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,12 @@ is ``Decimal`` (0.0000-1.0000) or ``None`` when there was nothing to divide (sho
 ``to_json()`` is what ``GET /api/stats`` answers; the terminal and the workbook render the same
 object. Every figure comes from grouped SQL queries, so a year of an estate's data costs seconds.
 
+Estates (docs/reports.md): every query is grouped by estate as well, once for the whole company,
+and the report of an estate or of the company is assembled from those rows: a ticket's estate is
+``Ticket.estate``, a return visit's its ticket's, a bill's its home's building's. So an estate's
+figures and the company's always agree: each count and sum of money of the company is the sum of
+its estates', and each company rate divides the summed numerators by the summed denominators.
+
 How time is read:
 
 - a period is an ISO week or a calendar month in the estate's time zone, half open;
@@ -43,14 +49,14 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers.domain.fee_reminders import dunning_flags
+from handlers.domain.fee_reminders import arrears, dunning_flags, month_of
 from handlers.domain.tickets import OPEN_STATUSES
 from handlers.reports.period import MONTH, Period, Span, week_spans
-from models import Bill, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
+from models import Bill, Building, Estate, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
 from models.enums import TicketStatus, VisitStatus
 
 RATE_PLACES = Decimal("0.0001")
@@ -58,6 +64,7 @@ SATISFIED_FROM = 4  # scores 4 and 5 are satisfied
 TREND_WEEKS = 8  # the weekly report's satisfaction chart
 REPAIR_CLOCKS = ("on_site", "resolve")
 ZERO = Decimal("0.00")
+IN_CHUNK = 500  # ids per IN (…) list
 
 
 def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -99,6 +106,7 @@ class DeadlineState:
 @dataclass(frozen=True)
 class OpenComplaint:
     number: str
+    estate: str  # its estate's code
     where: str | None  # room (3-2-501) or shared place
     category: str | None
     tier: str | None
@@ -131,6 +139,8 @@ class WeeklyReport(_Json):
     by_tier: tuple[ComplaintCounts, ...]
     open_complaints: tuple[OpenComplaint, ...]  # overdue first
     satisfaction_by_week: tuple[WeekSatisfaction, ...]  # the 8 weeks ending with this one
+    estate: str | None = None  # the estate's code; None for the whole company
+    estate_name: str = ""  # the estate's name, or the company's
 
 
 @dataclass(frozen=True)
@@ -211,6 +221,7 @@ class Fees:
 @dataclass(frozen=True)
 class ArrearsRow:
     room: str
+    estate: str  # the home's estate's code
     amount: Decimal
     months_owed: int
     oldest_period: str
@@ -233,82 +244,164 @@ class MonthlyReport(_Json):
     suggestions: Suggestions
     fees: Fees
     arrears: tuple[ArrearsRow, ...]  # most serious first
+    estate: str | None = None  # the estate's code; None for the whole company
+    estate_name: str = ""  # the estate's name, or the company's
 
 
 Report = WeeklyReport | MonthlyReport
 
 
+@dataclass(frozen=True)
+class ReportSet:
+    """The company's report and each estate's, of one period, from the same grouped rows."""
+
+    company: Report
+    estates: tuple[Report, ...]  # the configured order (the default estate first), then any others by code
+
+    @property
+    def period(self) -> Period:
+        return self.company.period
+
+    def to_json(self) -> dict[str, Any]:
+        """The company's figures, as ``GET /api/stats`` has always answered, plus ``estates``: each one's."""
+        return {**self.company.to_json(), "estates": [report.to_json() for report in self.estates]}
+
+
+class UnknownEstate(ValueError):
+    """An estate code that is neither configured nor in the database; the message says which."""
+
+
 # ---------------------------------------------------------------- computing
 
+Grouped = dict[tuple[Any, ...], Any]  # grouped rows: the key's first element is the estate's code
 
-async def compute(session: AsyncSession, period: Period, now: datetime, settings: Settings) -> Report:
-    """The weekly report for a week, the monthly one for a month."""
+
+@dataclass(frozen=True)
+class EstateRef:
+    code: str
+    name: str
+
+
+async def report_estates(session: AsyncSession, settings: Settings) -> tuple[EstateRef, ...]:
+    """The estates a report covers: the configured ones in their order, then any others in the database."""
+    configured = [EstateRef(estate.code, estate.name) for estate in settings.estate_list]
+    known = {estate.code for estate in configured}
+    stored = await session.execute(select(Estate.code, Estate.name).order_by(Estate.code))
+    return (*configured, *(EstateRef(code, name) for code, name in stored if code not in known))
+
+
+async def find_estate(session: AsyncSession, settings: Settings, code: str) -> EstateRef:
+    estates = await report_estates(session, settings)
+    for estate in estates:
+        if estate.code == code:
+            return estate
+    raise UnknownEstate(f"unknown estate {code!r} (estates: {', '.join(e.code for e in estates)})")
+
+
+async def compute(session: AsyncSession, period: Period, now: datetime, settings: Settings,
+                  estate: str | None = None) -> Report:
+    """The weekly report for a week, the monthly one for a month: the company's, or one estate's
+    (:class:`UnknownEstate` for a code that is neither configured nor on file)."""
     if period.kind == MONTH:
-        return await monthly_report(session, period, now, settings)
-    return await weekly_report(session, period, now, settings)
+        return await monthly_report(session, period, now, settings, estate=estate)
+    return await weekly_report(session, period, now, settings, estate=estate)
 
 
-async def weekly_report(session: AsyncSession, period: Period, now: datetime, settings: Settings) -> WeeklyReport:
-    complaint = Ticket.kind == "complaint"
-    kinds = (Ticket.category, Ticket.tier)
-    new = await _pairs(session, select(*kinds, func.count())
-                       .where(complaint, _within(Ticket.created_at, period)).group_by(*kinds))
-    closed = await _pairs(session, select(*kinds, func.count(func.distinct(Ticket.id)))
-                          .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-                          .where(complaint, TicketEvent.action == "close", _within(TicketEvent.at, period))
-                          .group_by(*kinds))
-    still_open = await _open_complaints(session, period, now)
-
-    def counts(pick: int, key: str | None) -> ComplaintCounts:
-        def of(source: dict[tuple[str | None, str | None], int]) -> int:
-            return sum(n for pair, n in source.items() if pair[pick] == key)
-
-        listed = [c for c in still_open if (c.category, c.tier)[pick] == key]
-        return ComplaintCounts(key, new=of(new), closed=of(closed), open=len(listed),
-                               overdue=sum(c.overdue for c in listed))
-
-    def table(pick: int, keys: set[str | None]) -> tuple[ComplaintCounts, ...]:
-        rows = [counts(pick, key) for key in keys]
-        return tuple(sorted(rows, key=lambda r: (-r.new, -r.open, -r.closed, r.key or "")))
-
-    categories = {pair[0] for pair in [*new, *closed]} | {c.category for c in still_open}
-    tiers = {pair[1] for pair in [*new, *closed]} | {c.tier for c in still_open}
-    by_tier = [counts(1, tier) for tier in ("major", "important", "minor")]
-    by_tier += [counts(1, tier) for tier in sorted(tiers - {"major", "important", "minor"}, key=str)]
-    totals = ComplaintCounts(None, new=sum(new.values()), closed=sum(closed.values()), open=len(still_open),
-                             overdue=sum(c.overdue for c in still_open))
-    first_monday = period.first_day - timedelta(weeks=TREND_WEEKS - 1)
-    trend = await _satisfaction_by_week(session, week_spans(first_monday, period.last_day), period)
-    return WeeklyReport(period=period, as_of=_as_of(period, now), computed_at=now, totals=totals,
-                        by_category=table(0, categories), by_tier=tuple(by_tier), open_complaints=still_open,
-                        satisfaction_by_week=trend)
+async def compute_all(session: AsyncSession, period: Period, now: datetime, settings: Settings) -> ReportSet:
+    """The company's report and every estate's, from one set of grouped queries."""
+    estates = await report_estates(session, settings)
+    company = settings.estate.company
+    if period.kind == MONTH:
+        monthly = await _monthly_rows(session, period, now, settings, None)
+        return ReportSet(_monthly(monthly, period, now, settings, None, company),
+                         tuple(_monthly(monthly, period, now, settings, e.code, e.name) for e in estates))
+    weekly = await _weekly_rows(session, period, now, None)
+    return ReportSet(_weekly(weekly, period, now, None, company),
+                     tuple(_weekly(weekly, period, now, e.code, e.name) for e in estates))
 
 
-async def monthly_report(session: AsyncSession, period: Period, now: datetime, settings: Settings) -> MonthlyReport:
-    by_week = await _satisfaction_by_week(session, week_spans(period.first_day, period.last_day), period)
-    scores, satisfied = sum(w.scores for w in by_week), sum(w.satisfied for w in by_week)
-    flags = await dunning_flags(session, _as_of(period, now), settings)
-    return MonthlyReport(
-        period=period, as_of=_as_of(period, now), computed_at=now,
-        repairs=await _repairs(session, period, now),
-        return_visits=await _return_visits(session, period),
-        satisfaction=Satisfaction(scores, satisfied, rate(satisfied, scores), by_week,
-                                  settings.service.satisfaction_target),
-        complaints=await _complaints(session, period),
-        suggestions=await _suggestions(session, period, now),
-        fees=await _fees(session, period),
-        arrears=tuple(ArrearsRow(f.room, f.amount, f.months_owed, f.oldest_period, f.first_reminder, f.level)
-                      for f in flags),
-    )
+async def weekly_report(session: AsyncSession, period: Period, now: datetime, settings: Settings, *,
+                        estate: str | None = None) -> WeeklyReport:
+    name = (await find_estate(session, settings, estate)).name if estate else settings.estate.company
+    return _weekly(await _weekly_rows(session, period, now, estate), period, now, estate, name)
 
 
-async def _open_complaints(session: AsyncSession, period: Period, now: datetime) -> tuple[OpenComplaint, ...]:
+async def monthly_report(session: AsyncSession, period: Period, now: datetime, settings: Settings, *,
+                         estate: str | None = None) -> MonthlyReport:
+    name = (await find_estate(session, settings, estate)).name if estate else settings.estate.company
+    return _monthly(await _monthly_rows(session, period, now, settings, estate), period, now, settings, estate, name)
+
+
+# ------------------------------------------------ grouped rows, by estate (``only``: one estate's rows)
+
+
+@dataclass(frozen=True)
+class _WeeklyRows:
+    new: Grouped  # (estate, category, tier) → complaints created
+    closed: Grouped  # (estate, category, tier) → complaints closed
+    open_complaints: tuple[OpenComplaint, ...]
+    spans: list[Span]
+    scores: Grouped  # (estate, span index) → scores answered
+    satisfied: Grouped  # (estate, span index) → of them 4 or 5
+
+
+@dataclass(frozen=True)
+class _MonthlyRows:
+    spans: list[Span]
+    scores: Grouped
+    satisfied: Grouped
+    repairs: dict[str, Grouped]  # new | completed | on_time | open → (estate, category) → count
+    visits: Grouped  # (estate, status) → visits due
+    complaints: Grouped  # (estate, status) → complaints created
+    complaints_on_time: Grouped  # (estate,) → closed within the resolve deadline
+    suggestions: Grouped  # (estate, new | cancelled | on_time | pending) → count
+    billed: Grouped  # (estate, item) → yuan
+    paid: Grouped
+    homes_billed: Grouped  # (estate,) → homes
+    homes_owing: Grouped
+    arrears: tuple[ArrearsRow, ...]
+
+
+async def _weekly_rows(session: AsyncSession, period: Period, now: datetime, only: str | None) -> _WeeklyRows:
+    complaint = and_(Ticket.kind == "complaint", _only(only))
+    keys = (Ticket.estate, Ticket.category, Ticket.tier)
+    new = await _counts(session, select(*keys, func.count())
+                        .where(complaint, _within(Ticket.created_at, period)).group_by(*keys))
+    closed = await _counts(session, select(*keys, func.count(func.distinct(Ticket.id)))
+                           .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+                           .where(complaint, TicketEvent.action == "close", _within(TicketEvent.at, period))
+                           .group_by(*keys))
+    spans = week_spans(period.first_day - timedelta(weeks=TREND_WEEKS - 1), period.last_day)
+    scores, satisfied = await _scores_by_week(session, spans, period, only)
+    return _WeeklyRows(new, closed, await _open_complaints(session, period, now, only), spans, scores, satisfied)
+
+
+async def _monthly_rows(session: AsyncSession, period: Period, now: datetime, settings: Settings,
+                        only: str | None) -> _MonthlyRows:
+    spans = week_spans(period.first_day, period.last_day)
+    scores, satisfied = await _scores_by_week(session, spans, period, only)
+    billed, paid, homes_billed, homes_owing = await _fee_rows(session, period, only)
+    complaints, complaints_on_time = await _complaint_rows(session, period, only)
+    return _MonthlyRows(
+        spans=spans, scores=scores, satisfied=satisfied, repairs=await _repair_rows(session, period, now, only),
+        visits=await _counts(session, select(Ticket.estate, ReturnVisit.status, func.count())
+                             .join(Ticket, Ticket.id == ReturnVisit.ticket_id)
+                             .where(_within(ReturnVisit.due_at, period), _only(only))
+                             .group_by(Ticket.estate, ReturnVisit.status)),
+        complaints=complaints, complaints_on_time=complaints_on_time,
+        suggestions=await _suggestion_rows(session, period, now, only),
+        billed=billed, paid=paid, homes_billed=homes_billed, homes_owing=homes_owing,
+        arrears=await _arrears(session, _as_of(period, now), settings, only))
+
+
+async def _open_complaints(session: AsyncSession, period: Period, now: datetime,
+                           only: str | None) -> tuple[OpenComplaint, ...]:
     """Complaints open at the end of the period, with their deadlines as they stood then."""
-    state = _state_at("complaint", period, now)
+    state = _state_at("complaint", period, now, only)
     is_open = state.c.status.in_(OPEN_STATUSES)
     rows = (await session.execute(
-        select(Ticket.id, Ticket.number, Ticket.category, Ticket.tier, Ticket.created_at, Home.room_key,
-               Ticket.place, state.c.status)
+        select(Ticket.id, Ticket.number, Ticket.estate, Ticket.category, Ticket.tier, Ticket.created_at,
+               Home.room_key, Ticket.place, state.c.status)
         .join(state, state.c.ticket_id == Ticket.id)
         .outerjoin(Home, Home.id == Ticket.home_id)
         .where(is_open)
@@ -329,8 +422,8 @@ async def _open_complaints(session: AsyncSession, period: Period, now: datetime)
         deadlines.setdefault(ticket_id, []).append(
             DeadlineState(name, due_at, met, overdue=met is None and due_at < cut))
     found = [
-        OpenComplaint(number=row.number, where=row.room_key or row.place, category=row.category, tier=row.tier,
-                      status=row.status, created_at=row.created_at,
+        OpenComplaint(number=row.number, estate=row.estate, where=row.room_key or row.place, category=row.category,
+                      tier=row.tier, status=row.status, created_at=row.created_at,
                       overdue=any(d.overdue for d in deadlines.get(row.id, ())),
                       deadlines=tuple(deadlines.get(row.id, ())))
         for row in rows
@@ -338,121 +431,278 @@ async def _open_complaints(session: AsyncSession, period: Period, now: datetime)
     return tuple(sorted(found, key=lambda c: (not c.overdue, c.created_at, c.number)))
 
 
-async def _satisfaction_by_week(session: AsyncSession, spans: list[Span],
-                                period: Period) -> tuple[WeekSatisfaction, ...]:
-    """Scores answered in each span, in one grouped query."""
+async def _scores_by_week(session: AsyncSession, spans: list[Span], period: Period,
+                          only: str | None) -> tuple[Grouped, Grouped]:
+    """Scores answered in each span (and of them 4 or 5), by the visited ticket's estate, in one query."""
     tz = period.tz
     week = case(*((ReturnVisit.answered_at < span.end(tz), index) for index, span in enumerate(spans)),
                 else_=len(spans)).label("week")
-    answered = (select(week, ReturnVisit.score.label("score"))
+    answered = (select(Ticket.estate.label("estate"), week, ReturnVisit.score.label("score"))
+                .join(Ticket, Ticket.id == ReturnVisit.ticket_id)
                 .where(ReturnVisit.score.is_not(None), ReturnVisit.answered_at >= spans[0].start(tz),
-                       ReturnVisit.answered_at < spans[-1].end(tz))
+                       ReturnVisit.answered_at < spans[-1].end(tz), _only(only))
                 .subquery())
-    counted = {
-        index: (int(scores), int(satisfied or 0))
-        for index, scores, satisfied in await session.execute(
-            select(answered.c.week, func.count(), func.sum(case((answered.c.score >= SATISFIED_FROM, 1), else_=0)))
-            .group_by(answered.c.week))
-    }
-    weeks = []
-    for index, span in enumerate(spans):
-        scores, satisfied = counted.get(index, (0, 0))
-        weeks.append(WeekSatisfaction(span.week, span.first_day, span.last_day, scores, satisfied,
-                                      rate(satisfied, scores)))
-    return tuple(weeks)
+    scores: Grouped = {}
+    satisfied: Grouped = {}
+    for estate, index, n, good in await session.execute(
+        select(answered.c.estate, answered.c.week, func.count(),
+               func.sum(case((answered.c.score >= SATISFIED_FROM, 1), else_=0)))
+        .group_by(answered.c.estate, answered.c.week)
+    ):
+        scores[(estate, index)], satisfied[(estate, index)] = int(n), int(good or 0)
+    return scores, satisfied
 
 
-async def _repairs(session: AsyncSession, period: Period, now: datetime) -> Repairs:
-    repair = Ticket.kind == "repair"
+async def _repair_rows(session: AsyncSession, period: Period, now: datetime, only: str | None) -> dict[str, Grouped]:
+    repair = and_(Ticket.kind == "repair", _only(only))
     done = and_(repair, _within(Ticket.completed_at, period))
     both_met = (select(TicketDeadline.ticket_id)
                 .where(TicketDeadline.name.in_(REPAIR_CLOCKS), _met_in_time())
                 .group_by(TicketDeadline.ticket_id)
                 .having(func.count() == len(REPAIR_CLOCKS)))
-    state = _state_at("repair", period, now)
-
-    async def by_category(query: Any) -> dict[str | None, int]:
-        return {category: int(n) for category, n in await session.execute(query.group_by(Ticket.category))}
-
-    count = select(Ticket.category, func.count())
-    new = await by_category(count.where(repair, _within(Ticket.created_at, period)))
-    completed = await by_category(count.where(done))
-    on_time = await by_category(count.where(done, Ticket.id.in_(both_met)))
-    still_open = await by_category(count.join(state, state.c.ticket_id == Ticket.id)
-                                   .where(state.c.status.in_(OPEN_STATUSES)))
-
-    def row(category: str | None, pick: Any) -> RepairRow:
-        n_done, n_on_time = pick(completed), pick(on_time)
-        return RepairRow(category, pick(new), n_done, n_on_time, rate(n_on_time, n_done), pick(still_open))
-
-    rows = [row(category, lambda source, c=category: source.get(c, 0))
-            for category in {*new, *completed, *still_open}]
-    rows.sort(key=lambda r: (-r.new, -r.completed, -r.open_at_end, r.category or ""))
-    return Repairs(totals=row(None, lambda source: sum(source.values())), by_category=tuple(rows))
+    state = _state_at("repair", period, now, only)
+    keys = (Ticket.estate, Ticket.category)
+    count = select(*keys, func.count())
+    return {
+        "new": await _counts(session, count.where(repair, _within(Ticket.created_at, period)).group_by(*keys)),
+        "completed": await _counts(session, count.where(done).group_by(*keys)),
+        "on_time": await _counts(session, count.where(done, Ticket.id.in_(both_met)).group_by(*keys)),
+        "open": await _counts(session, count.join(state, state.c.ticket_id == Ticket.id)
+                              .where(state.c.status.in_(OPEN_STATUSES)).group_by(*keys)),
+    }
 
 
-async def _return_visits(session: AsyncSession, period: Period) -> ReturnVisits:
-    by_status = {status: int(n) for status, n in await session.execute(
-        select(ReturnVisit.status, func.count()).where(_within(ReturnVisit.due_at, period))
-        .group_by(ReturnVisit.status))}
-    due = sum(by_status.values())
-    answered, by_phone = by_status.get(VisitStatus.ANSWERED, 0), by_status.get(VisitStatus.PHONE, 0)
-    return ReturnVisits(due=due, answered=answered, by_phone=by_phone, pending=due - answered - by_phone,
-                        rate=rate(answered + by_phone, due))
+async def _complaint_rows(session: AsyncSession, period: Period, only: str | None) -> tuple[Grouped, Grouped]:
+    created = and_(Ticket.kind == "complaint", _within(Ticket.created_at, period), _only(only))
+    by_status = await _counts(session, select(Ticket.estate, Ticket.status, func.count())
+                              .where(created).group_by(Ticket.estate, Ticket.status))
+    on_time = await _counts(session, select(Ticket.estate, func.count()).select_from(Ticket)
+                            .join(TicketDeadline, and_(TicketDeadline.ticket_id == Ticket.id,
+                                                       TicketDeadline.name == "resolve"))
+                            .where(created, Ticket.status == "closed", _met_in_time())
+                            .group_by(Ticket.estate))
+    return by_status, on_time
 
 
-async def _complaints(session: AsyncSession, period: Period) -> Complaints:
-    created = and_(Ticket.kind == "complaint", _within(Ticket.created_at, period))
-    by_status = {status: int(n) for status, n in await session.execute(
-        select(Ticket.status, func.count()).where(created).group_by(Ticket.status))}
-    new, cancelled = sum(by_status.values()), by_status.get(TicketStatus.CANCELLED, 0)
-    closed = by_status.get(TicketStatus.CLOSED, 0)
-    on_time = int(await session.scalar(
-        select(func.count()).select_from(Ticket)
-        .join(TicketDeadline, and_(TicketDeadline.ticket_id == Ticket.id, TicketDeadline.name == "resolve"))
-        .where(created, Ticket.status == "closed", _met_in_time())) or 0)
-    return Complaints(new=new, cancelled=cancelled, closed=closed, closed_on_time=on_time,
-                      not_closed=new - cancelled - closed, closure_rate=rate(closed, new - cancelled),
-                      on_time_rate=rate(on_time, closed))
-
-
-async def _suggestions(session: AsyncSession, period: Period, now: datetime) -> Suggestions:
+async def _suggestion_rows(session: AsyncSession, period: Period, now: datetime, only: str | None) -> Grouped:
     live = Ticket.status != "cancelled"
 
     def tally(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    new, cancelled, on_time, pending = (await session.execute(
-        select(func.count(Ticket.id), tally(Ticket.status == "cancelled"), tally(and_(live, _met_in_time())),
+    grouped: Grouped = {}
+    for estate, new, cancelled, on_time, pending in await session.execute(
+        select(Ticket.estate, func.count(Ticket.id), tally(Ticket.status == "cancelled"),
+               tally(and_(live, _met_in_time())),
                tally(and_(live, TicketDeadline.met_at.is_(None), TicketDeadline.due_at > now)))
         .select_from(Ticket)
         .outerjoin(TicketDeadline, and_(TicketDeadline.ticket_id == Ticket.id, TicketDeadline.name == "answer"))
-        .where(Ticket.kind == "suggestion", _within(Ticket.created_at, period))
-    )).one()
-    decided = int(new) - int(cancelled) - int(pending)
-    return Suggestions(new=int(new), cancelled=int(cancelled), replied_on_time=int(on_time), pending=int(pending),
-                       rate=rate(int(on_time), decided))
+        .where(Ticket.kind == "suggestion", _within(Ticket.created_at, period), _only(only))
+        .group_by(Ticket.estate)
+    ):
+        for what, n in (("new", new), ("cancelled", cancelled), ("on_time", on_time), ("pending", pending)):
+            grouped[(estate, what)] = int(n)
+    return grouped
 
 
-async def _fees(session: AsyncSession, period: Period) -> Fees:
-    month = Bill.period == period.label
+async def _fee_rows(session: AsyncSession, period: Period,
+                    only: str | None) -> tuple[Grouped, Grouped, Grouped, Grouped]:
+    """The month's bills by their home's building's estate: billed and paid by item, homes billed and owing.
+
+    Grouped by building (one join), each building then read as its estate: a home is in one
+    building, so its distinct homes add up."""
+    estate_of: dict[int, str] = {}
+    for building, code in await session.execute(
+            select(Building.id, Estate.code).join(Estate, Estate.id == Building.estate_id)):
+        estate_of[building] = code
+    month = and_(Bill.period == period.label,
+                 Home.building_id.in_([b for b, code in estate_of.items() if code == only]) if only else true())
+    billed: Grouped = {}
+    paid: Grouped = {}
     # func.sum keeps the Money type: totals come back as exact Decimal yuan
-    billed = dict((await session.execute(
-        select(Bill.item, func.sum(Bill.amount)).where(month).group_by(Bill.item))).all())
-    paid = dict((await session.execute(
-        select(Bill.item, func.sum(Bill.amount)).where(month, Bill.paid.is_(True)).group_by(Bill.item))).all())
-    homes_billed = await session.scalar(select(func.count(func.distinct(Bill.home_id))).where(month))
-    homes_owing = await session.scalar(
-        select(func.count(func.distinct(Bill.home_id))).where(month, Bill.paid.is_(False)))
+    for building, item, is_paid, amount in await session.execute(
+        select(Home.building_id, Bill.item, Bill.paid, func.sum(Bill.amount)).join(Home, Home.id == Bill.home_id)
+        .where(month).group_by(Home.building_id, Bill.item, Bill.paid)
+    ):
+        key = (estate_of[building], item)
+        billed[key] = billed.get(key, ZERO) + (amount or ZERO)
+        if is_paid:
+            paid[key] = paid.get(key, ZERO) + (amount or ZERO)
+    homes_billed: Grouped = {}
+    homes_owing: Grouped = {}
+    for building, billed_homes, owing_homes in await session.execute(
+        select(Home.building_id, func.count(func.distinct(Bill.home_id)),
+               func.count(func.distinct(case((Bill.paid.is_(False), Bill.home_id)))))
+        .join(Home, Home.id == Bill.home_id).where(month).group_by(Home.building_id)
+    ):
+        estate = (estate_of[building],)
+        homes_billed[estate] = homes_billed.get(estate, 0) + int(billed_homes)
+        homes_owing[estate] = homes_owing.get(estate, 0) + int(owing_homes)
+    return billed, paid, homes_billed, homes_owing
 
+
+async def _arrears(session: AsyncSession, now: datetime, settings: Settings,
+                   only: str | None) -> tuple[ArrearsRow, ...]:
+    """The dunning ladder (handlers/domain/fee_reminders.py), each home with its estate.
+
+    A flag names its room; a room key on file in one estate is that estate's. One on file in
+    several (3-2-501 in two estates) is matched to the home the flag was made from by its figures
+    (room, amount, months, oldest month)."""
+    flags = await dunning_flags(session, now, settings)
+    rooms = sorted({flag.room for flag in flags})
+    estates_of: dict[str, set[str]] = {}
+    for start in range(0, len(rooms), IN_CHUNK):
+        for room, code in await session.execute(
+            select(Home.room_key, Estate.code).join(Building, Building.id == Home.building_id)
+            .join(Estate, Estate.id == Building.estate_id).where(Home.room_key.in_(rooms[start:start + IN_CHUNK]))
+        ):
+            estates_of.setdefault(room, set()).add(code)
+    shared = {room for room, codes in estates_of.items() if len(codes) > 1}
+    homes: dict[tuple[str, Decimal, int, str], list[str]] = {}
+    if shared:
+        owing = [item for item in await arrears(session, month_of(now, settings)) if item.room in shared]
+        estate_of = await _estates_of_homes(session, [item.home_id for item in owing])
+        for item in owing:
+            homes.setdefault((item.room, item.amount, item.months_owed, item.oldest_period), []).append(
+                estate_of[item.home_id])
+    rows = []
+    for flag in flags:
+        if flag.room in shared:
+            matching = homes.get((flag.room, flag.amount, flag.months_owed, flag.oldest_period))
+            estate = matching.pop() if matching else settings.estate.code
+        else:
+            estate = next(iter(estates_of.get(flag.room, {settings.estate.code})))
+        if only is None or estate == only:
+            rows.append(ArrearsRow(flag.room, estate, flag.amount, flag.months_owed, flag.oldest_period,
+                                   flag.first_reminder, flag.level))
+    return tuple(rows)
+
+
+async def _estates_of_homes(session: AsyncSession, home_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(home_ids), IN_CHUNK):
+        found.update((home_id, code) for home_id, code in await session.execute(
+            select(Home.id, Estate.code).join(Building, Building.id == Home.building_id)
+            .join(Estate, Estate.id == Building.estate_id)
+            .where(Home.id.in_(home_ids[start:start + IN_CHUNK]))))
+    return found
+
+
+# ------------------------------------------------ a report of the company (scope None) or one estate
+
+
+def _weekly(rows: _WeeklyRows, period: Period, now: datetime, scope: str | None, name: str) -> WeeklyReport:
+    new, closed = _pick(rows.new, scope), _pick(rows.closed, scope)
+    still_open = tuple(c for c in rows.open_complaints if scope is None or c.estate == scope)
+
+    def counts(pick: int, key: str | None) -> ComplaintCounts:
+        def of(source: dict[tuple[Any, ...], int]) -> int:
+            return sum(n for pair, n in source.items() if pair[pick] == key)
+
+        listed = [c for c in still_open if (c.category, c.tier)[pick] == key]
+        return ComplaintCounts(key, new=of(new), closed=of(closed), open=len(listed),
+                               overdue=sum(c.overdue for c in listed))
+
+    def table(pick: int, keys: set[str | None]) -> tuple[ComplaintCounts, ...]:
+        found = [counts(pick, key) for key in keys]
+        return tuple(sorted(found, key=lambda r: (-r.new, -r.open, -r.closed, r.key or "")))
+
+    categories = {pair[0] for pair in [*new, *closed]} | {c.category for c in still_open}
+    tiers = {pair[1] for pair in [*new, *closed]} | {c.tier for c in still_open}
+    by_tier = [counts(1, tier) for tier in ("major", "important", "minor")]
+    by_tier += [counts(1, tier) for tier in sorted(tiers - {"major", "important", "minor"}, key=str)]
+    totals = ComplaintCounts(None, new=sum(new.values()), closed=sum(closed.values()), open=len(still_open),
+                             overdue=sum(c.overdue for c in still_open))
+    return WeeklyReport(period=period, as_of=_as_of(period, now), computed_at=now, totals=totals,
+                        by_category=table(0, categories), by_tier=tuple(by_tier), open_complaints=still_open,
+                        satisfaction_by_week=_weeks(rows.spans, rows.scores, rows.satisfied, scope),
+                        estate=scope, estate_name=name)
+
+
+def _monthly(rows: _MonthlyRows, period: Period, now: datetime, settings: Settings, scope: str | None,
+             name: str) -> MonthlyReport:
+    by_week = _weeks(rows.spans, rows.scores, rows.satisfied, scope)
+    scores, satisfied = sum(w.scores for w in by_week), sum(w.satisfied for w in by_week)
+    return MonthlyReport(
+        period=period, as_of=_as_of(period, now), computed_at=now,
+        repairs=_repairs({what: _pick(grouped, scope) for what, grouped in rows.repairs.items()}),
+        return_visits=_return_visits(_pick(rows.visits, scope)),
+        satisfaction=Satisfaction(scores, satisfied, rate(satisfied, scores), by_week,
+                                  settings.service.satisfaction_target),
+        complaints=_complaints(_pick(rows.complaints, scope), _total(rows.complaints_on_time, scope)),
+        suggestions=_suggestions(_pick(rows.suggestions, scope)),
+        fees=_fees(_pick(rows.billed, scope), _pick(rows.paid, scope), _total(rows.homes_billed, scope),
+                   _total(rows.homes_owing, scope)),
+        arrears=tuple(row for row in rows.arrears if scope is None or row.estate == scope),
+        estate=scope, estate_name=name,
+    )
+
+
+def _weeks(spans: list[Span], scores: Grouped, satisfied: Grouped, scope: str | None) -> tuple[WeekSatisfaction, ...]:
+    counted, good = _pick(scores, scope), _pick(satisfied, scope)
+    weeks = []
+    for index, span in enumerate(spans):
+        n, n_good = counted.get((index,), 0), good.get((index,), 0)
+        weeks.append(WeekSatisfaction(span.week, span.first_day, span.last_day, n, n_good, rate(n_good, n)))
+    return tuple(weeks)
+
+
+def _repairs(counts: dict[str, dict[tuple[Any, ...], int]]) -> Repairs:
+    def row(category: str | None, pick: Any) -> RepairRow:
+        n_done, n_on_time = pick(counts["completed"]), pick(counts["on_time"])
+        return RepairRow(category, pick(counts["new"]), n_done, n_on_time, rate(n_on_time, n_done),
+                         pick(counts["open"]))
+
+    categories = {key[0] for what in ("new", "completed", "open") for key in counts[what]}
+    rows = [row(category, lambda source, c=category: source.get((c,), 0)) for category in categories]
+    rows.sort(key=lambda r: (-r.new, -r.completed, -r.open_at_end, r.category or ""))
+    return Repairs(totals=row(None, lambda source: sum(source.values())), by_category=tuple(rows))
+
+
+def _return_visits(by_status: dict[tuple[Any, ...], int]) -> ReturnVisits:
+    due = sum(by_status.values())
+    answered, by_phone = by_status.get((VisitStatus.ANSWERED,), 0), by_status.get((VisitStatus.PHONE,), 0)
+    return ReturnVisits(due=due, answered=answered, by_phone=by_phone, pending=due - answered - by_phone,
+                        rate=rate(answered + by_phone, due))
+
+
+def _complaints(by_status: dict[tuple[Any, ...], int], on_time: int) -> Complaints:
+    new, cancelled = sum(by_status.values()), by_status.get((TicketStatus.CANCELLED,), 0)
+    closed = by_status.get((TicketStatus.CLOSED,), 0)
+    return Complaints(new=new, cancelled=cancelled, closed=closed, closed_on_time=on_time,
+                      not_closed=new - cancelled - closed, closure_rate=rate(closed, new - cancelled),
+                      on_time_rate=rate(on_time, closed))
+
+
+def _suggestions(counts: dict[tuple[Any, ...], int]) -> Suggestions:
+    new, cancelled, on_time, pending = (counts.get((what,), 0) for what in ("new", "cancelled", "on_time", "pending"))
+    return Suggestions(new=new, cancelled=cancelled, replied_on_time=on_time, pending=pending,
+                       rate=rate(on_time, new - cancelled - pending))
+
+
+def _fees(billed: dict[tuple[Any, ...], Decimal], paid: dict[tuple[Any, ...], Decimal], homes_billed: int,
+          homes_owing: int) -> Fees:
     def row(item: str | None, owed: Decimal, received: Decimal) -> FeeRow:
         return FeeRow(item, owed, received, owed - received, rate(received, owed))
 
-    rows = [row(item, amount or ZERO, paid.get(item) or ZERO) for item, amount in billed.items()]
+    rows = [row(item, amount or ZERO, paid.get((item,)) or ZERO) for (item,), amount in billed.items()]
     rows.sort(key=lambda r: (-r.billed, r.item or ""))
     totals = row(None, sum((r.billed for r in rows), ZERO), sum((r.paid for r in rows), ZERO))
-    return Fees(totals=totals, by_item=tuple(rows), homes_billed=int(homes_billed or 0),
-                homes_owing=int(homes_owing or 0))
+    return Fees(totals=totals, by_item=tuple(rows), homes_billed=homes_billed, homes_owing=homes_owing)
+
+
+def _pick(grouped: Grouped, scope: str | None) -> dict[tuple[Any, ...], Any]:
+    """One estate's rows (the estate dropped from the key), or the company's: the estates' summed."""
+    picked: dict[tuple[Any, ...], Any] = {}
+    for (estate, *rest), value in grouped.items():
+        if scope is None or estate == scope:
+            key = tuple(rest)
+            picked[key] = picked[key] + value if key in picked else value
+    return picked
+
+
+def _total(grouped: Grouped, scope: str | None) -> int:
+    return sum(value for (estate, *_rest), value in grouped.items() if scope is None or estate == scope)
 
 
 # ---------------------------------------------------------------- helpers
@@ -470,15 +720,27 @@ def _met_in_time() -> ColumnElement[bool]:
     return and_(TicketDeadline.met_at.is_not(None), TicketDeadline.met_at <= TicketDeadline.due_at)
 
 
-def _state_at(kind: str, period: Period, now: datetime) -> Subquery:
-    """(ticket_id, status) of every ticket of ``kind`` at the end of the period: the status its last
-    event before the end left it in (so a ticket closed then and reopened later was closed); for the
-    current period, the status now."""
+def _only(estate: str | None) -> ColumnElement[bool]:
+    """A ticket query limited to one estate, or not at all."""
+    return Ticket.estate == estate if estate else true()
+
+
+def _state_at(kind: str, period: Period, now: datetime, only: str | None) -> Subquery:
+    """(ticket_id, status) of the tickets of ``kind`` that may have been open at the end of the
+    period: the status its last event before the end left it in (so a ticket closed then and
+    reopened later was closed); for the current period, the status now.
+
+    Only a ticket open now or changed since the end can have been open then: any other has had
+    its present (closed or cancelled) status since before the end. So a year of history is not
+    read for last month's figures."""
     if not period.is_complete(now):
-        return select(Ticket.id.label("ticket_id"), Ticket.status.label("status")).where(Ticket.kind == kind).subquery()
+        return (select(Ticket.id.label("ticket_id"), Ticket.status.label("status"))
+                .where(Ticket.kind == kind, _only(only)).subquery())
     last = (select(TicketEvent.ticket_id.label("ticket_id"), func.max(TicketEvent.id).label("event_id"))
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .where(Ticket.kind == kind, TicketEvent.at < period.end)
+            .where(Ticket.kind == kind, _only(only), TicketEvent.at < period.end,
+                   Ticket.status.in_(OPEN_STATUSES)
+                   | Ticket.id.in_(select(TicketEvent.ticket_id).where(TicketEvent.at >= period.end)))
             .group_by(TicketEvent.ticket_id)
             .subquery())
     return (select(last.c.ticket_id, TicketEvent.to_status.label("status"))
@@ -486,8 +748,14 @@ def _state_at(kind: str, period: Period, now: datetime) -> Subquery:
             .subquery())
 
 
-async def _pairs(session: AsyncSession, query: Any) -> dict[tuple[str | None, str | None], int]:
-    return {(first, second): int(n) for first, second, n in await session.execute(query)}
+async def _counts(session: AsyncSession, query: Any) -> Grouped:
+    """Grouped rows whose last column is a count: the other columns as the key."""
+    return {tuple(key): int(n) for *key, n in await session.execute(query)}
+
+
+async def _sums(session: AsyncSession, query: Any) -> Grouped:
+    """Grouped rows whose last column is a sum of money (Decimal yuan)."""
+    return {tuple(key): amount or ZERO for *key, amount in await session.execute(query)}
 
 
 def _plain(value: Any, tz: Any) -> Any:

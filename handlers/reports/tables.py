@@ -1,7 +1,8 @@
 """A report laid out as titled tables with Chinese headers: what the terminal prints and each sheet holds.
 
 The terminal (``terminal.py``) and the workbook (``excel.py``) both render these tables, so a
-heading or a column is defined once and the two never disagree.
+heading or a column is defined once and the two never disagree. A company report has one more
+table, :func:`comparison_table`: its estates side by side, a row each, the company's row last.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from zoneinfo import ZoneInfo
 from handlers.domain.tickets import STATUS_NAMES
 from handlers.replies.staff import DEADLINE_NAMES
 from handlers.reports import wording as words
-from handlers.reports.figures import ComplaintCounts, MonthlyReport, Report, WeeklyReport, WeekSatisfaction
+from handlers.reports.figures import (
+    ComplaintCounts,
+    MonthlyReport,
+    Report,
+    ReportSet,
+    WeeklyReport,
+    WeekSatisfaction,
+)
 
 TEXT, COUNT, MONEY, RATE, TIME, DAY = "text", "count", "money", "rate", "time", "day"
 NUMERIC = frozenset({COUNT, MONEY, RATE})
@@ -62,12 +70,54 @@ class Table:
 
 
 def heading(report: Report) -> str:
+    """``服务月报 2026-10 · 兰亭苑（2026-10-01 至 2026-10-31）``; the company's says 全公司."""
     period = report.period
-    return f"{words.TITLES[report.report]} {period.label}（{period.first_day:%Y-%m-%d} 至 {period.last_day:%Y-%m-%d}）"
+    return (f"{words.TITLES[report.report]} {period.label}{scope_name(report)}"
+            f"（{period.first_day:%Y-%m-%d} 至 {period.last_day:%Y-%m-%d}）")
 
 
-def report_tables(report: Report) -> list[Table]:
-    return _weekly(report) if isinstance(report, WeeklyReport) else _monthly(report)
+def scope_name(report: Report) -> str:
+    if not report.estate_name:
+        return ""
+    return f" · {report.estate_name}" if report.estate else f" · {report.estate_name}{words.COMPANY}"
+
+
+def report_tables(report: Report, names: dict[str, str] | None = None) -> list[Table]:
+    """The report's tables; ``names`` (estate code → name) adds a 小区 column to the company's lists."""
+    return _weekly(report, names) if isinstance(report, WeeklyReport) else _monthly(report, names)
+
+
+def comparison_table(reports: ReportSet) -> Table:
+    """The estates side by side, a row each, then the company's (its sums; its rates of the sums)."""
+    if isinstance(reports.company, WeeklyReport):
+        def weekly_row(label: str, report: Report) -> tuple[Any, ...]:
+            assert isinstance(report, WeeklyReport)
+            totals, week = report.totals, report.satisfaction_by_week[-1]
+            return (label, totals.new, totals.closed, totals.open, totals.overdue, week.scores, week.rate)
+
+        columns: tuple[Column, ...] = (
+            Column("小区"), Column("新增投诉", COUNT), Column("已结", COUNT), Column("未结", COUNT),
+            Column("超时", COUNT), Column("本周评分数", COUNT), Column("本周满意率", RATE))
+        rows = [weekly_row(r.estate_name, r) for r in reports.estates]
+        rows.append(weekly_row(words.COMPANY_ROW, reports.company))
+    else:
+        def monthly_row(label: str, report: Report) -> tuple[Any, ...]:
+            assert isinstance(report, MonthlyReport)
+            repairs, fees = report.repairs.totals, report.fees
+            return (label, repairs.new, repairs.completed, repairs.on_time_rate, report.return_visits.rate,
+                    report.satisfaction.rate, report.complaints.new, report.complaints.closure_rate,
+                    report.suggestions.rate, fees.totals.billed, fees.totals.paid, fees.totals.rate,
+                    len(report.arrears), sum((row.amount for row in report.arrears), Decimal("0.00")))
+
+        columns = (Column("小区"), Column("报修新增", COUNT), Column("报修完成", COUNT), Column("按时完成率", RATE),
+                   Column("回访率", RATE), Column("满意率", RATE), Column("投诉新增", COUNT),
+                   Column("投诉结案率", RATE), Column("建议答复率", RATE), Column("应收", MONEY),
+                   Column("实收", MONEY), Column("收缴率", RATE), Column("欠费户数", COUNT),
+                   Column("欠费金额", MONEY))
+        rows = [monthly_row(r.estate_name, r) for r in reports.estates]
+        rows.append(monthly_row(words.COMPANY_ROW, reports.company))
+    return Table(words.COMPARISON_SHEET, f"{words.COMPARISON_SHEET}（{len(reports.estates)} 个小区）", columns,
+                 tuple(rows), totals=True)
 
 
 def display(value: Any, kind: str, tz: ZoneInfo) -> str:
@@ -90,7 +140,15 @@ def display(value: Any, kind: str, tz: ZoneInfo) -> str:
 # ---------------------------------------------------------------- weekly
 
 
-def _weekly(report: WeeklyReport) -> list[Table]:
+def _estate_column(names: dict[str, str] | None) -> tuple[Column, ...]:
+    return (Column("小区"),) if names is not None else ()
+
+
+def _estate_cell(names: dict[str, str] | None, code: str) -> tuple[str, ...]:
+    return (names.get(code, code),) if names is not None else ()
+
+
+def _weekly(report: WeeklyReport, names: dict[str, str] | None) -> list[Table]:
     totals = report.totals
     overview = Table("概览", "投诉概览", (Column("项目"), Column("数量", COUNT), Column("说明")), (
         ("新增投诉", totals.new, "本周受理"),
@@ -114,10 +172,11 @@ def _weekly(report: WeeklyReport) -> list[Table]:
     clocks = tuple(Column(f"{DEADLINE_NAMES[name]}期限", TIME) for name in COMPLAINT_CLOCKS)
     open_list = Table(
         "未结投诉", f"未结投诉（{len(report.open_complaints)} 件，超时在前）",
-        (Column("工单号"), Column("房号/位置"), Column("类别"), Column("等级"), Column("状态"),
+        (Column("工单号"), *_estate_column(names), Column("房号/位置"), Column("类别"), Column("等级"), Column("状态"),
          Column("受理时间", TIME), *clocks, Column("超时")),
         tuple(
-            (c.number, c.where or "", c.category or words.UNSET, words.TIERS.get(c.tier or "", c.tier or ""),
+            (c.number, *_estate_cell(names, c.estate), c.where or "", c.category or words.UNSET,
+             words.TIERS.get(c.tier or "", c.tier or ""),
              STATUS_NAMES.get(c.status, c.status), c.created_at,
              *(next((d.due_at for d in c.deadlines if d.name == name), None) for name in COMPLAINT_CLOCKS),
              "、".join(DEADLINE_NAMES.get(d.name, d.name) for d in c.deadlines if d.overdue))
@@ -129,7 +188,7 @@ def _weekly(report: WeeklyReport) -> list[Table]:
 # ---------------------------------------------------------------- monthly
 
 
-def _monthly(report: MonthlyReport) -> list[Table]:
+def _monthly(report: MonthlyReport, names: dict[str, str] | None) -> list[Table]:
     repairs, visits, sat = report.repairs, report.return_visits, report.satisfaction
     complaints, suggestions, fees = report.complaints, report.suggestions, report.fees
     definitions = words.DEFINITIONS
@@ -186,10 +245,10 @@ def _monthly(report: MonthlyReport) -> list[Table]:
     owed = sum((row.amount for row in report.arrears), Decimal("0.00"))
     arrears = Table(
         "欠费名单", f"欠费名单（{len(report.arrears)} 户，合计 {words.yuan(owed)}）",
-        (Column("房号"), Column("欠费金额", MONEY), Column("欠费月数", COUNT), Column("最早欠费账期"),
-         Column("首次催缴"), Column("处理建议")),
-        tuple((row.room, row.amount, row.months_owed, row.oldest_period, row.first_reminder or "",
-               words.LADDER.get(row.level, row.level)) for row in report.arrears),
+        (*_estate_column(names), Column("房号"), Column("欠费金额", MONEY), Column("欠费月数", COUNT),
+         Column("最早欠费账期"), Column("首次催缴"), Column("处理建议")),
+        tuple((*_estate_cell(names, row.estate), row.room, row.amount, row.months_owed, row.oldest_period,
+               row.first_reminder or "", words.LADDER.get(row.level, row.level)) for row in report.arrears),
         terminal_rows=TERMINAL_ARREARS)
     weeks = _satisfaction("满意度（按周）", sat.by_week, ("本月", sat.scores, sat.satisfied, sat.rate))
     return [overview, repair_table, visit_table, weeks, complaint_table, suggestion_table, fee_table, arrears]

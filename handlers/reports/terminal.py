@@ -7,17 +7,25 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from handlers.reports.figures import Report
-from handlers.reports.tables import NUMERIC, Cell, Table, display, heading, report_tables
+from handlers.reports import wording as words
+from handlers.reports.figures import Report, ReportSet
+from handlers.reports.tables import NUMERIC, Cell, Table, comparison_table, display, heading, report_tables
 
 
-def render(report: Report, console: Console) -> None:
+def render(report: Report, console: Console, names: dict[str, str] | None = None) -> None:
     tz = report.period.tz
     console.print(Text(heading(report), style="bold"))
     console.print(Text(f"统计截至 {report.as_of.astimezone(tz):%Y-%m-%d %H:%M}，"
                        f"计算于 {report.computed_at.astimezone(tz):%Y-%m-%d %H:%M}", style="dim"))
-    for table in report_tables(report):
+    for table in report_tables(report, names):
         console.print(_rich_table(table, report))
+
+
+def render_company(reports: ReportSet, console: Console) -> None:
+    """The company's tables (its lists with a 小区 column), then the estates side by side."""
+    render(reports.company, console, {report.estate or "": report.estate_name for report in reports.estates})
+    console.print(_rich_table(comparison_table(reports), reports.company))
+    console.print(Text(words.ONE_ESTATE_HINT, style="dim"))
 
 
 def _rich_table(table: Table, report: Report) -> RichTable:

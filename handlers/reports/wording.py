@@ -11,6 +11,11 @@ NOTHING = "—"  # a rate with nothing to divide
 UNSET = "未分类"
 
 TITLES = {"weekly": "投诉处理周报", "monthly": "服务月报"}
+COMPANY = "全公司"  # after the company's name in a heading: 阳光物业全公司
+COMPANY_ROW = "全公司合计"
+COMPARISON_SHEET = "各小区对比"
+COMPANY_SHEET = "全公司"
+ONE_ESTATE_HINT = "单个小区的完整报表：加 --estate 小区代码（wuyebot estates list 列出代码）"
 TIERS = {"major": "重大投诉", "important": "重要投诉", "minor": "一般投诉"}
 TIER_ORDER = ("major", "important", "minor")
 LADDER = {"reminder": "提醒缴费", "letter": "发催缴函", "legal": "法律程序"}

@@ -1,4 +1,9 @@
-"""The admin API (``/api/*``, bearer token): tickets, their actions, the outbox and counts."""
+"""The admin API (``/api/*``, bearer token): tickets, their actions, the outbox and counts.
+
+Estates: every ticket carries its estate's code; ``estate=`` narrows the ticket list and the
+stats to one estate (an unknown code is a 400); a staff member acting on a ticket of an estate
+they do not serve is refused (403), admins serve them all (handlers/domain/estates.py).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,25 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.settings import Settings
+from handlers.domain.estates import served_estates, serves
 from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
 from handlers.domain.workflow import Workflow
-from handlers.reports import MONTH, BadPeriod, compute, last_complete, parse_period
+from handlers.reports import (
+    MONTH,
+    BadPeriod,
+    UnknownEstate,
+    compute,
+    compute_all,
+    find_estate,
+    last_complete,
+    parse_period,
+)
 from handlers.web.http import error, json_object
 from models import Home, OutboxMessage, Staff, Ticket
 
 API_ACTIONS = ("assign", "accept", "start", "complete", "close", "reopen", "cancel")
 MAX_LIST = 500
+NOT_SERVED = "{name} 不负责{estate}的工单 (staff {name} does not serve estate {code})"
 
 
 def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_key: Any) -> web.RouteTableDef:
@@ -33,7 +49,8 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
         sessions, settings, _clock, _workflow = parts(request)
         query = (select(Ticket, Home.room_key, Staff.name).outerjoin(Home, Home.id == Ticket.home_id)
                  .outerjoin(Staff, Staff.id == Ticket.assignee_id))
-        kind, status, room = (request.query.get(name, "").strip() for name in ("kind", "status", "room"))
+        kind, status, room, estate = (request.query.get(name, "").strip()
+                                      for name in ("kind", "status", "room", "estate"))
         if kind:
             kinds = request.app[services_key].kinds
             if kind not in kinds:
@@ -43,12 +60,18 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
             if status not in STATUS_NAMES:
                 return error(400, f"status must be one of {', '.join(STATUS_NAMES)}")
             query = query.where(Ticket.status == status)
-        if room:
+        if room:  # the same room may be on file in several estates: all of them, unless estate= narrows it
             query = query.where(Home.room_key == room.upper())
         query = query.options(selectinload(Ticket.deadlines)).order_by(desc(Ticket.created_at), desc(Ticket.id))
         async with sessions() as session:
+            if estate:
+                try:
+                    await find_estate(session, settings, estate)
+                except UnknownEstate as unknown:
+                    return error(400, str(unknown))
+                query = query.where(Ticket.estate == estate)
             rows = (await session.execute(query.limit(MAX_LIST))).all()
-        return web.json_response({"tickets": [ticket_json(t, settings.tz, room=r, assignee=a) for t, r, a in rows]})
+        return web.json_response({"tickets": [_json(t, settings, room=r, assignee=a) for t, r, a in rows]})
 
     @routes.get("/api/tickets/{number}")
     async def one_ticket(request: web.Request) -> web.Response:
@@ -58,7 +81,7 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
             if ticket is None:
                 return error(404, "no such ticket")
             room, assignee = await _room_and_assignee(session, ticket)
-        return web.json_response(ticket_json(ticket, settings.tz, room=room, assignee=assignee, with_events=True))
+        return web.json_response(_json(ticket, settings, room=room, assignee=assignee, with_events=True))
 
     @routes.post("/api/tickets/{number}/actions")
     async def act(request: web.Request) -> web.Response:
@@ -82,6 +105,10 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
                     return error(400, f"no staff member named or with phone {who!r}")
             if action == "assign" and staff is None:
                 return error(400, "assign needs staff")
+            if staff is not None and not serves(await served_estates(session, staff, settings.estate.code),
+                                                ticket.estate):
+                return error(403, NOT_SERVED.format(name=staff.name, code=ticket.estate,
+                                                    estate=settings.for_estate(ticket.estate).estate.name))
             try:
                 await workflow.perform(session, ticket, action, clock.now(),
                                        actor=None if action == "assign" else staff,
@@ -91,7 +118,7 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
                 return web.json_response({"error": str(refused), "status": ticket.status, "allowed_from": allowed},
                                          status=409)
             room, assignee = await _room_and_assignee(session, ticket)
-            return web.json_response(ticket_json(ticket, settings.tz, room=room, assignee=assignee, with_events=True))
+            return web.json_response(_json(ticket, settings, room=room, assignee=assignee, with_events=True))
 
     @routes.get("/api/outbox")
     async def outbox(request: web.Request) -> web.Response:
@@ -113,18 +140,30 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
     @routes.get("/api/stats")
     async def stats(request: web.Request) -> web.Response:
         """The report figures as JSON: ``?period=2026-W47`` (weekly) or ``2026-10`` (monthly, the default:
-        last month)."""
+        last month); ``estate=CODE``: that estate's, else the company's with ``estates``, each one's."""
         sessions, settings, clock, _workflow = parts(request)
         now, wanted = clock.now(), request.query.get("period", "").strip()
+        estate = request.query.get("estate", "").strip()
         try:
             period = parse_period(wanted, now, settings.tz) if wanted else last_complete(MONTH, now, settings.tz)
         except BadPeriod as refused:
             return error(400, str(refused))
         async with sessions() as session:
-            report = await compute(session, period, now, settings)
+            try:
+                report = (await compute(session, period, now, settings, estate=estate) if estate
+                          else await compute_all(session, period, now, settings))
+            except UnknownEstate as unknown:
+                return error(400, str(unknown))
         return web.json_response(report.to_json())
 
     return routes
+
+
+def _json(ticket: Ticket, settings: Settings, *, room: str | None, assignee: str | None,
+          with_events: bool = False) -> dict[str, object]:
+    """A ticket as the API shows it (docs/api.md), with its estate's code."""
+    return {**ticket_json(ticket, settings.tz, room=room, assignee=assignee, with_events=with_events),
+            "estate": ticket.estate}
 
 
 async def _room_and_assignee(session: AsyncSession, ticket: Ticket) -> tuple[str | None, str | None]:

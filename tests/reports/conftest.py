@@ -21,7 +21,8 @@ from bot.clock import FrozenClock
 from bot.keys import JOBS, SERVICES, SESSIONS
 from bot.settings import CalendarSettings
 from handlers.domain.tickets import NewTicket
-from models import Bill, FeeReminder, Home, ReturnVisit
+from models import Bill, Building, FeeReminder, Home, ReturnVisit, Staff, StaffEstate
+from models import Estate as EstateRow
 from tests.support.estate import seed_estate
 from tests.support.understanding import gateway_dispatcher
 
@@ -244,3 +245,48 @@ async def build_october(service) -> Estate:  # type: ignore[no-untyped-def]
     await estate.act("R4", at(11, 2, 16), "complete", by="wang")
     estate.clock.set(NOW)
     return estate
+
+
+LANTING = "lanting"
+
+
+@pytest.fixture
+async def two_estates(october) -> Estate:  # type: ignore[no-untyped-def]
+    return await add_lanting(october)
+
+
+async def add_lanting(estate: Estate) -> Estate:
+    """兰亭苑 beside October's 阳光花园: a home with the same room key 3-2-501, 孙师傅 who serves it
+    only, its bills (September's 物业费 and October's 停车费 unpaid: ¥450.00 owed over 2 months) and
+    three tickets of October: L1 a repair done Oct 13, L2 a repair still open, LC1 a complaint."""
+    async with estate.sessions.begin() as session:
+        lanting = await session.scalar(select(EstateRow).where(EstateRow.code == LANTING))
+        assert lanting is not None  # made at start-up from config.yaml
+        building = Building(estate_id=lanting.id, code="3")
+        home = Home(building=building, unit="2", room="501", room_key="3-2-501")
+        sun = Staff(name="孙师傅", phone="13900000009", openid="staff-sun", role="staff", skills="水电|噪音")
+        session.add_all([building, home, sun])
+        await session.flush()
+        session.add(StaffEstate(staff_id=sun.id, estate=LANTING))
+        session.add_all(Bill(home_id=home.id, period=period, item=item, amount=Decimal(amount), paid=paid)
+                        for period, item, amount, paid in [("2026-09", "物业费", "300.00", False),
+                                                           ("2026-10", "物业费", "300.00", True),
+                                                           ("2026-10", "停车费", "150.00", False)])
+    estate.people["lanting_home"], estate.people["sun"] = home, sun
+    lanting_owner = {"home_id": home.id, "openid": "owner-sun"}
+    await open_ticket(estate, "L1", at(10, 12, 9), kind="repair", category="水电", **lanting_owner)
+    await estate.act("L1", at(10, 12, 10), "accept", "start", by="sun")
+    await estate.act("L1", at(10, 13, 10), "complete", by="sun")
+    await open_ticket(estate, "L2", at(10, 20, 9), kind="repair", category="水电", **lanting_owner)
+    await open_ticket(estate, "LC1", at(10, 21, 9), kind="complaint", category="噪音", tier="minor", **lanting_owner)
+    estate.clock.set(NOW)
+    return estate
+
+
+async def open_ticket(estate: Estate, name: str, when: datetime, **fields: Any) -> None:
+    """A ticket opened through the intake, whoever it is routed to."""
+    estate.clock.set(when)
+    async with estate.sessions.begin() as session:
+        opened = await estate.service.app[SERVICES].intake.open(
+            session, NewTicket(description=name, **fields), when, by=f"owner:{fields['openid']}", summary=name)
+        estate.numbers[name] = opened.ticket.number

@@ -45,7 +45,9 @@ def shown(data: Any, key: str = "") -> list[str]:
 @pytest.mark.parametrize("label", ["2026-10", "2026-W44"])
 async def test_the_json_is_the_reports_own(october, label) -> None:  # type: ignore[no-untyped-def]
     status, body = await stats(october.service, period=label)
+    estates = body.pop("estates")
     assert status == 200 and body == await computed(october.service, label)
+    assert [estate["estate"] for estate in estates] == ["default", "lanting"]
 
 
 async def test_the_json_equals_the_terminal_figures(october, capsys) -> None:  # type: ignore[no-untyped-def]

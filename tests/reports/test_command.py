@@ -18,11 +18,11 @@ def test_monthly_in_the_terminal_and_as_a_workbook(october, tmp_path, capsys) ->
     out = tmp_path / "十月.xlsx"
     assert run_report_command("monthly", "2026-10", str(out), october.service.settings, clock=FrozenClock(NOW)) == 0
     printed = words(capsys.readouterr().out)
-    assert "服务月报 2026-10（2026-10-01 至 2026-10-31）" in printed
+    assert "服务月报 2026-10 · 阳光物业全公司（2026-10-01 至 2026-10-31）" in printed
     for figure in ("报修按时完成率 50.00% 2 4", "回访率 87.50% 7 8", "收缴率 57.69% ¥837.00 ¥1,450.80",
                    "3-2-501 ¥1,105.50 3 2026-03 法律程序", "渗漏水 1 0 0 — 1", f"已导出 {out}"):
         assert figure in printed
-    assert load_workbook(out).sheetnames[0] == "概览"
+    assert load_workbook(out).sheetnames == ["全公司", "阳光花园", "兰亭苑"]
 
 
 def test_the_default_is_the_last_complete_period(october, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -45,7 +45,7 @@ class TestMonthlyWorkbook:
         assert headers(book["收费"]) == ["项目", "应收", "实收", "未收", "收缴率"]
         assert headers(book["欠费名单"]) == ["房号", "欠费金额", "欠费月数", "最早欠费账期", "首次催缴", "处理建议"]
         assert all(sheet.freeze_panes == "A2" for sheet in book)
-        assert book.properties.title == "服务月报 2026-10（2026-10-01 至 2026-10-31）"
+        assert book.properties.title == "服务月报 2026-10 · 阳光物业全公司（2026-10-01 至 2026-10-31）"
 
     async def test_money_and_rates_keep_their_numbers_with_formats(self, october, tmp_path) -> None:  # type: ignore[no-untyped-def]
         book = await workbook(october.service, "2026-10", tmp_path / "m.xlsx")

@@ -156,9 +156,10 @@ class TestMonthlyServiceReport:
         assert all(isinstance(row.billed, Decimal) and isinstance(row.paid, Decimal) for row in fees.by_item)
         assert (fees.homes_billed, fees.homes_owing) == (3, 2)
         assert monthly.arrears == (
-            ArrearsRow("3-2-501", Decimal("1105.50"), 3, "2026-03", None, "legal"),  # owing since March: over 6 months
-            ArrearsRow("3-2-601", Decimal("268.50"), 1, "2026-07", "2026-08", "letter"),  # 3 months after the reminder
-            ArrearsRow("3-2-502", Decimal("45.30"), 1, "2026-10", None, "reminder"),
+            # 501 owes since March: over 6 months; 601: 3 months after the reminder
+            ArrearsRow("3-2-501", "default", Decimal("1105.50"), 3, "2026-03", None, "legal"),
+            ArrearsRow("3-2-601", "default", Decimal("268.50"), 1, "2026-07", "2026-08", "letter"),
+            ArrearsRow("3-2-502", "default", Decimal("45.30"), 1, "2026-10", None, "reminder"),
         )
 
 
@@ -192,7 +193,7 @@ class TestJson:
         assert data["fees"]["totals"] == {"item": None, "billed": "1450.80", "paid": "837.00", "unpaid": "613.80",
                                           "rate": "0.5769"}
         assert data["repairs"]["totals"]["on_time_rate"] == "0.5000"
-        assert data["arrears"][0] == {"room": "3-2-501", "amount": "1105.50", "months_owed": 3,
+        assert data["arrears"][0] == {"room": "3-2-501", "estate": "default", "amount": "1105.50", "months_owed": 3,
                                       "oldest_period": "2026-03", "first_reminder": None, "level": "legal"}
         weekly = (await report(october.service, "2026-W44")).to_json()
         assert weekly["report"] == "weekly" and weekly["totals"]["overdue"] == 2

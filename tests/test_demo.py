@@ -1,4 +1,4 @@
-"""`serve --demo`: the sample estate goes in through the importer, once."""
+"""`serve --demo`: the two sample estates go in through the importer, once."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.cli.demo import DEMO_STAFF, bill_periods, load_demo_if_empty
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
-from models import Bill, Building, Estate, Home, Resident, Staff
+from models import Bill, Building, Estate, Home, Resident, Staff, StaffEstate
 from models.migrate import upgrade
 
 # 00:30 on 1 Dec in Shanghai is still 30 Nov in UTC: the months follow the estate's time zone.
@@ -34,10 +34,10 @@ async def test_loads_once_through_the_importer(settings: Settings, caplog: pytes
     caplog.set_level(logging.INFO, logger="bot.demo")
     assert await load_demo_if_empty(settings, clock=CLOCK) is True
     summaries = [record.getMessage() for record in caplog.records if record.name == "bot.demo"]
-    assert "demo estate: import owners: read=73 inserted=73 updated=0 unchanged=0 rejected=0" in summaries
+    assert "demo estate: import owners: read=126 inserted=126 updated=0 unchanged=0 rejected=0" in summaries
     assert any(line.startswith("demo estate: import bills: read=") and line.endswith("rejected=0")
                for line in summaries)
-    assert "demo estate: import staff: read=7 inserted=7 updated=0 unchanged=0 rejected=0" in summaries
+    assert "demo estate: import staff: read=10 inserted=10 updated=0 unchanged=0 rejected=0" in summaries
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
     caplog.clear()
@@ -53,11 +53,22 @@ async def test_the_estate_is_plausible(settings: Settings) -> None:
     sessions = session_factory(engine)
     try:
         async with sessions() as session:
-            assert (await session.scalars(select(Estate.name))).all() == [settings.estate.name]
-            assert sorted((await session.scalars(select(Building.code))).all()) == ["1", "2", "3", "B"]
-            assert await session.scalar(select(func.count()).select_from(Home)) == 64
+            assert sorted((await session.execute(select(Estate.code, Estate.name))).all()) == [
+                ("default", "阳光花园"), ("lanting", "兰亭苑")]
+            buildings = (await session.execute(select(Estate.code, Building.code).join(Building.estate))).all()
+            assert sorted(buildings) == [("default", "1"), ("default", "2"), ("default", "3"), ("default", "B"),
+                                         ("lanting", "5"), ("lanting", "6")]
+            assert await session.scalar(select(func.count()).select_from(Home)) == 64 + 48
             roles = dict((await session.execute(select(Resident.role, func.count()).group_by(Resident.role))).all())
-            assert roles["owner"] == 64 and roles["tenant"] >= 3
+            assert roles["owner"] == 64 + 48 and roles["tenant"] >= 4
+            lin = sorted((await session.execute(
+                select(Estate.code, Home.room_key).join(Resident.home).join(Home.building).join(Building.estate)
+                .where(Resident.phone == "13800000021"))).all())
+            assert lin == [("default", "2-1-101"), ("lanting", "6-2-601")]  # an owner in both estates
+            served = sorted((await session.execute(
+                select(Staff.openid, StaffEstate.estate).join(StaffEstate, StaffEstate.staff_id == Staff.id))).all())
+            assert ("demo-staff-he", "lanting") in served and ("demo-staff-wang", "default") in served
+            assert not [row for row in served if row[0] == "demo-staff-sun"]  # the admin serves the company
 
             zhang = (await session.execute(
                 select(Resident.name, Resident.role, Home.room_key).join(Resident.home)
@@ -77,7 +88,8 @@ async def test_the_estate_is_plausible(settings: Settings) -> None:
             )).all())
             assert owing["3-2-501"] == 2 and owing["2-1-302"] == 8 and owing["1-2-201"] == 4
             assert min(owing.values()) >= 1 and max(owing.values()) == 8
-            assert 5 <= len(owing) <= 20  # most homes are paid up
+            assert 5 <= len(owing) <= 30  # most homes are paid up
+            assert owing["5-1-302"] == 1  # 周敏, 兰亭苑
 
             unpaid_2_1_302 = await session.scalar(
                 select(func.count()).select_from(Bill).join(Home, Home.id == Bill.home_id)
@@ -108,3 +120,17 @@ def test_bill_periods_cross_the_year() -> None:
     from datetime import date
 
     assert bill_periods(date(2026, 1, 15), 3) == ["2025-10", "2025-11", "2025-12"]
+
+
+async def test_a_config_of_one_estate_gets_the_one_demo_estate(make_single_estate_settings) -> None:  # type: ignore[no-untyped-def]
+    settings = make_single_estate_settings()
+    await asyncio.to_thread(upgrade, settings.database_url)
+    assert await load_demo_if_empty(settings, clock=CLOCK)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            assert (await session.scalars(select(Estate.code))).all() == ["default"]
+            assert await session.scalar(select(func.count()).select_from(Home)) == 64
+            assert "demo-staff-he" not in set((await session.scalars(select(Staff.openid))).all())
+    finally:
+        await engine.dispose()

@@ -218,6 +218,7 @@ def ticket_json(ticket: Ticket, tz: ZoneInfo, *, room: str | None, assignee: str
         "number": ticket.number,
         "kind": ticket.kind,
         "status": ticket.status,
+        "estate": ticket.estate,
         "room": room,
         "place": ticket.place,
         "category": ticket.category,

@@ -47,6 +47,7 @@ class DunningFlag:
     oldest_period: str
     first_reminder: str | None
     level: str  # reminder | letter | legal
+    estate: str = ""  # the home's estate's code
 
 
 def month_of(moment: datetime, settings: Settings) -> str:
@@ -138,6 +139,7 @@ async def dunning_flags(session: AsyncSession, now: datetime, settings: Settings
             level = "legal"
         elif first_reminder is not None and months_between(first_reminder, month) >= LETTER_AFTER_MONTHS:
             level = "letter"
-        flags.append(DunningFlag(item.room, item.amount, item.months_owed, item.oldest_period, first_reminder, level))
+        flags.append(DunningFlag(item.room, item.amount, item.months_owed, item.oldest_period, first_reminder, level,
+                                 item.estate))
     order = {"legal": 0, "letter": 1, "reminder": 2}
     return sorted(flags, key=lambda flag: (order[flag.level], flag.room))

@@ -53,7 +53,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers.domain.fee_reminders import arrears, dunning_flags, month_of
+from handlers.domain.fee_reminders import dunning_flags
 from handlers.domain.tickets import OPEN_STATUSES
 from handlers.reports.period import MONTH, Period, Span, week_spans
 from models import Bill, Building, Estate, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
@@ -543,49 +543,10 @@ async def _fee_rows(session: AsyncSession, period: Period,
 
 async def _arrears(session: AsyncSession, now: datetime, settings: Settings,
                    only: str | None) -> tuple[ArrearsRow, ...]:
-    """The dunning ladder (handlers/domain/fee_reminders.py), each home with its estate.
-
-    A flag names its room; a room key on file in one estate is that estate's. One on file in
-    several (3-2-501 in two estates) is matched to the home the flag was made from by its figures
-    (room, amount, months, oldest month)."""
-    flags = await dunning_flags(session, now, settings)
-    rooms = sorted({flag.room for flag in flags})
-    estates_of: dict[str, set[str]] = {}
-    for start in range(0, len(rooms), IN_CHUNK):
-        for room, code in await session.execute(
-            select(Home.room_key, Estate.code).join(Building, Building.id == Home.building_id)
-            .join(Estate, Estate.id == Building.estate_id).where(Home.room_key.in_(rooms[start:start + IN_CHUNK]))
-        ):
-            estates_of.setdefault(room, set()).add(code)
-    shared = {room for room, codes in estates_of.items() if len(codes) > 1}
-    homes: dict[tuple[str, Decimal, int, str], list[str]] = {}
-    if shared:
-        owing = [item for item in await arrears(session, month_of(now, settings)) if item.room in shared]
-        estate_of = await _estates_of_homes(session, [item.home_id for item in owing])
-        for item in owing:
-            homes.setdefault((item.room, item.amount, item.months_owed, item.oldest_period), []).append(
-                estate_of[item.home_id])
-    rows = []
-    for flag in flags:
-        if flag.room in shared:
-            matching = homes.get((flag.room, flag.amount, flag.months_owed, flag.oldest_period))
-            estate = matching.pop() if matching else settings.estate.code
-        else:
-            estate = next(iter(estates_of.get(flag.room, {settings.estate.code})))
-        if only is None or estate == only:
-            rows.append(ArrearsRow(flag.room, estate, flag.amount, flag.months_owed, flag.oldest_period,
-                                   flag.first_reminder, flag.level))
-    return tuple(rows)
-
-
-async def _estates_of_homes(session: AsyncSession, home_ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for start in range(0, len(home_ids), IN_CHUNK):
-        found.update((home_id, code) for home_id, code in await session.execute(
-            select(Home.id, Estate.code).join(Building, Building.id == Home.building_id)
-            .join(Estate, Estate.id == Building.estate_id)
-            .where(Home.id.in_(home_ids[start:start + IN_CHUNK]))))
-    return found
+    """The dunning ladder (handlers/domain/fee_reminders.py), each home with its estate."""
+    return tuple(ArrearsRow(flag.room, flag.estate, flag.amount, flag.months_owed, flag.oldest_period,
+                            flag.first_reminder, flag.level)
+                 for flag in await dunning_flags(session, now, settings) if only is None or flag.estate == only)
 
 
 # ------------------------------------------------ a report of the company (scope None) or one estate

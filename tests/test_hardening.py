@@ -154,7 +154,7 @@ class TestItem1StaffBindingCodes:
         try:
             staff_file = tmp_path / "staff.csv"
             staff_file.write_text("name,phone,openid,role,skills\n王强,13900000003,,staff,水电\n", encoding="utf-8")
-            assert main(["import", "staff", str(staff_file)]) == 0
+            assert main(["import", "staff", str(staff_file), "--estate", "default"]) == 0
             assert main(["staff", "bind-code", "13900000003"]) == 0
             assert "员工绑定 " in capsys.readouterr().out
             assert main(["staff", "bind-code", "13900009999"]) == 1

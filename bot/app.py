@@ -112,7 +112,7 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
             app[WECHAT_API] = WeChatAPI(http, settings.wechat, app[SESSIONS], app[CLOCK])
         wake = asyncio.Event()
         app[OUTBOX] = Outbox(app[CLOCK], settings.quiet_hours, settings.tz, on_enqueue=wake.set)
-        courier = Courier(app[SESSIONS], app.get(WECHAT_API), http, settings.notifications.wecom_robots)
+        courier = Courier(app[SESSIONS], app.get(WECHAT_API), http, settings.wecom_robot_urls())
         app[SENDER] = OutboxSender(app[SESSIONS], app[CLOCK], courier, settings.notifications.outbox,
                                    templates=settings.notifications.templates)
         app[SENDER_WAKE] = wake

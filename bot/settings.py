@@ -467,6 +467,23 @@ class Settings(_Section):
         views = self._estate_views()
         return views.get(code or self.estate.code) or views.get(self.estate.code) or self
 
+    def wecom_robot_recipient(self, estate: str | None, team: str) -> str | None:
+        """The outbox recipient of a team's WeCom group in an estate: the team's name for the company's
+        default estate, ``code:team`` for another; None when that estate has no robot for the team."""
+        view = self.for_estate(estate)
+        if team not in view.notifications.wecom_robots:
+            return None
+        code = view.estate.code
+        return team if code == self.company_default_estate else f"{code}:{team}"
+
+    def wecom_robot_urls(self) -> dict[str, str]:
+        """Every recipient of ``wecom_robot_recipient`` → its webhook URL (for the courier)."""
+        urls: dict[str, str] = {}
+        for code, view in self._estate_views().items():
+            for team, url in view.notifications.wecom_robots.items():
+                urls[team if code == self.company_default_estate else f"{code}:{team}"] = url
+        return urls
+
     def _estate_views(self) -> dict[str, Settings]:
         return self._views if self._views is not None else {self.estate.code: self}
 

@@ -120,3 +120,21 @@ async def test_an_owner_of_lanting_gets_lantings_own_faq_answer(make_settings, s
     default_answer = await chat.person("o-someone").says("快递可以放物业代收吗")
     assert "南门快递驿站" in lanting_answer, lanting_answer
     assert "南门快递驿站" not in default_answer and "快递柜" in default_answer, default_answer
+
+
+def test_each_estate_may_have_its_own_wecom_groups(tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    config["notifications"]["wecom_robots"] = {"repair": "https://robot.example/company-repair"}
+    config["estates"][0]["notifications"] = {"wecom_robots": {"security": "https://robot.example/lanting-gate"}}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    settings = _load(path)
+    assert settings.wecom_robot_recipient("default", "repair") == "repair"
+    assert settings.wecom_robot_recipient("default", "security") is None  # the company's guards have none
+    assert settings.wecom_robot_recipient("lanting", "security") == "lanting:security"
+    assert settings.wecom_robot_recipient("lanting", "repair") == "lanting:repair"  # the company's group, inherited
+    assert settings.wecom_robot_urls() == {
+        "repair": "https://robot.example/company-repair",
+        "lanting:repair": "https://robot.example/company-repair",
+        "lanting:security": "https://robot.example/lanting-gate",
+    }

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain import passes
+from handlers.domain.estates import estate_of_home
 from handlers.domain.homes import ACTIVE, OWNER, PENDING, TENANT, bound_homes
 from handlers.domain.notify import Notifier
 from handlers.domain.passes import STATUS_NAMES, Window
@@ -111,7 +112,8 @@ async def tell_gate(session: AsyncSession, notifier: Notifier, gate_pass: GatePa
     """The guards' group hears of a permit that became active (when a robot is configured for them)."""
     await notifier.to_group(session, GATE_TEAM, release_replies.GATE_NOTICE.format(
         number=gate_pass.number, room=home.room_key, window=permit_window(gate_pass, settings),
-        items=gate_pass.items, plate=gate_pass.plate or release_replies.NO_PLATE), key=f"gate:{gate_pass.number}")
+        items=gate_pass.items, plate=gate_pass.plate or release_replies.NO_PLATE), key=f"gate:{gate_pass.number}",
+        estate=await estate_of_home(session, home.id))  # that estate's guards
 
 
 async def decide_release(session: AsyncSession, settings: Settings, desk: TicketDesk, notifier: Notifier,

@@ -55,7 +55,7 @@ class TicketIntake:
         routing = await self._router.route(session, ticket, now, summary=f"{ticket.number} {summary}")
         team = f"building-{new.building}" if new.building else ticket.kind
         await self._notifier.to_group(session, team, f"**新工单 {ticket.number}**\n> {summary}",
-                                      key=f"group:{ticket.number}")
+                                      key=f"group:{ticket.number}", estate=ticket.estate)
         return Opened(ticket=ticket, merged=False, routing=routing)
 
     async def _merge_target(self, session: AsyncSession, new: NewTicket, now: datetime) -> Ticket | None:

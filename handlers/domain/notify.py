@@ -47,11 +47,13 @@ class Notifier:
                                        urgent=True, payload=template_payload(template_id, text))
         return True
 
-    async def to_group(self, session: AsyncSession, team: str, markdown: str, *, key: str) -> bool:
-        """A WeCom group robot, if one is configured for the team or building."""
-        if team not in self._settings.notifications.wecom_robots:
+    async def to_group(self, session: AsyncSession, team: str, markdown: str, *, key: str,
+                       estate: str | None = None) -> bool:
+        """A WeCom group robot, if the estate (its own or the company's) has one for the team or building."""
+        recipient = self._settings.wecom_robot_recipient(estate, team)
+        if recipient is None:
             return False
-        await self._outbox.enqueue(session, key=key, recipient=team, channel=WECOM_ROBOT, kind="group",
+        await self._outbox.enqueue(session, key=key, recipient=recipient, channel=WECOM_ROBOT, kind="group",
                                    urgent=True, payload={"markdown": mask_phones(markdown)})
         return True
 

@@ -403,6 +403,16 @@ class Settings(_Section):
 
     @model_validator(mode="after")
     def _estates(self) -> Settings:
+        self._build_views()
+        return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Settings:
+        """A copy with its estates' views built again from it (they inherit what ``update`` changes)."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied._build_views()
+        return copied
+
+    def _build_views(self) -> None:
         table: dict[str, Settings] = {}
         for index, raw in enumerate(self.estates):
             if not isinstance(raw, dict):
@@ -422,7 +432,6 @@ class Settings(_Section):
                                      f"{view.estate.code}")
         for view in (self, *table.values()):
             view._views = table  # every view knows the others: for_estate works from any of them
-        return self
 
     @field_validator("timezone")
     @classmethod

@@ -138,3 +138,12 @@ def test_each_estate_may_have_its_own_wecom_groups(tmp_path: Path) -> None:
         "lanting:repair": "https://robot.example/company-repair",
         "lanting:security": "https://robot.example/lanting-gate",
     }
+
+
+def test_a_copy_of_the_settings_gives_views_built_from_the_copy() -> None:
+    settings = _load(REPO / "config.yaml")
+    robots = settings.notifications.model_copy(update={"wecom_robots": {"repair": "https://robot.example/r"}})
+    copied = settings.model_copy(update={"notifications": robots})
+    assert copied.for_estate("default").notifications.wecom_robots == {"repair": "https://robot.example/r"}
+    assert copied.for_estate("lanting").notifications.wecom_robots == {"repair": "https://robot.example/r"}
+    assert settings.for_estate("default").notifications.wecom_robots == {}  # the original is untouched

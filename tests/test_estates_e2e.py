@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -638,3 +638,22 @@ async def test_an_emergency_naming_a_room_both_estates_have_is_the_senders_estat
     assert "0755-2777 5599" in reply, reply  # 兰亭苑's night-duty phone
     [ticket] = await world.tickets(openid=ZHOU[0], kind="emergency")
     assert ticket.estate == "lanting" and ticket.home_id == world.homes["lanting"].id
+
+
+async def test_the_weekly_summary_reaches_each_supervisor_with_their_estates_figures(world: World) -> None:
+    from bot.keys import SERVICES
+    from handlers.jobs.reports import report_jobs
+
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await world.person(ZHOU[0]).says("楼上装修太吵了，投诉一下")  # a lanting complaint, this week
+    await world.person(ZHOU[0]).says("确认")
+    world.chat.clock.travel(timedelta(days=7))
+    [weekly, _monthly] = report_jobs(world.service.app[SERVICES], world.service.settings)
+    async with world.chat.sessions.begin() as session:
+        await weekly.body(session, world.chat.now())
+    sun = [text for text in await world.chat.pushes_to("staff-sun") if "周报" in text]
+    zhao = [text for text in await world.chat.pushes_to("staff-zhao") if "周报" in text]
+    chen = [text for text in await world.chat.pushes_to("staff-chen") if "周报" in text]
+    assert [text.split()[0] for text in sun] == ["兰亭苑周报"], sun
+    assert [text.split()[0] for text in zhao] == ["阳光花园周报"], zhao
+    assert [text.split()[0] for text in chen] == ["投诉周报"], chen  # the company's, for the admin

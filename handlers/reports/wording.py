@@ -35,9 +35,11 @@ DEFINITIONS = {
 
 # Pushes to supervisors. The first two lines become a template message's fields (20 characters at
 # most each), so they carry the headline figures; the third is for the customer-service message.
-WEEKLY_PUSH = "投诉周报 {week} 新增{new}\n已结{closed} 未结{open} 超时{overdue}\n{tiers}"
+WEEKLY_PUSH = "{title} {week} 新增{new}\n已结{closed} 未结{open} 超时{overdue}\n{tiers}"
+WEEKLY_TITLE, ESTATE_WEEKLY_TITLE = "投诉周报", "{estate}周报"  # an estate's name says whose figures they are
 WEEKLY_TIERS = "重大{major} 重要{important} 一般{minor}（未结）"
-MONTHLY_PUSH = ("服务月报 {month} 收缴{collection}\n按时{on_time} 满意{satisfaction} 回访{visits}\n"
+MONTHLY_TITLE, ESTATE_MONTHLY_TITLE = "服务月报", "{estate}月报"
+MONTHLY_PUSH = ("{title} {month} 收缴{collection}\n按时{on_time} 满意{satisfaction} 回访{visits}\n"
                 "报修{repairs} 投诉{complaints} 结案{closure} 建议答复{suggestions} 欠费{arrears}户")
 
 

@@ -99,3 +99,27 @@ async def test_the_migrated_database_serves_todays_config_and_its_owners(  # typ
     chat = Chat(service=service, clock=clock, people={})
     assert "235.50" in await chat.person("o-zhang").says("我家物业费还欠多少")
     assert "R20261101001" in await chat.person("o-zhang").says("R20261101001进度怎么样")
+
+
+async def test_two_instances_starting_at_once_both_find_the_estates_rows(postgres_url: str, make_settings) -> None:  # type: ignore[no-untyped-def]
+    """`serve` on two machines, or `jobs run-due` beside `serve`: each writes config.yaml's estates at start."""
+    from bot.storage.db import create_engine, session_factory
+    from handlers import sync_estates
+
+    settings = make_settings(WUYEBOT_DATABASE_URL=postgres_url)
+    await asyncio.to_thread(upgrade, postgres_url)
+    engine = create_engine(postgres_url)
+    sessions = session_factory(engine)
+
+    async def start() -> None:
+        async with sessions.begin() as session:
+            await sync_estates(session, settings)
+            await asyncio.sleep(0.3)  # both have read "no rows" and written theirs before either commits
+
+    try:
+        await asyncio.gather(start(), start())
+        async with sessions() as session:
+            codes = sorted((await session.scalars(text("SELECT code FROM estates"))).all())
+    finally:
+        await engine.dispose()
+    assert codes == ["default", "lanting"]

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
@@ -22,14 +24,22 @@ ADMIN = "admin"
 
 
 async def sync_estates(session: AsyncSession, settings: Settings) -> None:
-    """Every configured estate has its row (by code), with the configured name."""
+    """Every configured estate has its row (by code), with the configured name.
+
+    Several instances may start at once (or a ``jobs run-due`` beside ``serve``): a row another one
+    has just written is left as it is, never an error.
+    """
     known: dict[str, str] = dict((await session.execute(select(Estate.code, Estate.name))).all())
     for estate in settings.estate_list:
         if estate.code not in known:
-            session.add(Estate(code=estate.code, name=estate.name))
+            await _insert_if_missing(session, estate.code, estate.name)
         elif known[estate.code] != estate.name:
             await session.execute(update(Estate).where(Estate.code == estate.code).values(name=estate.name))
-    await session.flush()
+
+
+async def _insert_if_missing(session: AsyncSession, code: str, name: str) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(insert(Estate).values(code=code, name=name).on_conflict_do_nothing(index_elements=["code"]))
 
 
 def print_estates(settings: Settings, stdout: TextIO | None = None) -> int:
@@ -50,10 +60,9 @@ async def estate_id(session: AsyncSession, code: str, name: str | None = None) -
     """The row of an estate by code, made when missing (an import before the first start)."""
     found = await session.scalar(select(Estate.id).where(Estate.code == code))
     if found is None:
-        row = Estate(code=code, name=name or code)
-        session.add(row)
-        await session.flush()
-        found = row.id
+        await _insert_if_missing(session, code, name or code)
+        found = await session.scalar(select(Estate.id).where(Estate.code == code))
+    assert found is not None
     return found
 
 

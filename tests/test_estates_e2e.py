@@ -657,3 +657,28 @@ async def test_the_weekly_summary_reaches_each_supervisor_with_their_estates_fig
     assert [text.split()[0] for text in sun] == ["兰亭苑周报"], sun
     assert [text.split()[0] for text in zhao] == ["阳光花园周报"], zhao
     assert [text.split()[0] for text in chen] == ["投诉周报"], chen  # the company's, for the admin
+
+
+async def test_an_owner_in_both_estates_lists_switches_and_unbinds_by_estate(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    listed = await lin.says("我绑定了哪些房子")
+    assert "阳光花园 3-2-501" in listed and "兰亭苑 3-2-501" in listed, listed
+    asked = await lin.says("切换到3-2-501")
+    assert "切换到 兰亭苑 3-2-501" in asked or "切换到 阳光花园 3-2-501" in asked, asked  # which of the two
+    switched = await lin.says("切换到兰亭苑")
+    assert "兰亭苑 3-2-501" in switched, switched
+    async with world.chat.sessions() as session:
+        current = await session.scalar(select(HomeBinding.home_id).where(
+            HomeBinding.openid == "owner-lin", HomeBinding.is_current.is_(True)))
+    assert current == world.homes["lanting"].id
+    unbound = await lin.says("解除绑定 阳光花园")
+    assert "阳光花园 3-2-501" in unbound, unbound
+    assert await world.bindings("owner-lin") == [("default", "3-2-501", "revoked"), ("lanting", "3-2-501", "active")]
+
+
+async def test_switching_to_a_person_is_not_switching_homes(world: World) -> None:
+    await world.bind(ZHANG[0], "default", ZHANG[3])
+    reply = await world.person(ZHANG[0]).says("切换到人工")
+    assert "人工" in reply and "房屋" not in reply, reply

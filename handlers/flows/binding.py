@@ -42,7 +42,9 @@ from handlers.domain.homes import (
     EstateHome,
     bound_homes,
     find_bound,
+    home_label,
     homes_by_room,
+    pick_home,
 )
 from handlers.flows import Flow
 from handlers.replies import binding as replies
@@ -58,7 +60,8 @@ router = Router("binding")
 UNBIND_PATTERN = (r"(?:我要|我想|请|帮我|麻烦)?(?:解绑|解除绑定|取消绑定|解除房屋绑定|取消房屋绑定)"
                   r"(?:房屋|房子)?\s*[:：]?\s*(?P<room>\S{0,24})")
 SWITCH_PATTERN = (r"(?:请|帮我)?(?:切换(?:到|成|为)?(?:当前)?(?:房屋|房子)?|换到|换成)\s*[:：]?\s*"
-                  r"(?P<room>(?:[0-9A-Za-z一二三四五六七八九十零〇两]\S{0,23})?)")
+                  r"(?P<room>\S{0,24})")  # a room, or an estate's name (切换到兰亭苑); anything else declines
+ROOM_LIKE = re.compile(r"[0-9A-Za-z一二三四五六七八九十零〇两]")
 LIST_PATTERN = (r"(?:我|我家)?(?:都)?(?:绑定?了|绑定的|已绑定的?)(?:哪些|哪几套|几套|什么)?"
                 r"(?:房子|房屋|房)(?:有哪些)?[？?]?"
                 r"|我的(?:房子|房屋)有哪些[？?]?|查看(?:已)?绑定(?:的)?(?:房屋|房子)?"
@@ -93,7 +96,7 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
             form.state.started = False
     if not form.state.started:
         form.state.started = True
-        other = await _not_a_new_binding(turn, session, form.slots.get("room"), now)
+        other = await _not_a_new_binding(turn, session, form.slots.get("room"), now, settings)
         if other is not None:
             return other
     if await _failures_today(session, turn.openid, now, settings) >= settings.conversation.binding_attempts_per_day:
@@ -134,7 +137,7 @@ async def bind_home(form: Form[BindingState], turn: Turn, session: AsyncSession,
         return Ask("name", replies.MISMATCH_RETRY.format(left=left, office=_office(settings)), free_text=True)
     session.add(BindingAttempt(openid=turn.openid, at=now, succeeded=True))
     if resident.role == OWNER:
-        return await _bind_owner(session, turn.openid, home, resident, now)
+        return await _bind_owner(session, turn.openid, home, resident, now, settings)
     return await _ask_owner_consent(session, outbox, turn.openid, home, resident, now, settings)
 
 
@@ -166,15 +169,17 @@ def _estate_by_number(answer: str, candidates: list[EstateHome]) -> str | None:
     return None
 
 
-async def _not_a_new_binding(turn: Turn, session: AsyncSession, room: str | None, now: datetime) -> str | None:
+async def _not_a_new_binding(turn: Turn, session: AsyncSession, room: str | None, now: datetime,
+                             settings: Settings) -> str | None:
     """A bind_unit message that asks to unbind, switch or list (解绑之前那套房子, 我绑定了哪些房子)."""
     details = turn.understanding.details
+    estate = turn.understanding.slots.get("estate")
     if details.unbind:
-        return await _unbind(session, turn.openid, room, now)
+        return await _unbind(session, turn.openid, room, now, settings, estate)
     if details.switch_home:
-        return await _switch(session, turn.openid, room)
+        return await _switch(session, turn.openid, room, settings, estate)
     if details.list_homes:
-        return await _list(session, turn.openid)
+        return await _list(session, turn.openid, settings)
     return None
 
 
@@ -249,12 +254,16 @@ def _office(settings: Settings) -> str:
     return settings.estate.office_address or "物业服务中心"
 
 
-async def _bind_owner(session: AsyncSession, openid: str, home: Home, resident: Resident, now: datetime) -> str:
+async def _bind_owner(session: AsyncSession, openid: str, home: Home, resident: Resident, now: datetime,
+                      settings: Settings) -> str:
     homes = await bound_homes(session, openid)
     session.add(HomeBinding(openid=openid, home_id=home.id, resident_id=resident.id, role=OWNER, status=ACTIVE,
                             is_current=not homes, created_at=now, decided_at=now))
     if homes:
-        return replies.OWNER_BOUND_NOT_CURRENT.format(room=home.room_key, current=homes[0].room)
+        mine = await bound_homes(session, openid)  # with the new one: its estate is named if it differs
+        new = next((bound for bound in mine if bound.home.id == home.id), None)
+        room = home_label(new, mine, settings) if new is not None else home.room_key
+        return replies.OWNER_BOUND_NOT_CURRENT.format(room=room, current=home_label(homes[0], mine, settings))
     return replies.OWNER_BOUND.format(room=home.room_key)
 
 
@@ -296,24 +305,30 @@ async def decide_tenant(match: re.Match[str], turn: Turn, session: AsyncSession,
 
 
 @router.text(LIST_PATTERN)
-async def list_homes(turn: Turn, session: AsyncSession) -> str:
-    return await _list(session, turn.openid)
+async def list_homes(turn: Turn, session: AsyncSession, settings: Settings) -> str:
+    return await _list(session, turn.openid, settings)
 
 
 @router.text(SWITCH_PATTERN)
-async def switch_home(match: re.Match[str], turn: Turn, session: AsyncSession) -> str:
-    room = _room_named(turn, match.group("room"))
-    if room is None and match.group("room"):
+async def switch_home(match: re.Match[str], turn: Turn, session: AsyncSession, settings: Settings) -> str | None:
+    written = match.group("room")
+    room = _room_named(turn, written)
+    estate = turn.understanding.slots.get("estate")  # 切换到兰亭苑
+    if room is None and estate is None and written:
+        if not ROOM_LIKE.match(written):
+            return None  # 切换到人工: not about homes, the dialogue reads it
         return replies.NO_ROOM_READ.format(verb="切换到")
-    return await _switch(session, turn.openid, room)
+    return await _switch(session, turn.openid, room, settings, estate)
 
 
 @router.text(UNBIND_PATTERN)
-async def unbind_home(match: re.Match[str], turn: Turn, session: AsyncSession, now: datetime) -> str:
+async def unbind_home(match: re.Match[str], turn: Turn, session: AsyncSession, now: datetime,
+                      settings: Settings) -> str:
     room = _room_named(turn, match.group("room"))
-    if room is None and match.group("room") not in ("", "房屋", "房子"):
+    estate = turn.understanding.slots.get("estate")
+    if room is None and estate is None and match.group("room") not in ("", "房屋", "房子"):
         return replies.NO_ROOM_READ.format(verb="解除绑定")
-    return await _unbind(session, turn.openid, room, now)
+    return await _unbind(session, turn.openid, room, now, settings, estate)
 
 
 def _room_named(turn: Turn, written: str) -> str | None:
@@ -322,67 +337,95 @@ def _room_named(turn: Turn, written: str) -> str | None:
     return turn.understanding.slots.get("room") or turn.understand(expecting="room").slots.get("room")
 
 
-async def _list(session: AsyncSession, openid: str) -> str:
+async def _list(session: AsyncSession, openid: str, settings: Settings) -> str:
     homes = await bound_homes(session, openid, statuses=(ACTIVE, PENDING))
     if not homes:
         return replies.NOTHING_BOUND
     active = [bound for bound in homes if bound.binding.status == ACTIVE]
     hint = (replies.SWITCH_HINT if len(active) > 1 else "") + replies.MORE_HINT + "\n"
-    return replies.HOMES.format(homes=_lines(homes), hint=hint)
+    return replies.HOMES.format(homes=_lines(homes, settings), hint=hint)
 
 
-def _lines(homes: list[BoundHome]) -> str:
+def _lines(homes: list[BoundHome], settings: Settings) -> str:
     lines = []
     for index, bound in enumerate(homes, start=1):
         binding = bound.binding
         mark = (replies.PENDING_MARK if binding.status == PENDING
                 else replies.CURRENT_MARK if binding.is_current else "")
-        lines.append(replies.HOME_LINE.format(index=index, room=bound.room, role=replies.ROLE_NAMES[binding.role],
-                                              mark=mark).rstrip())
+        lines.append(replies.HOME_LINE.format(index=index, room=home_label(bound, homes, settings),
+                                              role=replies.ROLE_NAMES[binding.role], mark=mark).rstrip())
     return "\n".join(lines)
 
 
-async def _switch(session: AsyncSession, openid: str, room: str | None) -> str:
+def _target(homes: list[BoundHome], room: str | None, estate: str | None) -> BoundHome | None:
+    """The home of the account a switch or an unbind names: by room (3-2-502, or 502 when that is
+    unambiguous), by estate (its only home there), or both; None when it names none or several."""
+    if estate is not None:
+        return pick_home(homes, estate=estate, room=room, ordinal=None)
+    found = find_bound(homes, room) if room is not None else None
+    if found is not None and sum(bound.room == found.room for bound in homes) > 1:
+        return None  # the same room in two of the account's estates: say which
+    return found
+
+
+def _not_one_home(homes: list[BoundHome], room: str | None, estate: str | None, settings: Settings,
+                  verb: str) -> str:
+    """The answer when a switch or an unbind names no home of the account, or several."""
+    named = [bound for bound in homes if (room is None or find_bound([bound], room) is not None)
+             and (estate is None or bound.estate == estate)]
+    if len(named) > 1:  # 3-2-501 in two estates, or two homes in the estate named
+        example = home_label(named[-1], homes, settings)
+        return replies.WHICH_OF_SEVERAL.format(verb=verb, example=example, homes=_lines(homes, settings))
+    return replies.NOT_BOUND_ROOM.format(room=room or settings.for_estate(estate).estate.name)
+
+
+async def _switch(session: AsyncSession, openid: str, room: str | None, settings: Settings,
+                  estate: str | None = None) -> str:
     homes = await bound_homes(session, openid)
     if not homes:
         return replies.NOTHING_BOUND
-    if room is None:
+    if room is None and estate is None:
         hint = replies.SWITCH_HINT if len(homes) > 1 else ""
-        return replies.ASK_WHICH_SWITCH.format(example=homes[-1].room, homes=_lines(homes), hint=hint)
-    target = find_bound(homes, room)
+        return replies.ASK_WHICH_SWITCH.format(example=home_label(homes[-1], homes, settings),
+                                               homes=_lines(homes, settings), hint=hint)
+    target = _target(homes, room, estate)
     if target is None:
-        return replies.NOT_BOUND_ROOM.format(room=room)
+        return _not_one_home(homes, room, estate, settings, "切换到")
+    label = home_label(target, homes, settings)
     if target.binding.is_current:
-        return replies.ALREADY_CURRENT.format(room=target.room)
+        return replies.ALREADY_CURRENT.format(room=label)
     for bound in homes:
         bound.binding.is_current = bound is target
-    return replies.SWITCHED.format(room=target.room)
+    return replies.SWITCHED.format(room=label)
 
 
-async def _unbind(session: AsyncSession, openid: str, room: str | None, now: datetime) -> str:
+async def _unbind(session: AsyncSession, openid: str, room: str | None, now: datetime, settings: Settings,
+                  estate: str | None = None) -> str:
     homes = await bound_homes(session, openid, statuses=(ACTIVE, PENDING))
     if not homes:
         return replies.NOTHING_BOUND
-    if room is None:
+    if room is None and estate is None:
         if len(homes) > 1:
-            return replies.ASK_WHICH_UNBIND.format(example=homes[0].room, homes=_lines(homes))
+            return replies.ASK_WHICH_UNBIND.format(example=home_label(homes[0], homes, settings),
+                                                   homes=_lines(homes, settings))
         target = homes[0]
     else:
-        found = find_bound(homes, room)
+        found = _target(homes, room, estate)
         if found is None:
-            return replies.NOT_BOUND_ROOM.format(room=room)
+            return _not_one_home(homes, room, estate, settings, "解除绑定")
         target = found
+    label = home_label(target, homes, settings)
     binding = target.binding
     withdrawn = binding.status == PENDING
     binding.status, binding.decided_at = BindingStatus.REVOKED, now
     if withdrawn:
-        return replies.WITHDRAWN.format(room=target.room)
+        return replies.WITHDRAWN.format(room=label)
     was_current, binding.is_current = binding.is_current, False
     rest = [bound for bound in homes if bound.binding.status == ACTIVE]
     if was_current and rest:
         rest[0].binding.is_current = True
-        return replies.UNBOUND_NEW_CURRENT.format(room=target.room, current=rest[0].room)
-    return replies.UNBOUND.format(room=target.room)
+        return replies.UNBOUND_NEW_CURRENT.format(room=label, current=home_label(rest[0], homes, settings))
+    return replies.UNBOUND.format(room=label)
 
 
 FLOW = Flow(router)

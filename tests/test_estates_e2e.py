@@ -682,3 +682,11 @@ async def test_switching_to_a_person_is_not_switching_homes(world: World) -> Non
     await world.bind(ZHANG[0], "default", ZHANG[3])
     reply = await world.person(ZHANG[0]).says("切换到人工")
     assert "人工" in reply and "房屋" not in reply, reply
+
+
+async def test_an_owner_in_both_estates_asks_for_one_estates_bills_and_gets_its_ways_to_pay(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    reply = await world.person("owner-lin").says("兰亭苑那套物业费还欠多少")
+    assert "兰亭苑 3-2-501" in reply and "¥318.00" in reply and LANTING_HOTLINE in reply, reply
+    assert "阳光花园 3-2-501" in reply  # the other home, named, for the next question

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Router, Turn
 from bot.settings import Settings
 from handlers.domain.homes import PENDING as PENDING_STATUS
-from handlers.domain.homes import BoundHome, bound_homes, find_bound
+from handlers.domain.homes import BoundHome, bound_homes, find_bound, home_label, pick_home, spans_estates
 from handlers.flows import Flow
 from handlers.replies import english
 from handlers.replies import fee as replies
@@ -50,11 +50,12 @@ async def fee_query(turn: Turn, session: AsyncSession, settings: Settings) -> st
     if understanding.details.how_to_pay:
         return _payment_methods(settings)
     homes = await bound_homes(session, turn.openid)
-    room = understanding.slots.get("room")
-    if room is not None:
-        target = find_bound(homes, room)
-        if target is None:
-            return replies.ROOM_NOT_BOUND.format(room=room)
+    room, estate = understanding.slots.get("room"), understanding.slots.get("estate")
+    if room is not None or (estate is not None and spans_estates(homes)):  # 3-2-502的物业费, 兰亭苑那套的物业费
+        found = pick_home(homes, estate=estate, room=room, ordinal=None) if estate else find_bound(homes, room or "")
+        if found is None:
+            return replies.ROOM_NOT_BOUND.format(room=room or settings.for_estate(estate).estate.name)
+        target = found
     elif homes:
         target = homes[0]
     elif await bound_homes(session, turn.openid, statuses=(PENDING_STATUS,)):
@@ -74,14 +75,16 @@ def _numbered(lines: tuple[str, ...]) -> str:
 
 
 async def _statement(session: AsyncSession, target: BoundHome, homes: list[BoundHome], settings: Settings) -> str:
+    settings = settings.for_estate(target.estate)  # the home's estate: its ways to pay and its hotline
     home = target.home
     bills = list(await session.scalars(
         select(Bill).where(Bill.home_id == home.id, Bill.paid.is_(False)).order_by(Bill.period, Bill.id)))
     balance = home.prepaid_balance or Decimal("0.00")
-    others = [bound.room for bound in homes if bound.home.id != home.id]
+    others = [home_label(bound, homes, settings) for bound in homes if bound.home.id != home.id]
+    room = home_label(target, homes, settings)
     other_line = replies.OTHER_HOMES.format(rooms="、".join(others), example=others[0]) if others else ""
     if not bills:
-        parts = [replies.NOTHING_OWED.format(room=home.room_key)]
+        parts = [replies.NOTHING_OWED.format(room=room)]
         if balance > 0:
             parts.append(replies.PREPAID_ONLY.format(balance=yuan(balance)))
         parts += [other_line, replies.NOTHING_OWED_CLOSING]
@@ -94,7 +97,7 @@ async def _statement(session: AsyncSession, target: BoundHome, homes: list[Bound
             replies.ITEM.format(item=bill.item, amount=yuan(bill.amount)) for bill in items))
         for period, items in by_month.items())
     total = sum((bill.amount for bill in bills), Decimal("0.00"))
-    parts = [replies.STATEMENT.format(room=home.room_key, months=months, total=yuan(total))]
+    parts = [replies.STATEMENT.format(room=room, months=months, total=yuan(total))]
     if balance > 0:
         parts.append(replies.PREPAID_COVERS.format(balance=yuan(balance)) if balance >= total
                      else replies.PREPAID.format(balance=yuan(balance), due=yuan(total - balance)))

@@ -90,7 +90,7 @@ ASKS_SLOTS: dict[str, tuple[str, ...]] = {
     "items": ("items",),
     "visitor": ("visitor",),
     "expectation": ("wish",),
-    "which": ("which",),
+    "which": ("which", "home"),  # home: which of the account's homes (in several estates) a request is for
     "score": ("score",),
     "estate": ("estate",),
 }
@@ -104,6 +104,9 @@ STAFF_OPENIDS = {
     "zhou": "demo-staff-zhou",
     "wu": "demo-staff-wu",
     "zheng": "demo-staff-zheng",
+    "liu": "demo-staff-liu",  # 兰亭苑 (the demo's second estate)
+    "he": "demo-staff-he",
+    "ma": "demo-staff-ma",
 }
 
 # Visitor passes (V…) are rows of gate_passes, not tickets. FORMAT.md lists `visitor` among the
@@ -127,7 +130,7 @@ EXPECT_KEYS = {"reply_any", "reply_all", "reply_none", "silent", "asks", "not_as
                "pushes_added", "no_pushes_to", "push_count"}
 END_KEYS = {"ticket_count", "tickets", "pushes", "no_pushes_to"}
 TICKET_FIELDS = {"number", "kind", "status", "category", "room", "place_has", "tier", "assignee", "appointment",
-                 "phone", "description_has", "description_max", "reopened", "deadline_after"}
+                 "phone", "description_has", "description_max", "reopened", "deadline_after", "estate"}
 # Checks about what happened (tickets, pushes), as opposed to how the conversation went; a
 # scenario that could not run (`run`, `format`) has no outcome either.
 OUTCOME_CHECKS = ("tickets_added", "ticket", "pushes_added", "no_pushes_to", "push_count", "end.", "run", "format")
@@ -184,7 +187,7 @@ def load_scenarios(folder: Path = DATA, *, contains: str | None = None) -> list[
             if scenario.id in seen:
                 raise FormatError(f"{path.name}: duplicate id {scenario.id}")
             seen.add(scenario.id)
-            if contains is None or contains in scenario.id:
+            if contains is None or contains in scenario.id or contains == path.stem:
                 scenarios.append(scenario)
     return scenarios
 
@@ -981,7 +984,7 @@ def _field_problem(view: dict[str, Any], name: str, expected: Any) -> str | None
         if none:
             return None if seen is None else f"{seen}"
         return None if seen is not None and str(seen).upper() == str(expected).strip().upper() else f"{seen or 'none'}"
-    if name in ("kind", "status", "category", "tier", "assignee"):
+    if name in ("kind", "status", "category", "tier", "assignee", "estate"):
         seen = view.get(name)
         if none:
             return None if seen in (None, "") else f"{seen}"

@@ -15,7 +15,7 @@ from bot.dialogue.router import Dispatcher, Understander
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import coverage_warning
-from handlers.domain.estates import sender_scope, sync_estates
+from handlers.domain.estates import SENDER_ESTATE, sender_scope, sync_estates
 from handlers.domain.kb import knowledge_base
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
@@ -69,8 +69,13 @@ FLOWS = (
 )
 
 
+def handler_resources() -> frozenset[str]:
+    """What handlers may name beyond the framework's: the business services and the sender's estate."""
+    return Services.names() | {SENDER_ESTATE}
+
+
 def build_dispatcher(understander: Understander) -> Dispatcher:
-    dispatcher = Dispatcher(understander, resources=Services.names())
+    dispatcher = Dispatcher(understander, resources=handler_resources())
     dispatcher.include_routers(*(flow.router for flow in FLOWS))
     dispatcher.command_guard = is_staff
     return dispatcher
@@ -99,6 +104,15 @@ def startup_warnings(settings: Settings, today: date) -> list[str]:
 
 
 __all__ = [
-    "Services", "api_routes", "build_dispatcher", "build_services", "gate_routes", "is_staff", "scheduled_jobs",
-    "sender_scope", "startup_warnings", "sync_estates",
+    "Services",
+    "api_routes",
+    "build_dispatcher",
+    "build_services",
+    "gate_routes",
+    "handler_resources",
+    "is_staff",
+    "scheduled_jobs",
+    "sender_scope",
+    "startup_warnings",
+    "sync_estates",
 ]

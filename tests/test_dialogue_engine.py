@@ -49,10 +49,10 @@ async def complaint() -> str:
 
 
 def unsure_dispatcher() -> Dispatcher:
-    from handlers import Services
+    from handlers import handler_resources
     from handlers.flows import greeting
 
-    dispatcher = Dispatcher(unsure, resources=Services.names())
+    dispatcher = Dispatcher(unsure, resources=handler_resources())
     dispatcher.include_routers(picked, greeting.router)
     return dispatcher
 

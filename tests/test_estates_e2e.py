@@ -690,3 +690,14 @@ async def test_an_owner_in_both_estates_asks_for_one_estates_bills_and_gets_its_
     reply = await world.person("owner-lin").says("兰亭苑那套物业费还欠多少")
     assert "兰亭苑 3-2-501" in reply and "¥318.00" in reply and LANTING_HOTLINE in reply, reply
     assert "阳光花园 3-2-501" in reply  # the other home, named, for the next question
+
+
+async def test_a_new_follower_is_welcomed_by_the_company_and_a_lanting_owner_by_lanting(world: World) -> None:
+    from tests.support.wechat import event_xml
+
+    newcomer = (await world.service.wechat.post(event_xml("o-newcomer", "subscribe"))).content
+    assert "欢迎关注阳光物业" in newcomer and SUNSHINE in newcomer and LANTING in newcomer, newcomer
+    assert "0755-2888 9999" in newcomer and "0755-2777 5599" in newcomer  # every estate's night duty
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    again = (await world.service.wechat.post(event_xml(ZHOU[0], "subscribe"))).content
+    assert "欢迎关注兰亭苑" in again and "0755-2777 5599" in again and "0755-2888 9999" not in again, again

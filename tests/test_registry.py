@@ -12,7 +12,7 @@ from bot.dialogue.engine import declare_engine_intents
 from bot.dialogue.router import Dispatcher, Router, WiringError
 from bot.nlu import understand
 from bot.nlu.labels import INTENTS, REPORTED_AS, SPEC_INTENTS
-from handlers import FLOWS, Services, build_dispatcher, ticket_kinds
+from handlers import FLOWS, build_dispatcher, handler_resources, ticket_kinds
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 
 
@@ -68,7 +68,7 @@ def test_a_misspelt_handler_parameter_fails_when_the_router_is_included() -> Non
     async def handler(turn: object, sesion: object) -> str:  # "sesion": nothing provides it
         return ""
 
-    dispatcher = Dispatcher(understand, resources=Services.names())
+    dispatcher = Dispatcher(understand, resources=handler_resources())
     with pytest.raises(WiringError, match="asks for 'sesion', which nothing provides"):
         dispatcher.include_routers(typo)
 
@@ -81,7 +81,7 @@ def test_form_only_resources_are_refused_elsewhere() -> None:
         return ""
 
     with pytest.raises(WiringError, match="only form handlers receive"):
-        Dispatcher(understand, resources=Services.names()).include_routers(wrong)
+        Dispatcher(understand, resources=handler_resources()).include_routers(wrong)
 
 
 def test_the_service_refuses_to_start_with_a_broken_registry(make_settings) -> None:  # type: ignore[no-untyped-def]

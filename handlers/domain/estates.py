@@ -21,6 +21,7 @@ from bot.settings import Settings
 from models import Building, Estate, Home, HomeBinding, Staff, StaffEstate, Ticket
 
 ADMIN = "admin"
+SENDER_ESTATE = "sender_estate"  # the resource sender_scope gives handlers
 
 
 async def sync_estates(session: AsyncSession, settings: Settings) -> None:
@@ -127,25 +128,43 @@ async def current_estate(session: AsyncSession, openid: str) -> str | None:
     return await session.scalar(_CURRENT_ESTATE, {"openid": openid})
 
 
+async def reporter_estate(session: AsyncSession, openid: str, building: str | None) -> str | None:
+    """The estate a bound account's report of a shared place belongs to: of the estates of their homes,
+    the one that has the building named (6栋 is 兰亭苑's when only 兰亭苑 has a building 6 among
+    them), else their current home's. None: bound to nothing."""
+    estates = list(dict.fromkeys(await session.scalars(_ESTATES_OF_ACCOUNT, {"openid": openid})))
+    if building is not None and len(estates) > 1:
+        having = [code for code in estates if code in set(await session.scalars(
+            _ESTATES_WITH_BUILDING, {"building": building.upper(), "codes": estates}))]
+        if len(having) == 1:
+            return having[0]
+    return estates[0] if estates else None
+
+
 async def sender_scope(session: AsyncSession, openid: str, resources: Mapping[str, Any]) -> dict[str, Any]:
     """What a message's handlers see of its sender's estate: that estate's settings and calendar.
 
     The estate of the account's current home; the company's default for anyone else. A single-estate
-    deployment skips the lookup.
+    deployment skips the lookup. ``sender_estate`` is the code, None for someone bound to nothing (and
+    always in a deployment of one estate): a handler greeting a newcomer speaks for the company.
     """
     settings: Settings = resources["settings"]
     if not settings.multi_estate:
-        return {}
+        return {SENDER_ESTATE: None}
     code = await current_estate(session, openid)
     if code is None or code == settings.estate.code:
-        return {}
-    return {"settings": settings.for_estate(code), "calendar": resources["sla"].calendar_for(code)}
+        return {SENDER_ESTATE: code}
+    return {SENDER_ESTATE: code, "settings": settings.for_estate(code), "calendar": resources["sla"].calendar_for(code)}
 
 
 _CURRENT_ESTATE = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
                    .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
                    .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
                    .order_by(HomeBinding.is_current.desc(), HomeBinding.id).limit(1))
+_ESTATES_OF_ACCOUNT = _CURRENT_ESTATE.limit(None)
+_ESTATES_WITH_BUILDING = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
+                          .where(Building.code == bindparam("building"),
+                                 Estate.code.in_(bindparam("codes", expanding=True))))
 _ESTATE_OF_HOME = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
                    .join(Home, Home.building_id == Building.id).where(Home.id == bindparam("home_id")))
 _SERVED = select(StaffEstate.estate).where(StaffEstate.staff_id == bindparam("staff_id"))

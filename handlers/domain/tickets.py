@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from handlers.domain.estates import current_estate, estate_id, estate_of_home
+from handlers.domain.estates import estate_id, estate_of_home, reporter_estate
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
 from models.enums import TicketStatus
@@ -93,13 +93,14 @@ class TicketDesk:
         self._estates_on_file: set[str] = set()
 
     async def estate_for(self, session: AsyncSession, new: NewTicket) -> str:
-        """A new ticket's estate: the one named, else its home's, else its reporter's current home's,
-        else the company's default."""
+        """A new ticket's estate: the one named, else its home's, else (a shared place) the reporter's:
+        the one of their estates that has the building named, else their current home's; else the
+        company's default."""
         if new.estate is not None:
             return new.estate
         found = await estate_of_home(session, new.home_id) if new.home_id is not None else None
         if found is None and new.openid is not None:  # a shared place: the reporter's estate
-            found = await current_estate(session, new.openid)
+            found = await reporter_estate(session, new.openid, new.building)
         return found or self.default_estate
 
     async def next_number(self, session: AsyncSession, kind: str, at: datetime) -> str:

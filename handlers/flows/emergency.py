@@ -10,6 +10,7 @@ emergency in the middle of another form replaces it (it is declared urgent).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
-from handlers.domain.homes import current_binding, estates_of, home_by_room, registered_phone
+from handlers.domain.estates import reporter_estate
+from handlers.domain.homes import bound_homes, current_binding, estates_of, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.domain.withdrawal import withdrawable
@@ -33,6 +35,9 @@ OTHER = "其他"
 MAX_ADVICE = 2
 KIND_ORDER = [kind for kind, _words in EMERGENCY_KIND_WORDS]  # most dangerous first
 CATEGORY_KINDS = {"燃气": "gas", "电梯": "lift", "渗漏水": "flood"}
+THAT_HOME = re.compile(r"那(?:一)?套|那间")  # an owner pointing at one of their homes, not a shared place
+
+
 @dataclass(frozen=True)
 class Scene:
     """Where the emergency is: a home, or a place in words (a shared place, or a stranger's message)."""
@@ -55,12 +60,13 @@ async def report_emergency(turn: Turn, session: AsyncSession, settings: Settings
     kinds = emergency_kinds(understanding.details.emergency_kinds, category)
     binding = await current_binding(session, turn.openid)
     scene = await _scene(session, turn, binding, settings)
-    settings = settings.for_estate(scene.estate or settings.estate.code)  # that estate's night-duty phone
+    estate = scene.estate or await reporter_estate(session, turn.openid, scene.building) or settings.estate.code
+    settings = settings.for_estate(estate)  # that estate's night-duty phone
     phone = understanding.slots.get("phone") or await registered_phone(session, binding)
     new = NewTicket(
         kind="emergency", description=quoted(turn.text), openid=turn.openid, home_id=scene.home_id,
         place=scene.place, building=scene.building, category=category, contact_phone=phone,
-        estate=None if scene.home_id else settings.estate.code)
+        estate=None if scene.home_id else estate)
     room = f" {scene.room}" if scene.room else ""  # a place in words is the text itself
     contact = f"（联系电话 {phone}）" if phone else ""
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
@@ -100,6 +106,11 @@ async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None,
             if home is not None:
                 return Scene(room=home.room_key, home_id=home.id, estate=estate)
     building = details.building
+    if building is not None and THAT_HOME.search(text):  # 6栋那套（租出去的）: the owner's home in building 6
+        mine = [bound for bound in await bound_homes(session, turn.openid)
+                if bound.room.split("-")[0] == building.upper()]
+        if len(mine) == 1:
+            return Scene(room=mine[0].room, home_id=mine[0].home.id, estate=mine[0].estate)
     if details.shared_place:
         return Scene(place=(details.place or quoted(text, PLACE_MAX))[:PLACE_MAX], building=building,
                      known=building is not None)

@@ -106,7 +106,15 @@ async def not_understood(settings: Settings) -> str:
 
 
 @router.event("subscribe", "subscribe_scan")
-async def welcome(settings: Settings) -> str:
+async def welcome(settings: Settings, sender_estate: str | None) -> str:
+    """A new follower. With several estates and the follower bound to none yet, the company welcomes
+    them, names its estates and gives every estate's night-duty phone."""
+    if settings.multi_estate and sender_estate is None:
+        every = settings.estate_list
+        return replies.WELCOME_COMPANY.format(
+            company=settings.estate.company, estates="、".join(estate.name for estate in every),
+            example=every[-1].name, emergency_phones=replies.PHONE_SEPARATOR.join(
+                f"{estate.name} {estate.emergency_phone}" for estate in every))
     return replies.WELCOME.format(**_fields(settings))
 
 

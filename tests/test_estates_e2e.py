@@ -612,6 +612,11 @@ async def test_staff_answer_reaches_only_owners_of_their_estates(world: World) -
     await world.person(ZHANG[0]).says("转人工")
     reply = await world.person("staff-sun").says("回复 3-2-501 您好，我是孙主管")
     assert "已发送" in reply, reply
+    async with world.chat.sessions.begin() as session:  # 兰亭苑 gets a 5-1-302 阳光花园 does not have
+        lanting = await session.scalar(select(Estate).where(Estate.code == "lanting"))
+        session.add(Home(building=Building(estate=lanting, code="5"), unit="1", room="302", room_key="5-1-302"))
+    refused = await world.person("staff-zhao").says("回复 5-1-302 您好")
+    assert "兰亭苑" in refused and "不在您服务" in refused, refused
     assert any("孙主管" in text for text in await world.chat.pushes_to(ZHOU[0]))
     assert not any("孙主管" in text for text in await world.chat.pushes_to(ZHANG[0]))
 

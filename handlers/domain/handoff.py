@@ -27,7 +27,7 @@ from bot.dialogue.router import Turn
 from bot.script import to_traditional
 from bot.settings import Settings
 from handlers.domain.estates import served_estates, staff_of_estate
-from handlers.domain.homes import current_binding, estates_of, home_by_room
+from handlers.domain.homes import current_binding, estates_of, home_by_room, homes_by_room
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import is_front_desk
 from handlers.replies import human as replies
@@ -139,6 +139,17 @@ async def _estates_served_by(session: AsyncSession, turn: Turn, settings: Settin
         return []
     served = await served_estates(session, me, settings.company_default_estate)
     return None if served is None else sorted(served)
+
+
+async def estate_not_served(session: AsyncSession, turn: Turn, ref: str, settings: Settings) -> str | None:
+    """The name of the estate whose home ``ref`` names when the staff member does not serve it (to say
+    so, rather than that no such home exists); None otherwise."""
+    served = await _estates_served_by(session, turn, settings)
+    room = ref if "-" in ref else turn.understand(expecting="room").slots.get("room") or ref
+    found = {match.estate for match in await homes_by_room(session, room)}
+    if served is None or not found or found & set(served):
+        return None
+    return settings.for_estate(sorted(found)[0]).estate.name
 
 
 async def accounts_of(session: AsyncSession, turn: Turn, ref: str, settings: Settings) -> list[str] | None:

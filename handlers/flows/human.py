@@ -14,6 +14,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.handoff import (
     accounts_of,
+    estate_not_served,
     handoff_staff,
     holding_note,
     keep_handoff,
@@ -71,6 +72,9 @@ async def answer_owner(turn: Turn, session: AsyncSession, settings: Settings, ou
     ref, text = words[1], words[2].strip()[:ANSWER_MAX]
     openids = await accounts_of(session, turn, ref, settings)
     if openids is None:
+        elsewhere = await estate_not_served(session, turn, ref, settings)
+        if elsewhere is not None:
+            return replies.STAFF_OTHER_ESTATE.format(ref=ref, estate=elsewhere)
         return replies.STAFF_NO_SUCH_OWNER.format(ref=ref) + "\n" + replies.STAFF_REPLY_USAGE
     me = await session.scalar(select(Staff).where(Staff.openid == turn.openid))
     assert me is not None  # the dispatcher routes commands only for registered staff openids

@@ -38,3 +38,4 @@ STAFF_NO_SUCH_OWNER = "没有找到房号或业主“{ref}”，请核对（房�
 STAFF_REPLY_USAGE = "格式：回复 房号（如 3-2-501）或业主 openid 内容，例如“回复 3-2-501 师傅下午3点上门”。"
 STAFF_REPLY_NOT_IN_HANDOFF = "{ref} 当前没有进行中的人工服务，消息没有发出。业主转人工后才能用“回复”答复。"
 STAFF_REPLY_SENT = "已发送给 {ref} 的业主：{text}\n（处理完毕请回复“结束人工 {ref}”）"
+STAFF_OTHER_ESTATE = "{ref} 是{estate}的房屋，不在您服务的小区范围内；请由{estate}的同事回复业主。"

@@ -706,3 +706,156 @@ async def test_a_new_follower_is_welcomed_by_the_company_and_a_lanting_owner_by_
     await world.bind(ZHOU[0], "lanting", ZHOU[3])
     again = (await world.service.wechat.post(event_xml(ZHOU[0], "subscribe"))).content
     assert "欢迎关注兰亭苑" in again and "0755-2777 5599" in again and "0755-2888 9999" not in again, again
+
+
+async def test_the_handoff_notice_names_the_estate_and_its_reference_works_for_an_admin(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await world.person(ZHOU[0]).says("转人工")
+    notice = [text for text in await world.chat.pushes_to("staff-sun") if "转人工" in text][-1]
+    assert "回复 兰亭苑3-2-501" in notice, notice
+    reply = await world.person("staff-chen").says("回复 兰亭苑3-2-501 您好，我是陈经理")  # the admin serves both
+    assert "已发送" in reply, reply
+    assert any("陈经理" in text for text in await world.chat.pushes_to(ZHOU[0]))
+
+
+# --- isolation cases an independent review found (each failed before its fix) -------------------------
+
+
+async def _staff_pushes(world: World, number: str) -> dict[str, int]:
+    return {who: len(await world.pushes_about(f"staff-{who}", number)) for who in ("wang", "zhao", "liu", "sun")}
+
+
+async def test_a_note_on_another_estates_ticket_is_refused(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_repair(world, ZHOU[0])
+    await world.person("staff-wang").says(f"备注 {ticket.number} 我是阳光花园的王师傅")
+    assert ("note", "王师傅") not in await world.events(ticket.number), "wang wrote on a lanting ticket"
+
+
+async def test_a_chase_reaches_only_the_tickets_estates_supervisor(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_emergency(world, ZHOU[0])
+    before = await _staff_pushes(world, ticket.number)
+    world.chat.clock.travel(timedelta(minutes=31))
+    await world.person(ZHOU[0]).says(f"催单 {ticket.number}")
+    after = await _staff_pushes(world, ticket.number)
+    assert after["zhao"] == before["zhao"], "阳光花园's supervisor was told of a 兰亭苑 chase"
+
+
+async def test_a_reopen_reaches_only_the_tickets_estates_supervisor(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_repair(world, ZHOU[0])
+    liu = world.person("staff-liu")
+    await liu.says(f"接单 {ticket.number}")
+    await liu.says(f"完工 {ticket.number} 修好了")
+    before = await _staff_pushes(world, ticket.number)
+    await world.person(ZHOU[0]).says(f"{ticket.number} 还是没修好，又漏水了")
+    after = await _staff_pushes(world, ticket.number)
+    assert after["zhao"] == before["zhao"], "阳光花园's supervisor was told of a 兰亭苑 reopen"
+
+
+async def test_a_withdrawal_reaches_only_the_tickets_estates_supervisor(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_emergency(world, ZHOU[0])
+    before = await _staff_pushes(world, ticket.number)
+    await world.person(ZHOU[0]).says("不用来了，水管已经自己关好了，撤销刚才的报修")
+    after = await _staff_pushes(world, ticket.number)
+    assert after["zhao"] == before["zhao"], "阳光花园's supervisor was told of a 兰亭苑 withdrawal"
+
+
+async def test_a_shared_place_repair_goes_to_the_estate_with_that_building(world: World) -> None:
+    """林芳: current home in 阳光花园, another in 兰亭苑; only 兰亭苑 has building 6."""
+    async with world.chat.sessions.begin() as session:
+        lanting = await session.scalar(select(Estate).where(Estate.code == "lanting"))
+        session.add(Home(building=Building(estate=lanting, code="6"), unit="2", room="601", room_key="6-2-601"))
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    reply = await lin.says("6栋楼道灯不亮了")
+    for _ in range(3):
+        if "工单号" in reply:
+            break
+        await lin.says("确认")
+    [ticket] = await world.tickets(openid="owner-lin")
+    assert ticket.estate == "lanting", (ticket.place, ticket.building, ticket.estate)
+
+
+async def _report_shared(world: World, openid: str, text: str) -> str:
+    person = world.person(openid)
+    reply = await person.says(text)
+    for _ in range(3):
+        if "工单号" in reply or ("工单" in reply and "已" in reply):
+            break
+        reply = await person.says("确认")
+    return reply
+
+
+async def test_shared_place_reports_of_two_estates_are_never_merged(world: World) -> None:
+    await world.bind(ZHANG[0], "default", ZHANG[3])
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    await _report_shared(world, ZHANG[0], "3栋电梯坏了，一直停在5楼")
+    second = await _report_shared(world, ZHOU[0], "3栋电梯坏了，按了没反应")
+    assert "已有其他业主" not in second, second
+    tickets = await world.tickets()
+    assert len(tickets) == 2 and {t.estate for t in tickets} == {"default", "lanting"}, "merged across estates"
+    status = await world.person(ZHOU[0]).says("我的工单进度")
+    default_ticket = next(t for t in tickets if t.estate == "default")
+    assert default_ticket.number not in status, status  # 周敏 hears nothing of 阳光花园's lift
+
+
+async def test_the_gate_sees_the_estate_and_refuses_another_estates_pass(world: World) -> None:
+    from models import GatePass
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    zhou = world.person(ZHOU[0])
+    await zhou.says("今天下午有朋友来，帮我登记访客")
+    await zhou.says("确认")
+    async with world.chat.sessions() as session:
+        [gate_pass] = list(await session.scalars(select(GatePass)))
+    world.chat.clock.travel(timedelta(hours=4, minutes=30))  # 14:30
+    status, data = await world.api_post("/api/passes/verify", {"code": gate_pass.code, "estate": "default"})
+    assert status == 200 and data["valid"] is False and data["reason"] == "非本小区通行码", data
+    assert data["pass"]["estate"] == "lanting" and data["pass"]["estate_name"] == LANTING
+    status, data = await world.api_post("/api/passes/verify", {"code": gate_pass.code, "estate": "lanting"})
+    assert data["valid"] is True and data["pass"]["uses"] == 1, data  # the refusal did not use it
+
+
+async def test_a_poor_rating_reaches_only_the_tickets_estates_supervisor(world: World) -> None:
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_repair(world, ZHOU[0])
+    liu = world.person("staff-liu")
+    await liu.says(f"接单 {ticket.number}")
+    await liu.says(f"完工 {ticket.number} 修好了")
+    before = await _staff_pushes(world, ticket.number)
+    await world.person(ZHOU[0]).says("评价 1分，师傅态度很差")
+    after = await _staff_pushes(world, ticket.number)
+    assert after["zhao"] == before["zhao"]
+
+
+async def test_reassigning_by_a_name_two_estates_share_picks_the_tickets_estates(world: World) -> None:
+    from models import Staff, StaffEstate
+    async with world.chat.sessions.begin() as session:
+        other = Staff(name="王师傅", phone="13900000099", openid="staff-wang2", role="staff", skills="水电")
+        session.add(other)
+        await session.flush()
+        session.add(StaffEstate(staff_id=other.id, estate="lanting"))
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    ticket = await file_repair(world, ZHOU[0])
+    reply = await world.person("staff-sun").says(f"转派 {ticket.number} 王师傅")
+    assert "王师傅" in reply and "不在" not in reply, reply  # 兰亭苑's 王师傅, not 阳光花园's
+    assert (await world.ticket(ticket.number)).assignee_id == other.id
+    status, data = await world.api_post(f"/api/tickets/{ticket.number}/actions",
+                                        {"action": "assign", "staff": "王师傅"})
+    assert status == 200, data
+
+
+async def test_a_lock_change_for_the_estate_named_books_that_home(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    lin = world.person("owner-lin")
+    asked = await lin.says("兰亭苑那套房子钥匙丢了，想预约换锁")
+    assert "哪一套" not in asked, asked  # the estate was named
+    card = await lin.says("明天上午10点")
+    assert "兰亭苑 3-2-501" in card, card
+    await lin.says("确认")
+    tickets = await world.tickets(openid="owner-lin")
+    assert tickets and tickets[-1].estate == "lanting" and tickets[-1].home_id == world.homes["lanting"].id

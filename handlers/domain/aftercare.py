@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import Settings
+from handlers.domain.estates import supervisors_of
 from handlers.domain.kinds import TicketKinds
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, TicketDesk
@@ -95,7 +96,7 @@ async def reopen(session: AsyncSession, ticket: Ticket, openid: str, now: dateti
         if score is not None:
             visit.score = score
     assignee = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
-    supervisors = list(await session.scalars(select(Staff).where(Staff.role == "supervisor").order_by(Staff.id)))
+    supervisors = await supervisors_of(session, ticket.estate, desk.default_estate)  # the ticket's estate's
     step = len(ticket.events)
     for person in _unique([assignee, *supervisors]):
         await notifier.to_staff(session, person, staff_text, key=f"reopen:{ticket.number}:{step}:{person.id}",

@@ -76,8 +76,8 @@ async def escalate_due(session: AsyncSession, now: datetime, sla: SlaPolicy, not
     for deadline, ticket in rows:
         target_level = level_at(deadline, now, sla)
         # The supervisors of the ticket's estate; the company's managers (admins) for the severe level.
-        supervisors = roster.of((p for p in staff if p.role == "supervisor"), ticket.estate)
         managers = [p for p in staff if p.role == "admin"]
+        supervisors = roster.of((p for p in staff if p.role == "supervisor"), ticket.estate) or managers
         for level in levels_to_send(deadline.escalation_level, target_level):
             assignee = by_id.get(ticket.assignee_id or 0)
             recipients = {WARN: [assignee] if assignee else supervisors, OVERDUE: supervisors, SEVERE: managers}[level]

@@ -113,6 +113,22 @@ async def serves_ticket(session: AsyncSession, person: Staff, ticket: Ticket, de
     return serves(await served_estates(session, person, default), ticket.estate)
 
 
+async def staff_named(session: AsyncSession, who: str, estate: str, default: str) -> list[Staff]:
+    """The staff a name or phone means for a ticket of ``estate``: those of them who serve it, else all
+    of them (the caller refuses someone of another estate). Two 王师傅 of one estate: both, to ask."""
+    matching = list(await session.scalars(select(Staff).where((Staff.name == who) | (Staff.phone == who))
+                                          .order_by(Staff.id)))
+    roster = await EstateRoster.load(session, default)
+    return [person for person in matching if roster.serves(person, estate)] or matching
+
+
+async def supervisors_of(session: AsyncSession, estate: str, default: str) -> list[Staff]:
+    """The supervisors who serve an estate; its admins (the company's managers) when it has none, so
+    that nothing about it goes unheard."""
+    return (await staff_of_estate(session, estate, ("supervisor",), default)
+            or await staff_of_estate(session, estate, ("admin",), default))
+
+
 async def staff_of_estate(session: AsyncSession, estate: str, roles: Iterable[str], default: str) -> list[Staff]:
     """Staff of those roles who serve the estate (admins serve every estate; see served_estates)."""
     listed = select(StaffEstate.staff_id).where(StaffEstate.estate == estate)

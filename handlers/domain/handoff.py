@@ -26,7 +26,7 @@ from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Turn
 from bot.script import to_traditional
 from bot.settings import Settings
-from handlers.domain.estates import served_estates, staff_of_estate
+from handlers.domain.estates import estate_of_home, served_estates, staff_of_estate
 from handlers.domain.homes import current_binding, estates_of, home_by_room, homes_by_room
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import is_front_desk
@@ -46,7 +46,7 @@ async def start_handoff(turn: Turn, session: AsyncSession, settings: Settings, n
     staff = await handoff_staff(session, settings, turn.now)
     if not staff:
         return replies.NOBODY.format(**fields)
-    home, contact, ref = await owner_of(session, turn.openid)
+    home, contact, ref = await owner_of(session, turn.openid, settings)
     text = replies.STAFF_HANDOFF.format(home=home, contact=contact, ref=ref, minutes=fields["minutes"],
                                         messages=await recent_messages(session, settings, turn.openid))
     for person in staff:
@@ -109,7 +109,7 @@ def office_fields(settings: Settings) -> dict[str, object]:
             "minutes": settings.conversation.human_handoff_minutes}
 
 
-async def owner_of(session: AsyncSession, openid: str) -> tuple[str, str, str]:
+async def owner_of(session: AsyncSession, openid: str, settings: Settings) -> tuple[str, str, str]:
     """The home (room), the contact (name and phone, for staff only) and how staff refer to the owner."""
     binding = await current_binding(session, openid)
     home = await session.get(Home, binding.home_id) if binding is not None else None
@@ -118,6 +118,9 @@ async def owner_of(session: AsyncSession, openid: str) -> tuple[str, str, str]:
     resident = await session.get(Resident, binding.resident_id)
     role = "（租户）" if binding.role == "tenant" else ""
     contact = f"{resident.name}{role} {resident.phone}" if resident is not None else replies.NO_CONTACT
+    if settings.multi_estate:  # 兰亭苑3-2-501: the same room may be in another estate (回复 needs to know)
+        named = f"{settings.for_estate(await estate_of_home(session, home.id)).estate.name}{home.room_key}"
+        return named, contact, named
     return home.room_key, contact, home.room_key
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.domain.estates import supervisors_of
 from handlers.domain.notify import Notifier
 from handlers.domain.routing import RoutingResult, TicketRouter
 from handlers.domain.tickets import OPEN_STATUSES, NewTicket, TicketDesk
@@ -61,11 +62,12 @@ class TicketIntake:
     async def _merge_target(self, session: AsyncSession, new: NewTicket, now: datetime) -> Ticket | None:
         if new.home_id is not None or not new.place or not new.building or not new.category:
             return None
+        estate = await self.desk.estate_for(session, new)  # 3栋电梯 of one estate is not another's
         since = now - timedelta(minutes=self._settings.merge_window_minutes)
         query = (
             select(Ticket)
-            .where(Ticket.kind == new.kind, Ticket.home_id.is_(None), Ticket.place.is_not(None),
-                   Ticket.building == new.building, Ticket.category == new.category,
+            .where(Ticket.kind == new.kind, Ticket.estate == estate, Ticket.home_id.is_(None),
+                   Ticket.place.is_not(None), Ticket.building == new.building, Ticket.category == new.category,
                    Ticket.status.in_(OPEN_STATUSES), Ticket.created_at >= since)
             .order_by(Ticket.created_at)
             .limit(1)
@@ -83,8 +85,8 @@ class TicketIntake:
             return ChaseOutcome.TOO_SOON
         await self.desk.apply(session, ticket, "chase", now, by=by)
         assignee = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
-        recipients = [assignee] if assignee else list(
-            await session.scalars(select(Staff).where(Staff.role == "supervisor")))
+        recipients = [assignee] if assignee else await supervisors_of(
+            session, ticket.estate, self._settings.company_default_estate)
         text = staff_replies.CHASED.format(number=ticket.number, summary=ticket.description[:60])
         for person in recipients:
             await self._notifier.to_staff(session, person, text,

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.settings import Settings
+from handlers.domain.estates import estate_of_home
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from models import GatePass, Home, HomeBinding, Ticket, TicketEvent
 from models.enums import PassStatus
@@ -55,6 +57,7 @@ GATE_REASONS = {
     "used": "已使用",
     "early": "未到有效时间",
     "expired": "已过期",
+    "other_estate": "非本小区通行码",
 }
 
 # What owners read about a pass in a list; "expired" and "upcoming" are derived from the window.
@@ -208,11 +211,16 @@ async def cancel_ticket_of(session: AsyncSession, gate_pass: GatePass, now: date
 # ---------------------------------------------------------------- the gate
 
 
-async def verify(session: AsyncSession, code: str, now: datetime) -> Verdict:
-    """The guard's check; a valid one uses the pass up once (inside the caller's transaction)."""
+async def verify(session: AsyncSession, code: str, now: datetime, estate: str | None = None) -> Verdict:
+    """The guard's check; a valid one uses the pass up once (inside the caller's transaction).
+
+    ``estate``: the gate's estate, when it says so; another estate's pass is refused and not used.
+    """
     gate_pass = await session.scalar(select(GatePass).where(GatePass.code == code).with_for_update())
     if gate_pass is None:
         return Verdict(False, GATE_REASONS["unknown"], None)
+    if estate is not None and await estate_of_home(session, gate_pass.home_id) != estate:
+        return Verdict(False, GATE_REASONS["other_estate"], gate_pass)
     refusal = _refusal(gate_pass, now)
     if refusal is not None:
         return Verdict(False, GATE_REASONS[refusal], gate_pass)
@@ -248,13 +256,17 @@ async def _note_on_ticket(session: AsyncSession, ticket_id: int, now: datetime, 
     await session.flush()
 
 
-async def pass_json(session: AsyncSession, gate_pass: GatePass, tz: ZoneInfo) -> dict[str, object]:
-    """A pass as the gate sees it: which home, who or what, the window and the uses (no owner data)."""
+async def pass_json(session: AsyncSession, gate_pass: GatePass, settings: Settings) -> dict[str, object]:
+    """A pass as the gate sees it: which estate and home, who or what, the window and the uses (no owner data)."""
     room = await session.scalar(select(Home.room_key).where(Home.id == gate_pass.home_id))
+    estate = await estate_of_home(session, gate_pass.home_id)
+    tz = settings.tz
     return {
         "kind": gate_pass.kind,
         "number": gate_pass.number,
         "status": gate_pass.status,
+        "estate": estate,
+        "estate_name": settings.for_estate(estate).estate.name,
         "room": room,
         "visitor_name": gate_pass.visitor_name,
         "plate": gate_pass.plate,

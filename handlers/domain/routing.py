@@ -51,7 +51,8 @@ class TicketRouter:
         staff = await staff_of_estate(session, ticket.estate, ("staff", "supervisor"),
                                       self._settings.company_default_estate)
         matching = [s for s in staff if s.on_duty and ticket.category and ticket.category in s.skill_set]
-        supervisors = [s for s in staff if s.role == "supervisor"]
+        supervisors = [s for s in staff if s.role == "supervisor"] or await staff_of_estate(
+            session, ticket.estate, ("admin",), self._settings.company_default_estate)  # none: the managers
         on_duty_supervisors = [s for s in supervisors if s.on_duty] or supervisors
         kind = self._desk.sla.kinds[ticket.kind]
         mode = getattr(self._settings.dispatch, ticket.kind, "least_loaded")

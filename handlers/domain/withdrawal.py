@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from handlers.domain.aftercare import owned_by
+from handlers.domain.estates import supervisors_of
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import OPEN_STATUSES, TRANSITIONS, TicketDesk
 from handlers.replies import withdrawal as replies
 from models import Staff, Ticket, TicketOffer
-from models.enums import StaffRole
 
 EMERGENCY_WINDOW = timedelta(hours=24)
 REPAIR_WINDOW = timedelta(hours=2)
@@ -64,13 +64,13 @@ async def withdraw(session: AsyncSession, ticket: Ticket, openid: str, now: date
     template = replies.STAFF_WITHDRAWN if cancelled else replies.STAFF_NOT_NEEDED
     text = template.format(number=ticket.number, words=said[:100])
     step = len(ticket.events)
-    for person in await _told(session, ticket):
+    for person in await _told(session, ticket, desk.default_estate):
         await notifier.to_staff(session, person, text, key=f"withdrawn:{ticket.number}:{step}:{person.id}",
                                 ticket=ticket)
     return Withdrawal(ticket, cancelled)
 
 
-async def _told(session: AsyncSession, ticket: Ticket) -> list[Staff]:
+async def _told(session: AsyncSession, ticket: Ticket, default_estate: str) -> list[Staff]:
     """Who knew of the ticket: its assignee, those it was offered to, and (for an emergency) supervisors."""
     offered = select(TicketOffer.staff_id).where(TicketOffer.ticket_id == ticket.id)
     query = select(Staff).where(Staff.id.in_(offered))
@@ -78,6 +78,6 @@ async def _told(session: AsyncSession, ticket: Ticket) -> list[Staff]:
         query = select(Staff).where(Staff.id.in_(offered) | (Staff.id == ticket.assignee_id))
     people = {person.id: person for person in await session.scalars(query)}
     if ticket.kind == "emergency":
-        for person in await session.scalars(select(Staff).where(Staff.role == StaffRole.SUPERVISOR)):
+        for person in await supervisors_of(session, ticket.estate, default_estate):  # the ticket's estate's
             people.setdefault(person.id, person)
     return sorted(people.values(), key=lambda person: person.id)

@@ -49,7 +49,7 @@ async def forward(turn: Turn, session: AsyncSession, settings: Settings, notifie
     (``holding_note``). An emergency is flagged to staff and the owner is told the emergency phone
     at once.
     """
-    home, _contact, ref = await owner_of(session, turn.openid)
+    home, _contact, ref = await owner_of(session, turn.openid, settings)
     understanding = turn.understanding
     urgent = understanding.intent == "emergency" and understanding.confident
     text = replies.STAFF_FORWARD.format(home=home, ref=ref, text=turn.text.strip()[:500])

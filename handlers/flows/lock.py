@@ -22,12 +22,13 @@ from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Confirm, Router, Turn
 from bot.settings import Settings
 from handlers.domain.calendar import WorkingCalendar
-from handlers.domain.homes import current_binding, registered_phone
+from handlers.domain.homes import bound_homes, home_for_request, home_label, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.kinds import Dispatch, OwnerUpdates, SlaRule, TicketKind
 from handlers.domain.staffing import FRONT_DESK
 from handlers.domain.tickets import NewTicket, appointment_at
 from handlers.flows import Flow
+from handlers.replies import homes as home_replies
 from handlers.replies import lock as replies
 from handlers.replies.times import hours, moment, slot_time
 from models import Home
@@ -47,14 +48,18 @@ class LockState:
     tenant: bool = False
 
 
-@router.form("lock_change", name="预约换锁", accepts=("time",), state=LockState)
+@router.form("lock_change", name="预约换锁", accepts=("time", "estate", "room"), state=LockState)
 async def book_lock_change(form: Form[LockState], turn: Turn, session: AsyncSession, settings: Settings,
                            intake: TicketIntake, calendar: WorkingCalendar) -> Ask | Confirm | str:
+    located = await home_for_request(session, turn, form, settings, home_replies.WHICH_HOME)
+    if isinstance(located, Ask):
+        return located
+    if located is not None:  # that home's estate: its office hours, working days and price
+        settings, calendar = settings.for_estate(located.estate), intake.desk.sla.calendar_for(located.estate)
     estate = settings.estate
     price = settings.repair.paid_services.get("门窗门锁", "以服务中心公示为准")
     office = hours(estate.office_hours.start, estate.office_hours.end)
-    binding = await current_binding(session, turn.openid)
-    home = await session.get(Home, binding.home_id) if binding is not None else None
+    binding, home = (located.binding, located.home) if located is not None else (None, None)
     if binding is None or home is None:
         form.slots.clear()
         return replies.NEED_BINDING.format(price=price, office=estate.office_address or "物业服务中心",
@@ -76,7 +81,8 @@ async def book_lock_change(form: Form[LockState], turn: Turn, session: AsyncSess
         return Ask("time", replies.NOT_IN_HOURS.format(slot=moment(slot, settings.tz), hours=office))
     tenant_note = replies.TENANT_NOTE if form.state.tenant else ""
     if not form.confirmed:
-        return Confirm(replies.CONFIRM.format(room=home.room_key, slot=moment(slot, settings.tz),
+        return Confirm(replies.CONFIRM.format(room=await _label(session, turn.openid, home, settings),
+                                              slot=moment(slot, settings.tz),
                                               tenant_note=tenant_note))
     new = NewTicket(kind=LOCK.name, description=f"破锁/换锁申请：{form.first_text.strip()}"[:500], openid=turn.openid,
                     home_id=home.id, category="门窗门锁", contact_phone=await registered_phone(session, binding),
@@ -86,6 +92,12 @@ async def book_lock_change(form: Form[LockState], turn: Turn, session: AsyncSess
     if form.state.tenant:
         await intake.desk.apply(session, opened.ticket, "note", turn.now, by="system", note=replies.TENANT_TICKET_NOTE)
     return replies.CREATED.format(number=opened.ticket.number, slot=moment(slot, settings.tz), tenant_note=tenant_note)
+
+
+async def _label(session: AsyncSession, openid: str, home: Home, settings: Settings) -> str:
+    homes = await bound_homes(session, openid)
+    bound = next((each for each in homes if each.home.id == home.id), None)
+    return home_label(bound, homes, settings) if bound is not None else home.room_key
 
 
 FLOW = Flow(router, ticket_kinds=(LOCK,))

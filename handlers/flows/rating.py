@@ -22,13 +22,14 @@ from bot.dialogue.conversation import Form
 from bot.dialogue.router import Ask, Interrupts, Reroute, Router, Turn
 from bot.settings import Settings
 from handlers.domain.aftercare import describe, on_site_text, rating_candidates, rating_target, reopen
+from handlers.domain.estates import supervisors_of
 from handlers.domain.notify import Notifier
 from handlers.domain.tickets import TRANSITIONS, TicketDesk
 from handlers.flows import Flow
 from handlers.replies import english
 from handlers.replies import rating as replies
 from handlers.replies import status as status_replies
-from models import ReturnVisit, Staff, Ticket
+from models import ReturnVisit, Ticket
 from models.enums import VisitStatus
 
 router = Router("rating")
@@ -139,7 +140,7 @@ async def _poor(session: AsyncSession, settings: Settings, desk: TicketDesk, not
                          note=f"回访评分 {shown} 分：{words}"[:200])
     text = replies.STAFF_POOR.format(number=ticket.number, what=what, score=shown, words=words[:100])
     step = len(ticket.events)
-    for person in await session.scalars(select(Staff).where(Staff.role == "supervisor").order_by(Staff.id)):
+    for person in await supervisors_of(session, ticket.estate, desk.default_estate):  # the ticket's estate's
         await notifier.to_staff(session, person, text, key=f"poor-visit:{ticket.number}:{step}:{person.id}",
                                 ticket=ticket)
     return replies.SORRY_SECOND_VISIT

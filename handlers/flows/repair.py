@@ -116,7 +116,7 @@ async def report_repair(form: Form[RepairState], turn: Turn, session: AsyncSessi
         kind="repair", description=description, openid=turn.openid, home_id=location.home_id,
         place=location.place, building=location.building, category=category, contact_phone=slots["phone"],
         preferred_time=slot_time(when) if when else None, multi_trade=multi, appointment=appointment,
-        estate=None if location.home_id else (location.estate or settings.estate.code))  # a home: its own
+        estate=location.estate if location.home_id is None else None)  # a home's is its own; a place: the desk's rule
     opened = await intake.open(session, new, turn.now, by=f"owner:{turn.openid}",
                                summary=f"{location.where} {category}：{quoted(told, CARD_QUOTE)}")
     ticket = opened.ticket

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
-from handlers.domain.estates import served_estates
+from handlers.domain.estates import served_estates, staff_named
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
 from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.flows import Flow
@@ -99,9 +99,13 @@ async def reassign(turn: Turn, session: AsyncSession, workflow: Workflow) -> str
     if isinstance(target, str):
         return target
     me, ticket, args = target
-    other = await session.scalar(select(Staff).where(Staff.name == args[1]))
-    if other is None:
+    named = await staff_named(session, args[1], ticket.estate, workflow.desk.default_estate)
+    if not named:
         return replies.NO_SUCH_STAFF.format(name=args[1])
+    if len(named) > 1:  # two 王师傅 in the estate: by phone
+        return replies.SEVERAL_STAFF.format(name=args[1], number=ticket.number,
+                                            phones="、".join(person.phone for person in named))
+    other = named[0]
     try:
         await workflow.check(session, ticket, me, "assign")
         await workflow.ensure_serves(session, ticket, other)  # never to someone of another estate
@@ -119,8 +123,9 @@ async def note(turn: Turn, session: AsyncSession, workflow: Workflow) -> str:
         return target
     me, ticket, args = target
     try:
+        await workflow.ensure_serves(session, ticket, me)  # a note too is acting on the ticket
         await workflow.desk.apply(session, ticket, "note", turn.now, by=me.name, note=" ".join(args[1:]))
-    except InvalidTransition as error:
+    except (NotPermitted, InvalidTransition) as error:
         return str(error)
     return replies.NOTED.format(number=ticket.number)
 

@@ -31,7 +31,7 @@ async def call_off(turn: Turn, session: AsyncSession, settings: Settings, desk: 
     template = replies.WITHDRAWN if done.cancelled else replies.NOT_NEEDED
     who = replies.WHO_EMERGENCY if ticket.kind == "emergency" else replies.WHO_REPAIR
     return template.format(kind=kind, number=ticket.number, who=who,
-                           emergency_phone=settings.estate.emergency_phone)
+                           emergency_phone=settings.for_estate(ticket.estate).estate.emergency_phone)
 
 
 FLOW = Flow(router)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import desc, or_, select
+from sqlalchemy import desc, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.settings import Settings
+from handlers.domain.estates import staff_named
 from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
 from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.reports import (
@@ -98,9 +99,12 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
                 return error(404, "no such ticket")
             staff = None
             if who:
-                staff = await session.scalar(select(Staff).where(or_(Staff.name == who, Staff.phone == who)))
-                if staff is None:
+                named = await staff_named(session, who, ticket.estate, settings.company_default_estate)
+                if not named:
                     return error(400, f"no staff member named or with phone {who!r}")
+                if len(named) > 1:
+                    return error(400, f"several staff members are called {who!r}: give the phone instead")
+                staff = named[0]
             if action == "assign" and staff is None:
                 return error(400, "assign needs staff")
             if staff is not None:  # the chat commands' rule: only someone who serves the ticket's estate

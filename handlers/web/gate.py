@@ -40,9 +40,13 @@ def gate_routes(sessions_key: Any, settings_key: Any, clock_key: Any) -> web.Rou
         code = str(code).zfill(passes.CODE_DIGITS) if isinstance(code, int) else _SPACES.sub("", code)
         if not code or len(code) > MAX_CODE_LENGTH:
             return error(400, "code is required (a string)")
+        estate = body.get("estate")  # the gate's estate (optional): another estate's pass is refused
+        if estate is not None and (not isinstance(estate, str)
+                                   or estate not in {known.code for known in settings.estate_list}):
+            return error(400, "estate must be the code of an estate (wuyebot estates list)")
         async with sessions() as session, session.begin():
-            verdict = await passes.verify(session, code, clock.now())
-            found = await passes.pass_json(session, verdict.gate_pass, settings.tz) if verdict.gate_pass else None
+            verdict = await passes.verify(session, code, clock.now(), estate)
+            found = await passes.pass_json(session, verdict.gate_pass, settings) if verdict.gate_pass else None
         return web.json_response({"valid": verdict.valid, "reason": verdict.reason, "pass": found})
 
     return routes

@@ -43,7 +43,7 @@ class TestTheOwnerHearsSomething:
         assert HOLDING in reply and "0755-2888 9999" in reply
         assert await chat.tickets() == []  # the bot does not act on it: a person has the conversation
         forwarded = (await chat.pushes_to("staff-zhao"))[-1]
-        assert "我家厨房灯坏了" in forwarded and "回复 3-2-501" in forwarded
+        assert "我家厨房灯坏了" in forwarded and "回复 阳光花园3-2-501" in forwarded  # two estates: the estate is named
 
     async def test_the_note_comes_once_every_few_minutes_not_for_every_message(self, chat: Chat) -> None:
         await handed_over(chat)

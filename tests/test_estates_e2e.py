@@ -859,3 +859,20 @@ async def test_a_lock_change_for_the_estate_named_books_that_home(world: World) 
     await lin.says("确认")
     tickets = await world.tickets(openid="owner-lin")
     assert tickets and tickets[-1].estate == "lanting" and tickets[-1].home_id == world.homes["lanting"].id
+
+
+async def test_the_dunning_summary_counts_each_supervisors_estates(world: World) -> None:
+    from bot.keys import OUTBOX, SERVICES
+    from handlers import scheduled_jobs
+
+    await world.bind(ZHANG[0], "default", ZHANG[3])
+    await world.bind(ZHOU[0], "lanting", ZHOU[3])
+    jobs = {job.name: job for job in scheduled_jobs(world.service.app[SERVICES], world.service.app[OUTBOX],
+                                                    world.service.settings)}
+    async with world.chat.sessions.begin() as session:
+        await jobs["fee_reminders"].body(session, world.chat.now())
+    def dunning(texts: list[str]) -> list[str]:
+        return [text for text in texts if "【催缴】" in text]
+    assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-sun"))] == ["【催缴】本月已提醒 1 户"]
+    assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-zhao"))] == ["【催缴】本月已提醒 1 户"]
+    assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-chen"))] == ["【催缴】本月已提醒 2 户"]

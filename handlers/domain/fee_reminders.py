@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -77,6 +77,7 @@ async def arrears(session: AsyncSession, month: str) -> list[Arrears]:
 class RemindersSent:
     homes: int
     messages: int
+    homes_by_estate: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         return f"reminded {self.homes} homes ({self.messages} messages)" if self.homes else "no arrears"
@@ -87,7 +88,7 @@ async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbo
     month = month_of(now, settings)
     owing = await arrears(session, month)
     if not owing:
-        return RemindersSent(0, 0)
+        return RemindersSent(0, 0, {})
     owners: dict[int, list[str]] = {}
     estates_of: dict[str, set[str]] = {}  # an owner's estates: the estate is named when there are several
     for home_id, openid, estate in await session.execute(
@@ -119,7 +120,11 @@ async def send_fee_reminders(session: AsyncSession, now: datetime, outbox: Outbo
                               reminders[start:start + 5000])
     for start in range(0, len(pushes), 5000):
         await outbox.enqueue_many(session, pushes[start:start + 5000])
-    return RemindersSent(len(reminders), len(pushes))
+    by_estate: dict[str, int] = {}
+    for item in owing:
+        if item.home_id not in already and item.home_id in owners:
+            by_estate[item.estate] = by_estate.get(item.estate, 0) + 1
+    return RemindersSent(len(reminders), len(pushes), by_estate)
 
 
 async def dunning_flags(session: AsyncSession, now: datetime, settings: Settings) -> list[DunningFlag]:

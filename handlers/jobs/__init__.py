@@ -10,12 +10,13 @@ from bot.outbox.queue import Outbox
 from bot.schedule.runner import ScheduledJob
 from bot.settings import Settings
 from handlers.domain.escalation import escalate_due
+from handlers.domain.estates import served_estates
 from handlers.domain.fee_reminders import dunning_flags, send_fee_reminders
 from handlers.domain.services import Services
 from handlers.domain.visits import run_return_visits
 from handlers.jobs.pruning import prune
 from handlers.jobs.reports import report_jobs
-from handlers.jobs.summaries import daily_summary, push_to_supervisors
+from handlers.jobs.summaries import daily_summary, supervisors
 from handlers.replies import visits as replies
 
 
@@ -32,10 +33,13 @@ def scheduled_jobs(services: Services, outbox: Outbox, settings: Settings) -> li
     async def fee_reminders(session: AsyncSession, now: datetime) -> str:
         sent = await send_fee_reminders(session, now, outbox, settings)
         flags = await dunning_flags(session, now, settings)
-        text = replies.DUNNING_SUMMARY.format(
-            reminded=sent.homes,
-            letters=sum(flag.level == "letter" for flag in flags), legal=sum(flag.level == "legal" for flag in flags))
-        await push_to_supervisors(session, notifier, text, key=f"dunning:{now:%Y-%m}")
+        for person in await supervisors(session):  # each hears the estates they serve; an admin the company
+            served = await served_estates(session, person, settings.company_default_estate)
+            mine = [flag for flag in flags if served is None or flag.estate in served]
+            reminded = sent.homes if served is None else sum(sent.homes_by_estate.get(code, 0) for code in served)
+            text = replies.DUNNING_SUMMARY.format(reminded=reminded, letters=sum(f.level == "letter" for f in mine),
+                                                  legal=sum(f.level == "legal" for f in mine))
+            await notifier.to_staff(session, person, text, key=f"dunning:{now:%Y-%m}:{person.id}", kind="summary")
         return sent.summary()
 
     async def daily(session: AsyncSession, now: datetime) -> str:

@@ -20,13 +20,6 @@ async def supervisors(session: AsyncSession) -> list[Staff]:
     return list(await session.scalars(select(Staff).where(Staff.role.in_(("supervisor", "admin")))))
 
 
-async def push_to_supervisors(session: AsyncSession, notifier: Notifier, text: str, key: str) -> int:
-    sent = 0
-    for person in await supervisors(session):
-        sent += await notifier.to_staff(session, person, text, key=f"{key}:{person.id}", kind="summary")
-    return sent
-
-
 async def daily_summary(session: AsyncSession, now: datetime, notifier: Notifier, settings: Settings) -> str:
     """Each supervisor's brief covers the estates they serve; an admin's, the company."""
     local = now.astimezone(settings.tz)

@@ -876,3 +876,17 @@ async def test_the_dunning_summary_counts_each_supervisors_estates(world: World)
     assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-sun"))] == ["【催缴】本月已提醒 1 户"]
     assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-zhao"))] == ["【催缴】本月已提醒 1 户"]
     assert [t[:13] for t in dunning(await world.chat.pushes_to("staff-chen"))] == ["【催缴】本月已提醒 2 户"]
+
+
+async def test_a_consent_request_names_the_estate_for_an_owner_with_homes_in_both(world: World) -> None:
+    await world.bind("owner-lin", "default", LIN_PHONE, current=True)
+    await world.bind("owner-lin", "lanting", LIN_PHONE, current=False)
+    async with world.chat.sessions.begin() as session:
+        session.add(Resident(home_id=world.homes["lanting"].id, name="孙悦", phone="13800000013", role="tenant"))
+    tenant = world.person("o-tenant")
+    reply = await tenant.says("绑定 兰亭苑3栋2单元501")
+    reply = await tenant.says("孙悦")
+    reply = await tenant.says("13800000013")
+    assert "业主" in reply, reply
+    asked = [text for text in await world.chat.pushes_to("owner-lin") if "孙悦" in text]
+    assert asked and "兰亭苑 3-2-501" in asked[-1], asked

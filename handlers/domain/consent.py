@@ -23,7 +23,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain import passes
 from handlers.domain.estates import estate_of_home
-from handlers.domain.homes import ACTIVE, OWNER, PENDING, TENANT, bound_homes
+from handlers.domain.homes import ACTIVE, OWNER, PENDING, TENANT, bound_homes, home_label
 from handlers.domain.notify import Notifier
 from handlers.domain.passes import STATUS_NAMES, Window
 from handlers.domain.tickets import TicketDesk
@@ -86,12 +86,14 @@ async def decide_tenant_binding(session: AsyncSession, outbox: Outbox, settings:
     home = await session.get(Home, request.home_id)
     tenant = await session.get(Resident, request.resident_id)
     assert home is not None and tenant is not None  # foreign keys
+    settings = settings.for_estate(await estate_of_home(session, home.id))  # the home's: hotline, quiet hours
     request.decided_at = now
     if not agreed:
         request.status = BindingStatus.REJECTED
         await outbox.enqueue(session, key=f"binding:{request.id}:rejected", recipient=request.openid, kind="binding",
                              text=binding_replies.TENANT_REFUSED.format(room=home.room_key,
-                                                                        hotline=settings.estate.hotline))
+                                                                        hotline=settings.estate.hotline),
+                             quiet_hours=settings.quiet_hours)
         return binding_replies.CONSENT_REFUSED.format(name=tenant.name, room=home.room_key)
     others = await bound_homes(session, request.openid)
     request.status = BindingStatus.ACTIVE
@@ -99,8 +101,16 @@ async def decide_tenant_binding(session: AsyncSession, outbox: Outbox, settings:
     told = (binding_replies.TENANT_APPROVED_NOT_CURRENT.format(room=home.room_key, current=others[0].room) if others
             else binding_replies.TENANT_APPROVED.format(room=home.room_key))
     await outbox.enqueue(session, key=f"binding:{request.id}:approved", recipient=request.openid, kind="binding",
-                         text=told)
+                         text=told, quiet_hours=settings.quiet_hours)
     return binding_replies.CONSENT_GIVEN.format(name=tenant.name, room=home.room_key)
+
+
+async def for_owner(session: AsyncSession, openid: str, text: str, home: Home, settings: Settings) -> str:
+    """A consent request as one owner reads it: the room with its estate when their homes are in several."""
+    homes = await bound_homes(session, openid)
+    bound = next((each for each in homes if each.home.id == home.id), None)
+    label = home_label(bound, homes, settings) if bound is not None else home.room_key
+    return text.replace(home.room_key, label, 1) if label != home.room_key else text
 
 
 def permit_window(gate_pass: GatePass, settings: Settings) -> str:
@@ -128,6 +138,7 @@ async def decide_release(session: AsyncSession, settings: Settings, desk: Ticket
         return release_replies.DAY_PASSED.format(number=number, window=window)
     ticket = await desk.load(session, number, for_update=True)
     home = await session.get(Home, gate_pass.home_id)
+    settings = settings.for_estate(await estate_of_home(session, gate_pass.home_id))  # the home's hotline
     by = f"owner:{openid}"
     if agreed:
         gate_pass.status = PassStatus.ACTIVE

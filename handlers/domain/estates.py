@@ -150,10 +150,9 @@ async def reporter_estate(session: AsyncSession, openid: str, building: str | No
     them), else their current home's. None: bound to nothing."""
     estates = list(dict.fromkeys(await session.scalars(_ESTATES_OF_ACCOUNT, {"openid": openid})))
     if building is not None and len(estates) > 1:
-        having = [code for code in estates if code in set(await session.scalars(
-            _ESTATES_WITH_BUILDING, {"building": building.upper(), "codes": estates}))]
+        having = set(await session.scalars(_ESTATES_WITH_BUILDING, {"building": building.upper(), "codes": estates}))
         if len(having) == 1:
-            return having[0]
+            return having.pop()
     return estates[0] if estates else None
 
 

@@ -281,9 +281,10 @@ async def _ask_owner_consent(session: AsyncSession, outbox: Outbox, openid: str,
     await session.flush()
     text = replies.CONSENT_REQUEST.format(name=resident.name, phone=mask_phones(resident.phone), room=home.room_key,
                                           code=consent.consent_code(binding.id))
-    for owner in owners:
-        await outbox.enqueue(session, key=f"binding:{binding.id}:ask:{owner}", recipient=owner, text=text,
-                             kind="binding")
+    for owner in owners:  # settings are the home's estate's: its quiet hours
+        await outbox.enqueue(session, key=f"binding:{binding.id}:ask:{owner}", recipient=owner,
+                             text=await consent.for_owner(session, owner, text, home, settings), kind="binding",
+                             quiet_hours=settings.quiet_hours)
     return replies.TENANT_PENDING.format(room=home.room_key)
 
 

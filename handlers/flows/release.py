@@ -123,9 +123,10 @@ async def _ask_owners(session: AsyncSession, outbox: Outbox, desk: TicketDesk, t
         room=home.room_key, tenant=resident.name if resident else replies.SOME_TENANT, number=ticket.number,
         items=gate_pass.items, window=consent.permit_window(gate_pass, settings),
         plate=gate_pass.plate or replies.NO_PLATE)
-    for openid in owners:
-        await outbox.enqueue(session, key=f"release-consent:{ticket.number}:{openid}", recipient=openid, text=text,
-                             kind="release_consent")
+    for openid in owners:  # settings are the home's estate's: its quiet hours
+        await outbox.enqueue(session, key=f"release-consent:{ticket.number}:{openid}", recipient=openid,
+                             text=await consent.for_owner(session, openid, text, home, settings),
+                             kind="release_consent", quiet_hours=settings.quiet_hours)
     await desk.apply(session, ticket, "note", turn.now, by="system", note="租户申请，已请业主确认")
     return replies.TENANT_SUBMITTED.format(number=ticket.number)
 

@@ -46,7 +46,7 @@ def free_port() -> int:
 async def seed(sessions, homes: int) -> None:  # type: ignore[no-untyped-def]
     now = datetime(2026, 11, 1, tzinfo=UTC)
     async with sessions.begin() as session:
-        session.add(Estate(id=1, name="基准小区"))
+        session.add(Estate(id=1, code="default", name="基准小区"))
         await session.flush()
         await session.execute(insert(Building), [{"id": b, "estate_id": 1, "code": str(b)} for b in range(1, 101)])
         await session.execute(insert(Home), [

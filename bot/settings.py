@@ -46,8 +46,10 @@ class HoursWindow(_Section):
         return moment >= self.start or moment < self.end
 
 
-DEFAULT_ESTATE_CODE = "default"  # the estate of a single-estate deployment, and of data from before estates
 _ESTATE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+DEFAULT_ESTATE_CODE = "default"  # the estate of a single-estate deployment, and of data from before estates
 
 
 class EstateSettings(_Section):

@@ -11,8 +11,6 @@ from models.base import Base
 from models.enums import ResidentRole, checked
 from models.types import Money
 
-DEFAULT_ESTATE_CODE = "default"  # the estate of a single-estate deployment, and of data from before estates
-
 
 class Estate(Base):
     """An estate (小区/项目). Its settings live in config.yaml under its code (docs/estates.md); the
@@ -21,7 +19,7 @@ class Estate(Base):
     __tablename__ = "estates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True, default=DEFAULT_ESTATE_CODE)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # bot.settings.DEFAULT_ESTATE_CODE for the default
     name: Mapped[str] = mapped_column(String(100))
 
     buildings: Mapped[list[Building]] = relationship(back_populates="estate")

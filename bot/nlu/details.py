@@ -148,6 +148,7 @@ _RELATIONS = (
     "师傅", "工人", "装修", "中介", "快递", "外卖", "客人",
 )
 _NAMED = re.compile(r"(?:叫|姓名[是为:：]?|名字[是叫:：]?)\s*([\u4e00-\u9fff]{2,3})(?=$|[，,。.；;！!\s的])")
+_THAT_HOME = re.compile(r"那(?:一)?套|那间")  # 6栋那套: one of the speaker's homes, not a shared place
 _ANY_TIME = re.compile(r"随时|都可以|都行|都ok|都OK|什么时候都|啥时候都|任何时间|全天(?:都)?在|随便|没所谓|无所谓|"
                        r"anytime|any time", re.IGNORECASE)
 _LONG_TERM = re.compile(r"长期|每天|天天|每周|每个星期|以后都|经常")
@@ -442,6 +443,11 @@ class Details:
             return related.group(0)
         found = [(self.raw.find(word), word) for word in _RELATIONS if word in self.raw]
         return min(found)[1] if found else None
+
+    @cached_property
+    def that_home(self) -> bool:
+        """The words point at one of the owner's own homes (6栋那套、那间), rather than a shared place."""
+        return _THAT_HOME.search(self.raw) is not None
 
     @cached_property
     def any_time(self) -> bool:

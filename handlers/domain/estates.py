@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from models import Building, Estate, Home, HomeBinding, Staff, StaffEstate, Ticket
+from models import Building, Estate, Home, HomeBinding, Staff, StaffEstate
 
 ADMIN = "admin"
 SENDER_ESTATE = "sender_estate"  # the resource sender_scope gives handlers
@@ -109,10 +109,6 @@ def serves(served: frozenset[str] | None, estate: str) -> bool:
     return served is None or estate in served
 
 
-async def serves_ticket(session: AsyncSession, person: Staff, ticket: Ticket, default: str) -> bool:
-    return serves(await served_estates(session, person, default), ticket.estate)
-
-
 async def staff_named(session: AsyncSession, who: str, estate: str, default: str) -> list[Staff]:
     """The staff a name or phone means for a ticket of ``estate``: those of them who serve it, else all
     of them (the caller refuses someone of another estate). Two 王师傅 of one estate: both, to ask."""
@@ -144,11 +140,16 @@ async def current_estate(session: AsyncSession, openid: str) -> str | None:
     return await session.scalar(_CURRENT_ESTATE, {"openid": openid})
 
 
+async def estates_of(session: AsyncSession, openid: str) -> list[str]:
+    """The estates of the account's active homes, the current home's first."""
+    return list(dict.fromkeys(await session.scalars(_ESTATES_OF_ACCOUNT, {"openid": openid})))
+
+
 async def reporter_estate(session: AsyncSession, openid: str, building: str | None) -> str | None:
     """The estate a bound account's report of a shared place belongs to: of the estates of their homes,
     the one that has the building named (6栋 is 兰亭苑's when only 兰亭苑 has a building 6 among
     them), else their current home's. None: bound to nothing."""
-    estates = list(dict.fromkeys(await session.scalars(_ESTATES_OF_ACCOUNT, {"openid": openid})))
+    estates = await estates_of(session, openid)
     if building is not None and len(estates) > 1:
         having = set(await session.scalars(_ESTATES_WITH_BUILDING, {"building": building.upper(), "codes": estates}))
         if len(having) == 1:
@@ -172,11 +173,11 @@ async def sender_scope(session: AsyncSession, openid: str, resources: Mapping[st
     return {SENDER_ESTATE: code, "settings": settings.for_estate(code), "calendar": resources["sla"].calendar_for(code)}
 
 
-_CURRENT_ESTATE = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
-                   .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
-                   .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
-                   .order_by(HomeBinding.is_current.desc(), HomeBinding.id).limit(1))
-_ESTATES_OF_ACCOUNT = _CURRENT_ESTATE.limit(None)
+_ESTATES_OF_ACCOUNT = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
+                       .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
+                       .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
+                       .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
+_CURRENT_ESTATE = _ESTATES_OF_ACCOUNT.limit(1)
 _ESTATES_WITH_BUILDING = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
                           .where(Building.code == bindparam("building"),
                                  Estate.code.in_(bindparam("codes", expanding=True))))

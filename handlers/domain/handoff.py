@@ -26,8 +26,8 @@ from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Turn
 from bot.script import to_traditional
 from bot.settings import Settings
-from handlers.domain.estates import estate_of_home, served_estates, staff_of_estate
-from handlers.domain.homes import current_binding, estates_of, home_by_room, homes_by_room
+from handlers.domain.estates import estate_of_home, estates_of, served_estates, staff_of_estate
+from handlers.domain.homes import current_binding, home_by_room, homes_by_room
 from handlers.domain.notify import Notifier
 from handlers.domain.staffing import is_front_desk
 from handlers.replies import human as replies

@@ -89,11 +89,6 @@ async def home_by_room(session: AsyncSession, room_key: str, estates: Collection
     return found[0].home if len(found) == 1 else None
 
 
-async def estates_of(session: AsyncSession, openid: str) -> list[str]:
-    """The estates of the account's active homes, the current home's first."""
-    return list(dict.fromkeys(await session.scalars(_ESTATES_OF, {"openid": openid})))
-
-
 async def current_binding(session: AsyncSession, openid: str) -> HomeBinding | None:
     bindings = await active_bindings(session, openid)
     return bindings[0] if bindings else None
@@ -125,10 +120,6 @@ _BOUND_HOMES = (
 _HOMES_BY_ROOM = (select(Home, Estate.code).join(Building, Building.id == Home.building_id)
                   .join(Estate, Estate.id == Building.estate_id).where(Home.room_key == bindparam("room_key"))
                   .order_by(Estate.id))
-_ESTATES_OF = (select(Estate.code).join(Building, Building.estate_id == Estate.id)
-               .join(Home, Home.building_id == Building.id).join(HomeBinding, HomeBinding.home_id == Home.id)
-               .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")
-               .order_by(HomeBinding.is_current.desc(), HomeBinding.id))
 _RESIDENT_PHONE = select(Resident.phone).where(Resident.id == bindparam("resident_id"))
 
 

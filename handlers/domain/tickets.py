@@ -15,11 +15,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.settings import DEFAULT_ESTATE_CODE
 from handlers.domain.estates import estate_id, estate_of_home, reporter_estate
 from handlers.domain.sla import MET_BY_ACTION, SlaPolicy
 from models import Ticket, TicketDeadline, TicketEvent
 from models.enums import TicketStatus
-from models.estate import DEFAULT_ESTATE_CODE
 from models.ticket import DESCRIPTION_MAX
 
 STATUS_NAMES = {

@@ -10,7 +10,6 @@ emergency in the middle of another form replaces it (it is declared urgent).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.router import Interrupts, Reroute, Router, Turn
 from bot.nlu.details import EMERGENCY_KIND_WORDS
 from bot.settings import Settings
-from handlers.domain.estates import reporter_estate
-from handlers.domain.homes import bound_homes, current_binding, estates_of, home_by_room, registered_phone
+from handlers.domain.estates import estates_of, reporter_estate
+from handlers.domain.homes import bound_homes, current_binding, home_by_room, registered_phone
 from handlers.domain.intake import TicketIntake
 from handlers.domain.tickets import CARD_QUOTE, NewTicket, quoted
 from handlers.domain.withdrawal import withdrawable
@@ -35,9 +34,6 @@ OTHER = "其他"
 MAX_ADVICE = 2
 KIND_ORDER = [kind for kind, _words in EMERGENCY_KIND_WORDS]  # most dangerous first
 CATEGORY_KINDS = {"燃气": "gas", "电梯": "lift", "渗漏水": "flood"}
-THAT_HOME = re.compile(r"那(?:一)?套|那间")  # an owner pointing at one of their homes, not a shared place
-
-
 @dataclass(frozen=True)
 class Scene:
     """Where the emergency is: a home, or a place in words (a shared place, or a stranger's message)."""
@@ -106,7 +102,7 @@ async def _scene(session: AsyncSession, turn: Turn, binding: HomeBinding | None,
             if home is not None:
                 return Scene(room=home.room_key, home_id=home.id, estate=estate)
     building = details.building
-    if building is not None and THAT_HOME.search(text):  # 6栋那套（租出去的）: the owner's home in building 6
+    if building is not None and details.that_home:  # 6栋那套（租出去的）: the owner's home in building 6
         mine = [bound for bound in await bound_homes(session, turn.openid)
                 if bound.room.split("-")[0] == building.upper()]
         if len(mine) == 1:

@@ -103,7 +103,7 @@ async def reassign(turn: Turn, session: AsyncSession, workflow: Workflow) -> str
     if not named:
         return replies.NO_SUCH_STAFF.format(name=args[1])
     if len(named) > 1:  # two 王师傅 in the estate: by phone
-        return replies.SEVERAL_STAFF.format(name=args[1], number=ticket.number,
+        return replies.SEVERAL_STAFF.format(name=args[1], number=ticket.number, example=named[0].phone,
                                             phones="、".join(person.phone for person in named))
     other = named[0]
     try:

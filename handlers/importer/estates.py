@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.settings import DEFAULT_ESTATE_CODE
 from handlers.importer.cells import CellError, quoted
 from handlers.importer.errors import ImportFileError
-from models.estate import DEFAULT_ESTATE_CODE
 
 if TYPE_CHECKING:
     from bot.settings import Settings

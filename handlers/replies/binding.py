@@ -2,7 +2,8 @@
 
 ASK_ROOM = "好的，为您绑定房屋。请告诉我房号（如 3栋2单元501）。"
 ASK_FULL_ROOM = "请告诉我完整的房号，包括楼栋、单元和房号（如 3栋2单元501）。"
-ASK_ESTATE = "{room} 在公司服务的几个小区都有，请问是哪个小区的房屋？\n{choices}\n回复小区名称即可，如“{example}”。"
+ASK_ESTATE = ("{room} 这个房号在我们服务的几个小区都有，请问您的房屋在哪个小区？\n{choices}\n"
+              "回复小区名称或序号即可，如“{example}”。")
 ASK_NAME = "请告诉我业主档案中登记的姓名（业主或登记租户本人的姓名）。"
 ASK_PHONE = "请告诉我业主档案中登记的手机号。"
 
@@ -58,7 +59,7 @@ SWITCH_HINT = "查询费用、报修默认使用当前房屋，发送“切换�
 MORE_HINT = "一个微信可以绑定多套房屋，再绑定一套请发送“绑定房屋”。"
 SWITCHED = "已将当前房屋切换为 {room}，之后查询费用、报修默认使用这套房屋。还有什么可以帮您？"
 ALREADY_CURRENT = "{room} 已经是您的当前房屋了。还有什么可以帮您？"
-WHICH_OF_SEVERAL = "您绑定的房屋中有几套都符合，请说清是哪一套，如“{verb} {example}”。\n{homes}"
+WHICH_OF_SEVERAL = "您绑定的房屋中有几套都符合，请说明是哪一套，如“{verb} {example}”。\n{homes}"
 NOT_BOUND_ROOM = "您还没有绑定 {room}。如需绑定，请发送“绑定房屋”。"
 ASK_WHICH_SWITCH = "请告诉我要切换到哪套房屋，如“切换到 {example}”。\n" + HOMES
 ASK_WHICH_UNBIND = "您绑定了多套房屋，请告诉我要解除哪一套，如“解除绑定 {example}”。\n{homes}"

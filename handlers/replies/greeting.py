@@ -23,7 +23,7 @@ HELP = "您好，{estate}物业客服为您服务。\n" + MENU + "\n请直接告
 
 PHONE_SEPARATOR = "；"
 WELCOME_COMPANY = (
-    "您好，欢迎关注{company}！我是{company}的在线客服，24小时为您服务（{estates}）。\n"
+    "您好，欢迎关注{company}！我是在线客服，24小时为{estates}的业主服务。\n"
     + MENU
     + "\n首次使用请先发送“绑定房屋”并说明小区，如“绑定 {example}3栋2单元501”，查询费用、报修会更方便。"
     "\n紧急情况请直接拨打：{emergency_phones}。"

@@ -12,7 +12,7 @@ ALREADY_TAKEN = "工单 {number} 已被{name}接单，谢谢！"
 # Who may act on a ticket (handlers/domain/workflow.py)
 NOT_OFFERED = "工单 {number} 没有推送给您抢单，不能接单。如需接手，请联系主管转派。"
 ASSIGNED_TO_OTHER = "工单 {number} 已派给{name}，不能由您接单。如需接手，请联系主管转派。"
-SEVERAL_STAFF = "有几位同事都叫{name}，请用手机号指明，如“转派 {number} {phones}”中的一个。"
+SEVERAL_STAFF = "有几位同事都叫{name}（手机 {phones}），请用手机号指明转派给谁，如“转派 {number} {example}”。"
 OTHER_ESTATE = "工单 {number} 属于{estate}，不在{name}服务的小区范围内，不能处理。如有需要请联系该小区的主管。"
 NOT_YOURS = "工单 {number} 的处理人是{name}，只有处理人或主管可以{action}。如需接手，请联系主管转派。"
 NOT_YOURS_TO_REASSIGN = "只有工单 {number} 的处理人本人或主管可以转派（当前处理人：{name}）。"

@@ -220,6 +220,18 @@ class WebhookSettings(_Section):
     quick_replies: bool = True
 
 
+class ConsoleSettings(_Section):
+    """The staff console (docs/console.md): sessions, sign-in limits and the address invites link to."""
+
+    public_url: str | None = None  # https://wy.example.com: where staff reach the service (invite links)
+    idle_minutes: int = Field(default=30, gt=0)  # a session unused this long ends
+    max_failed_signins: int = Field(default=5, gt=0)  # wrong passwords in a row before the lockout
+    lockout_minutes: int = Field(default=15, gt=0)
+    invite_hours: int = Field(default=72, gt=0)  # how long a set-password link works
+    secure_cookie: bool = False  # true behind TLS (nginx): the cookie never travels over plain HTTP
+    page_size: int = Field(default=30, gt=0, le=200)  # tickets per page of the board
+
+
 class RetentionSettings(_Section):
     """How long records that only serve a moment are kept (the daily pruning job)."""
 
@@ -395,6 +407,7 @@ class Settings(_Section):
     merge_window_minutes: int = Field(default=120, gt=0)
     webhook: WebhookSettings = WebhookSettings()
     retention: RetentionSettings = RetentionSettings()
+    console: ConsoleSettings = ConsoleSettings()
     menu: MenuSettings = MenuSettings()
     wechat: WechatCredentials
     # More estates (docs/estates.md). Each entry is an ``estate`` block of its own, plus any of
@@ -402,6 +415,9 @@ class Settings(_Section):
     # ``estate`` refines it. Without ``estates`` the deployment serves ``estate`` alone.
     estates: tuple[dict[str, Any], ...] = ()
     _views: dict[str, Settings] | None = PrivateAttr(default=None)
+    # FAQ answers edited in the staff console, (estate code, entry id) → answer: filled by the
+    # service from the database (handlers/domain/faq_edits.py), shared by every estate's view.
+    _faq_edits: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _estates(self) -> Settings:
@@ -434,6 +450,7 @@ class Settings(_Section):
                                      f"{view.estate.code}")
         for view in (self, *table.values()):
             view._views = table  # every view knows the others: for_estate works from any of them
+            view._faq_edits = self._faq_edits
 
     @field_validator("timezone")
     @classmethod
@@ -454,6 +471,15 @@ class Settings(_Section):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def faq_edits(self) -> dict[tuple[str, str], str]:
+        """FAQ answers edited in the console, by (estate code, kb.yaml entry id); the same from every view."""
+        return self._faq_edits
+
+    def faq_answer(self, entry_id: str, default: str) -> str:
+        """This estate's answer to an FAQ entry: edited in the console, else its config's, else ``default``."""
+        return self._faq_edits.get((self.estate.code, entry_id)) or self.estate.faq.get(entry_id, default)
 
     @property
     def estate_list(self) -> tuple[EstateSettings, ...]:

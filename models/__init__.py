@@ -3,6 +3,7 @@
 from models.account import HomeBinding, WechatAccount
 from models.base import Base
 from models.bill import Bill, FeeReminder
+from models.console import AppSecret, AuditEntry, ConsoleInvite, FaqAnswer, Handoff, HandoffMessage
 from models.estate import Building, Estate, Home, Resident
 from models.gate import GatePass
 from models.messaging import (
@@ -20,15 +21,21 @@ from models.visit import BindingAttempt, ReturnVisit
 
 __all__ = [
     "AccessToken",
+    "AppSecret",
+    "AuditEntry",
     "Base",
     "Bill",
     "BindingAttempt",
     "Building",
+    "ConsoleInvite",
     "ConversationState",
     "DailySequence",
     "Estate",
+    "FaqAnswer",
     "FeeReminder",
     "GatePass",
+    "Handoff",
+    "HandoffMessage",
     "HealthCheck",
     "Home",
     "HomeBinding",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -24,7 +24,10 @@ class Staff(Base):
     role: Mapped[StaffRole] = mapped_column(checked(StaffRole, 12, "role"))
     skills: Mapped[str] = mapped_column(String(200), default="")  # "|"-separated categories
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2, set through a console invite
+    password_changed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())  # older sessions end
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0)  # in a row; reset by a good one
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
     @property
     def skill_set(self) -> frozenset[str]:

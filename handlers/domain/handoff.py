@@ -13,6 +13,10 @@ a note for every message either). Staff answer from chat with “回复 3-2-501 
 openid): the text reaches the owner as a customer-service push through the outbox, at once, quiet
 hours or not, and the handoff runs on for its full time from that answer. Staff end it with
 “结束人工 3-2-501”; otherwise the bot answers again by itself when the time runs out.
+
+Front-desk staff do the same from the console's handoff inbox (handlers/web/console/inbox.py):
+each handoff is a row with its thread (``handoff_records``), and answering, taking and ending
+are one set of rules for chat and console alike (``handoff_agents``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from bot.dialogue.conversation import Conversation
 from bot.dialogue.router import Turn
 from bot.script import to_traditional
 from bot.settings import Settings
+from handlers.domain import handoff_records as records
 from handlers.domain.estates import estate_of_home, estates_of, served_estates, staff_of_estate
 from handlers.domain.homes import current_binding, home_by_room, homes_by_room
 from handlers.domain.notify import Notifier
@@ -51,7 +56,11 @@ async def start_handoff(turn: Turn, session: AsyncSession, settings: Settings, n
                                         messages=await recent_messages(session, settings, turn.openid))
     for person in staff:
         await notifier.to_staff(session, person, text, key=f"handoff:{turn.inbound.dedupe_key}:{person.id}")
-    conversation.handoff_until = (turn.now + handoff_length(settings)).isoformat()
+    until = turn.now + handoff_length(settings)
+    conversation.handoff_until = until.isoformat()
+    binding = await current_binding(session, turn.openid)
+    await records.open_handoff(session, turn.openid, settings.estate.code, binding.home_id if binding else None,
+                               turn.now, until, replies.THREAD_STARTED.format(text=turn.text.strip()[:100]))
     if office_hours_now(settings, turn.now):
         return replies.HANDED_OVER.format(**fields)
     return replies.HANDED_OVER_NIGHT.format(**fields)
@@ -61,11 +70,13 @@ def handoff_length(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.conversation.human_handoff_minutes)
 
 
-def keep_handoff(conversation: Conversation, settings: Settings, now: datetime) -> None:
+async def keep_handoff(session: AsyncSession, conversation: Conversation, settings: Settings,
+                       now: datetime) -> None:
     """A staff answer keeps the handoff open for its full length from now (never shortens it)."""
     until = now + handoff_length(settings)
     if conversation.handoff_until is None or datetime.fromisoformat(conversation.handoff_until) < until:
         conversation.handoff_until = until.isoformat()
+        await records.extend(session, conversation.openid, now, until)
 
 
 async def holding_note(session: AsyncSession, settings: Settings, conversation: Conversation,

@@ -12,23 +12,22 @@ from bot.dialogue.conversation import Conversation, ConversationStore
 from bot.dialogue.router import Interrupts, Router, Turn
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from handlers.domain import handoff_records
 from handlers.domain.handoff import (
     accounts_of,
     estate_not_served,
     handoff_staff,
     holding_note,
-    keep_handoff,
     office_fields,
     owner_of,
     start_handoff,
 )
+from handlers.domain.handoff_agents import Agents, HandoffOver, OutsideWindow, answer, end, handoff_for
 from handlers.domain.notify import Notifier
 from handlers.flows import Flow
 from handlers.replies import english
 from handlers.replies import human as replies
 from models import Staff
-
-ANSWER_MAX = 1000  # characters of a staff answer passed on (WeChat's own limit is larger)
 
 router = Router("human")
 
@@ -55,6 +54,7 @@ async def forward(turn: Turn, session: AsyncSession, settings: Settings, notifie
     text = replies.STAFF_FORWARD.format(home=home, ref=ref, text=turn.text.strip()[:500])
     if urgent:
         text = replies.STAFF_EMERGENCY_PREFIX + text
+    await handoff_records.note_owner_message(session, turn.openid, turn.text.strip()[:500], turn.now)
     for person in await handoff_staff(session, settings, turn.now):
         await notifier.to_staff(session, person, text, key=f"handoff-message:{turn.inbound.dedupe_key}:{person.id}")
     if urgent:
@@ -69,29 +69,32 @@ async def answer_owner(turn: Turn, session: AsyncSession, settings: Settings, ou
     words = turn.text.strip().split(maxsplit=2)
     if len(words) < 3 or not words[2].strip():
         return replies.STAFF_REPLY_USAGE
-    ref, text = words[1], words[2].strip()[:ANSWER_MAX]
+    ref, text = words[1], words[2].strip()
     openids = await accounts_of(session, turn, ref, settings)
     if openids is None:
         elsewhere = await estate_not_served(session, turn, ref, settings)
         if elsewhere is not None:
             return replies.STAFF_OTHER_ESTATE.format(ref=ref, estate=elsewhere)
         return replies.STAFF_NO_SUCH_OWNER.format(ref=ref) + "\n" + replies.STAFF_REPLY_USAGE
-    me = await session.scalar(select(Staff).where(Staff.openid == turn.openid))
-    assert me is not None  # the dispatcher routes commands only for registered staff openids
-    sent = False
+    me = await _me(session, turn)
+    agents = Agents(outbox, conversations, settings)
+    sent, outside = "", False
     for openid in openids:
-        conversation = await conversations.load(session, openid, turn.now)
-        if not conversation.in_handoff(turn.now):
+        handoff = await handoff_for(session, agents, openid, turn.now)
+        if handoff is None:
             continue
-        keep_handoff(conversation, settings, turn.now)
-        await conversations.save(session, conversation, turn.now)
-        await outbox.enqueue(session, key=f"handoff-reply:{turn.inbound.dedupe_key}:{openid}", recipient=openid,
-                             text=replies.STAFF_ANSWER.format(name=me.name, text=text), kind="handoff_reply",
-                             urgent=True)
-        sent = True
-    if not sent:
-        return replies.STAFF_REPLY_NOT_IN_HANDOFF.format(ref=ref)
-    return replies.STAFF_REPLY_SENT.format(ref=ref, text=text)
+        try:
+            sent = await answer(session, agents, handoff, me, text, turn.now, key=f"{turn.inbound.dedupe_key}:{openid}")
+        except HandoffOver:
+            continue
+        except OutsideWindow:
+            outside = True
+    if sent:
+        return replies.STAFF_REPLY_SENT.format(ref=ref, text=sent)
+    if outside:
+        _home, contact, _ref = await owner_of(session, openids[0], settings)
+        return replies.STAFF_OUTSIDE_WINDOW.format(ref=ref, contact=contact)
+    return replies.STAFF_REPLY_NOT_IN_HANDOFF.format(ref=ref)
 
 
 @router.command("结束人工")
@@ -104,17 +107,25 @@ async def end_handoff(turn: Turn, session: AsyncSession, settings: Settings, out
     openids = await accounts_of(session, turn, ref, settings)
     if openids is None:
         return replies.STAFF_NO_SUCH_OWNER.format(ref=ref) + "\n" + replies.STAFF_USAGE
+    me = await _me(session, turn)
+    agents = Agents(outbox, conversations, settings)
     ended = False
     for openid in openids:
-        conversation = await conversations.load(session, openid, turn.now)
-        if not conversation.in_handoff(turn.now):
+        handoff = await handoff_for(session, agents, openid, turn.now)
+        if handoff is None:
             continue
-        conversation.handoff_until = None
-        await conversations.save(session, conversation, turn.now)
-        await outbox.enqueue(session, key=f"handoff-end:{turn.inbound.dedupe_key}:{openid}", recipient=openid,
-                             text=replies.ENDED, urgent=True)
+        try:
+            await end(session, agents, handoff, me, turn.now, key=f"{turn.inbound.dedupe_key}:{openid}")
+        except HandoffOver:
+            continue
         ended = True
     return (replies.STAFF_ENDED if ended else replies.STAFF_NOT_IN_HANDOFF).format(ref=ref)
+
+
+async def _me(session: AsyncSession, turn: Turn) -> Staff:
+    me = await session.scalar(select(Staff).where(Staff.openid == turn.openid))
+    assert me is not None  # the dispatcher routes commands only for registered staff openids
+    return me
 
 
 FLOW = Flow(router)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from models import OutboxMessage
 
 CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT = "customer_service", "template", "wecom_robot"
 TEMPLATE_FIELD_LIMIT = 20
+RETRYABLE = ("pending", "held", "dead")
 
 
 class Outbox:
@@ -93,6 +95,17 @@ class Outbox:
         await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"]), rows)
         if self._on_enqueue is not None:
             self._on_enqueue()
+
+    async def retry(self, session: AsyncSession, message_id: int) -> bool:
+        """Send a push again now: one that failed and waits to retry, is held, or is dead (its attempts
+        start over; the last error stays until the next try). False for one sent or being sent."""
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RETRYABLE))
+            .values(status="pending", due_at=self._clock.now(), attempts=0, lease_until=None, claim_token=None))
+        if getattr(result, "rowcount", 0) and self._on_enqueue is not None:
+            self._on_enqueue()
+        return bool(getattr(result, "rowcount", 0))
 
     def after_quiet_hours(self, moment: datetime, quiet_hours: HoursWindow | None = None) -> datetime:
         """The first moment at or after ``moment`` outside the quiet hours (non-urgent pushes wait)."""

@@ -125,12 +125,12 @@ def parse_kb(data: Any, source: str = KB_FILE) -> KnowledgeBase:
             cleaned.append(keyword.strip())
         if len(set(cleaned)) != len(cleaned):
             raise KnowledgeBaseError(f"{where}: a keyword is listed twice")
-        _check_placeholders(answer, where)
+        check_placeholders(answer, where)
         entries.append(Entry(entry_id, question.strip(), tuple(cleaned), answer.strip()))
     return KnowledgeBase(entries)
 
 
-def _check_placeholders(answer: str, where: str) -> None:
+def check_placeholders(answer: str, where: str) -> None:
     try:
         fields = [(name, spec, conversion) for _text, name, spec, conversion in string.Formatter().parse(answer)
                   if name is not None]
@@ -208,8 +208,9 @@ def _percent(ratio: Decimal) -> str:
 
 
 def render(entry: Entry, settings: Settings) -> str:
-    """The entry's answer as the asker's estate gives it (its own text in ``estates[].faq``, if any)."""
-    answer = settings.estate.faq.get(entry.id, entry.answer)
+    """The entry's answer as the asker's estate gives it: edited in the console (handlers/domain/faq_edits.py),
+    else its own text in ``estates[].faq``, else kb.yaml's."""
+    answer = settings.faq_answer(entry.id, entry.answer)
     return replies.ANSWER.format(question=entry.question, answer=answer.format_map(placeholder_values(settings)))
 
 

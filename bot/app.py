@@ -22,6 +22,7 @@ from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
 from bot.keys import (
     CLOCK,
+    CONVERSATIONS,
     ENGINE,
     HEALTH,
     HTTP,
@@ -73,6 +74,9 @@ def create_app(
         app.cleanup_ctx.append(_scheduler)
     app.router.add_routes(handlers.api_routes(SESSIONS, SETTINGS, CLOCK, SERVICES))
     app.router.add_routes(handlers.gate_routes(SESSIONS, SETTINGS, CLOCK))
+    app.add_subapp("/console", handlers.console_app(
+        handlers.ConsoleKeys(SESSIONS, SETTINGS, CLOCK, SERVICES, OUTBOX, CONVERSATIONS),
+        secure_cookie=settings.console.secure_cookie))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/wechat", _webhook_verify)
     app.router.add_post("/wechat", _webhook_receive)
@@ -123,10 +127,18 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         from bot.nlu import configure_estates
-        from handlers import build_services, scheduled_jobs, sender_scope, startup_warnings, sync_estates
+        from handlers import (
+            build_services,
+            load_faq_edits,
+            scheduled_jobs,
+            sender_scope,
+            startup_warnings,
+            sync_estates,
+        )
 
         async with app[SESSIONS].begin() as session:
             await sync_estates(session, settings)  # config.yaml's estates have their rows
+            await load_faq_edits(session, settings)  # FAQ answers edited in the console
         configure_estates({estate.code: estate.names for estate in settings.estate_list})  # the NLU's estate slot
         app[SERVICES] = build_services(settings, app[CLOCK], app[OUTBOX])
         for warning in startup_warnings(settings, app[CLOCK].now().astimezone(settings.tz).date()):
@@ -141,7 +153,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         warm_up = asyncio.ensure_future(asyncio.to_thread(_warm_up, dispatcher))
         warm_up.add_done_callback(_report_warm_up)
         engine = DialogueEngine(dispatcher, settings, scope=sender_scope)
-        resources["conversations"] = engine.conversations
+        resources["conversations"] = app[CONVERSATIONS] = engine.conversations
         app[INBOX] = inbox = Inbox(
             app[SESSIONS], engine, app[OUTBOX], app[CLOCK],
             deadline_seconds=settings.webhook.reply_deadline_seconds,
@@ -157,12 +169,34 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
         app[SENDER].on_account_marked = inbox.forget_account
         app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook, _replay_guard(app))
         await inbox.start()
+        refresher = None if is_sqlite(settings.database_url) else asyncio.create_task(_refresh_faq_edits(app))
         yield
+        if refresher is not None:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
         await inbox.close()
         with contextlib.suppress(Exception):
             await warm_up  # a thread cannot be cancelled: let it finish before the loop closes
 
     return context
+
+
+async def _refresh_faq_edits(app: web.Application) -> None:
+    """Another instance may save an FAQ edit in the console: re-read them when the table changed."""
+    from handlers import FAQ_REFRESH_SECONDS, faq_edits_fingerprint, load_faq_edits
+
+    seen = None
+    while True:
+        try:
+            async with app[SESSIONS]() as session:
+                mark = await faq_edits_fingerprint(session)
+                if mark != seen:
+                    await load_faq_edits(session, app[SETTINGS])
+                seen = mark
+        except Exception:
+            log.exception("re-reading the FAQ edits failed; trying again shortly")
+        await asyncio.sleep(FAQ_REFRESH_SECONDS)
 
 
 def _replay_guard(app: web.Application) -> ReplayGuard:

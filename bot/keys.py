@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.dialogue.conversation import ConversationStore
 from bot.gateway.inbox import Inbox
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
@@ -34,3 +35,4 @@ SENDER_WAKE = web.AppKey("sender_wake", asyncio.Event)
 JOBS = web.AppKey("jobs", JobRunner)
 SERVICES = web.AppKey("services", Services)  # the business services handlers receive by name
 
+CONVERSATIONS = web.AppKey("conversations", ConversationStore)  # the one store of owners' dialogue state

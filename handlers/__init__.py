@@ -16,6 +16,9 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from handlers.domain.calendar import coverage_warning
 from handlers.domain.estates import SENDER_ESTATE, sender_scope, sync_estates
+from handlers.domain.faq_edits import REFRESH_SECONDS as FAQ_REFRESH_SECONDS
+from handlers.domain.faq_edits import fingerprint as faq_edits_fingerprint
+from handlers.domain.faq_edits import load as load_faq_edits
 from handlers.domain.kb import knowledge_base
 from handlers.domain.kinds import BUILT_IN, TicketKinds
 from handlers.domain.services import Services
@@ -44,6 +47,8 @@ from handlers.flows import (
 )
 from handlers.jobs import scheduled_jobs
 from handlers.web.api import api_routes
+from handlers.web.console.app import console_app
+from handlers.web.console.context import Keys as ConsoleKeys
 from handlers.web.gate import gate_routes
 
 FLOWS = (
@@ -104,13 +109,18 @@ def startup_warnings(settings: Settings, today: date) -> list[str]:
 
 
 __all__ = [
+    "FAQ_REFRESH_SECONDS",
+    "ConsoleKeys",
     "Services",
     "api_routes",
     "build_dispatcher",
     "build_services",
+    "console_app",
+    "faq_edits_fingerprint",
     "gate_routes",
     "handler_resources",
     "is_staff",
+    "load_faq_edits",
     "scheduled_jobs",
     "sender_scope",
     "startup_warnings",

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     bind_code.add_argument("phone", help="the staff member's phone, as in the staff file")
     bind_code.add_argument("--hours", type=int, default=24, help="how long the code works (default 24)")
     bind_code.set_defaults(run=_staff_bind_code)
+    invite = staff.add_parser("invite", help="a one-time link where a staff member sets their console password")
+    invite.add_argument("phone", help="the staff member's phone, as in the staff file")
+    invite.set_defaults(run=_staff_invite)
 
     menu = commands.add_parser("menu", help="the official account's custom menu").add_subparsers(title="menu commands")
     push = menu.add_parser("push", help="set the custom menu from config.yaml through the WeChat API")
@@ -185,6 +188,29 @@ def _staff_bind_code(args: argparse.Namespace) -> int:
     until = issued.expires_at.astimezone(settings.tz)
     print(f"{issued.staff.name}：请在本人微信里向公众号发送“员工绑定 {issued.code}”"
           f"（{until:%m月%d日%H:%M}前有效，仅限一次）。")
+    return 0
+
+
+def _staff_invite(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from handlers.domain.staff_access import invite_command
+
+    settings = _settings()
+    if is_sqlite_url(settings.database_url):
+        from models.migrate import upgrade
+
+        upgrade(settings.database_url)
+    issued = asyncio.run(invite_command(settings, args.phone, datetime.now(UTC)))
+    if issued is None:
+        print(f"wuyebot: no staff member has the phone {args.phone}", file=sys.stderr)
+        return 1
+    name, token, until = issued
+    base = settings.console.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"{name}：请用浏览器打开下面的链接设置工作台登录密码"
+          f"（{until.astimezone(settings.tz):%m月%d日%H:%M}前有效，仅限一次）：\n"
+          f"{base.rstrip('/')}/console/invite/{token}")
     return 0
 
 

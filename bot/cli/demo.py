@@ -127,6 +127,10 @@ class DemoHome:
     estate: str = DEFAULT
 
 
+# Demo staff who get a console set-password link when `serve --demo` starts (until they set one).
+CONSOLE_DEMO_PHONES = (("13900000007", "前台"), ("13900000001", "主管"), ("13900000002", "管理员"))
+
+
 def demo_homes(estates: Collection[str] = (DEFAULT, LANTING)) -> list[DemoHome]:
     """阳光花园's 64 homes: buildings 1-3 with two units each (``3-2-501``) and B座 without units
     (``B-1203``); 兰亭苑's 48: buildings 5 and 6, two units, six floors."""

@@ -34,10 +34,26 @@ def serve(settings: Settings, *, demo: bool = False) -> int:
             from bot.cli.demo import load_demo_if_empty
 
             asyncio.run(load_demo_if_empty(settings))
+            _print_console_links(settings)
         mode = "sandbox (pushes are stored, not sent)" if settings.wechat.sandbox else "live"
         log.info("wuyebot for %s on http://%s:%s, WeChat %s", settings.estate.name, settings.host, settings.port, mode)
         web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
         return 0
+
+
+def _print_console_links(settings: Settings) -> None:
+    """The demo's staff get set-password links for the console, printed once (until each is used)."""
+    from datetime import UTC, datetime
+
+    from bot.cli.demo import CONSOLE_DEMO_PHONES
+    from handlers.domain.staff_access import invite_command
+
+    base = (settings.console.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    for phone, role in CONSOLE_DEMO_PHONES:
+        issued = asyncio.run(invite_command(settings, phone, datetime.now(UTC), only_without_password=True))
+        if issued is not None:
+            name, token, _until = issued
+            print(f"工作台（{role}）{name} {phone}：{base}/console/invite/{token}", flush=True)
 
 
 def serve_lock_path(database: str) -> Path:

@@ -28,7 +28,7 @@ from handlers.domain import handoff_records as records
 from handlers.domain.handoff import keep_handoff
 from handlers.domain.notify import CUSTOMER_SERVICE_WINDOW
 from handlers.replies import human as replies
-from models import Handoff, Staff, WechatAccount
+from models import Handoff, OutboxMessage, Staff, WechatAccount
 
 ANSWER_MAX = 1000  # characters of an agent's answer passed on (WeChat's own limit is larger)
 
@@ -71,8 +71,13 @@ async def take(session: AsyncSession, agents: Agents, handoff: Handoff, agent: S
 
 async def answer(session: AsyncSession, agents: Agents, handoff: Handoff, agent: Staff, text: str,
                  now: datetime, key: str) -> str:
-    """Send ``text`` to the owner (raises HandoffOver or OutsideWindow); returns what was sent."""
+    """Send ``text`` to the owner (raises HandoffOver or OutsideWindow); returns what was sent.
+
+    ``key`` names this answer: the same answer sent again (a form submitted twice, a WeChat retry)
+    is sent and recorded once."""
     await _ensure_open(session, agents, handoff, now)
+    if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == f"handoff-reply:{key}")):
+        return text.strip()[:ANSWER_MAX]
     if not await inside_window(session, handoff.openid, now):
         raise OutsideWindow(handoff.openid)
     text = text.strip()[:ANSWER_MAX]

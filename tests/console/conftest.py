@@ -2,7 +2,7 @@
 and headless Chromium driven by Playwright (Debian's ``chromium``; no browser is downloaded).
 
 Browser tests skip on a machine without Chromium, except in CI, where its absence is a failure
-(.ci/run installs it). Screenshots go to ``build/screenshots`` (or ``WUYEBOT_SCREENSHOTS``).
+(.ci/run installs it with .ci/chromium.sh and sets WUYEBOT_REQUIRE_CHROMIUM). Screenshots go to ``build/screenshots`` (or ``WUYEBOT_SCREENSHOTS``).
 """
 
 from __future__ import annotations
@@ -129,8 +129,8 @@ async def console_world(make_settings: Callable[..., Any], start_service: Callab
 async def browser() -> AsyncIterator[Any]:
     path = chromium_path()
     if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide Chromium (apt-get install chromium; see .ci/run)")
+        if os.environ.get("CI") or os.environ.get("WUYEBOT_REQUIRE_CHROMIUM"):
+            pytest.fail("CI must provide Chromium (.ci/chromium.sh installs Debian's chromium)")
         pytest.skip("no Chromium: apt-get install chromium (or set WUYEBOT_TEST_CHROMIUM)")
     from playwright.async_api import async_playwright
 

@@ -2,7 +2,8 @@
 and headless Chromium driven by Playwright (Debian's ``chromium``; no browser is downloaded).
 
 Browser tests skip on a machine without Chromium, except in CI, where its absence is a failure
-(.ci/run installs it with .ci/chromium.sh and sets WUYEBOT_REQUIRE_CHROMIUM). Screenshots go to ``build/screenshots`` (or ``WUYEBOT_SCREENSHOTS``).
+(.ci/run installs it with .ci/chromium.sh and sets WUYEBOT_REQUIRE_CHROMIUM). Screenshots go to
+``build/screenshots`` (or ``WUYEBOT_SCREENSHOTS``).
 """
 
 from __future__ import annotations

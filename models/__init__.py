@@ -3,7 +3,7 @@
 from models.account import HomeBinding, WechatAccount
 from models.base import Base
 from models.bill import Bill, FeeReminder
-from models.console import AppSecret, AuditEntry, ConsoleInvite, FaqAnswer, Handoff, HandoffMessage
+from models.console import AppSecret, AuditEntry, ConsoleInvite, EndedSession, FaqAnswer, Handoff, HandoffMessage
 from models.estate import Building, Estate, Home, Resident
 from models.gate import GatePass
 from models.messaging import (
@@ -30,6 +30,7 @@ __all__ = [
     "ConsoleInvite",
     "ConversationState",
     "DailySequence",
+    "EndedSession",
     "Estate",
     "FaqAnswer",
     "FeeReminder",

@@ -29,7 +29,8 @@ class AuditEntry(Base):
     """Who did what in the console: sign-ins, lockouts, full phone numbers shown, edits, retries."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),
+                      Index("ix_audit_log_target_action", "target", "action"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime())
@@ -39,6 +40,20 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(120), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")  # the client's IP address
+
+
+class EndedSession(Base):
+    """A console session signed out before its cookie expired: a copy of that cookie opens nothing.
+
+    Session cookies are encrypted, not stored, so signing out alone cannot reach a copy kept on a
+    shared PC or in a proxy log; this row can. Rows older than the longest a session lives are
+    deleted (handlers/web/console/auth.py).
+    """
+
+    __tablename__ = "console_ended_sessions"
+
+    sid: Mapped[str] = mapped_column(String(48), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
 class Handoff(Base):

@@ -112,7 +112,8 @@ class OutboxSender:
         self._templates = templates or {}
         self._rate = RateLimiter(settings.rate_per_second)
         self._send_timeout = send_timeout_seconds
-        self.on_account_marked: Callable[[str], None] | None = None  # the inbox forgets what it knew of them
+        # Told which accounts to forget (marked, or with a push held for them): the inbox rewrites them next time.
+        self.on_account_marked: Callable[[str], None] | None = None
 
     async def run_once(self, batch: int = 100) -> SendSummary:
         """Send everything due now, batch by batch."""
@@ -273,7 +274,9 @@ class OutboxSender:
                                           .values(refused_at=now))
         if self.on_account_marked is not None:
             for outcome in outcomes:
-                if outcome.mark_account is not None:
+                # A held push waits for the owner's next message (release_held runs with the account's write):
+                # the inbox must not skip that write because it wrote the account a minute ago.
+                if outcome.mark_account is not None or outcome.values.get("status") == "held":
                     self.on_account_marked(outcome.row.recipient)
 
 

@@ -4,7 +4,8 @@ One set of rules for the chat commands (“回复 3-2-501 …”, “结束人�
 handoff inbox, so the owner hears the same thing whichever an agent uses:
 
 - **Taking** (console: 接待) marks the agent as the one answering; other agents see it. The owner is
-  told at once, by name, that a person has the conversation.
+  told at once, by name, that a person has the conversation (inside the 48-hour window; outside
+  it nobody is told, and the agent learns so).
 - **Answering** goes to the owner as a customer-service push through the outbox, at once (quiet
   hours or not), and keeps the handoff open for its full length from now. It works only inside
   WeChat's 48-hour window since the owner's last message (``CUSTOMER_SERVICE_WINDOW``); outside
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,18 +57,27 @@ async def inside_window(session: AsyncSession, openid: str, now: datetime) -> bo
     return last is not None and now - last < CUSTOMER_SERVICE_WINDOW
 
 
+class Taken(Enum):
+    """What taking an owner came to."""
+
+    TOLD = "told"  # the agent answers the owner now, and the owner is being told
+    UNTOLD = "untold"  # the agent answers the owner now; outside the 48-hour window nobody could tell them
+    ALREADY = "already"  # the agent was answering the owner already
+
+
 async def take(session: AsyncSession, agents: Agents, handoff: Handoff, agent: Staff, now: datetime,
-               key: str) -> bool:
-    """Mark ``agent`` as answering this owner and tell the owner; False when they already were."""
+               key: str) -> Taken:
+    """Mark ``agent`` as answering this owner and tell the owner when WeChat allows it."""
     await _ensure_open(session, agents, handoff, now)
     if handoff.agent_id == agent.id:
-        return False
+        return Taken.ALREADY
     handoff.agent_id = agent.id
     await records.add_line(session, handoff, records.SYSTEM, replies.THREAD_TAKEN.format(name=agent.name), now, agent)
-    if await inside_window(session, handoff.openid, now):
-        await agents.outbox.enqueue(session, key=f"handoff-taken:{key}", recipient=handoff.openid,
-                                    text=replies.TAKEN.format(name=agent.name), kind="handoff_reply", urgent=True)
-    return True
+    if not await inside_window(session, handoff.openid, now):
+        return Taken.UNTOLD
+    await agents.outbox.enqueue(session, key=f"handoff-taken:{key}", recipient=handoff.openid,
+                                text=replies.TAKEN.format(name=agent.name), kind="handoff_reply", urgent=True)
+    return Taken.TOLD
 
 
 async def answer(session: AsyncSession, agents: Agents, handoff: Handoff, agent: Staff, text: str,

@@ -6,7 +6,10 @@
 - Sign-in is the staff member's phone and password. ``console.max_failed_signins`` wrong
   passwords in a row lock the account for ``console.lockout_minutes``; a locked account is refused
   even with the right password, so guessing gains nothing. An unknown phone costs the same hash
-  as a known one and gets the same answer, so phones cannot be probed.
+  as a known one and gets the same answer, lockout included (its failures are counted from the
+  audit trail), so phones cannot be probed.
+- A password is 8-128 characters, not blank, not digits only, not one or two characters
+  repeated, and does not contain the person's phone.
 - Setting a password ends every other session of that person (``password_changed_at``).
 - The audit trail records sign-ins, failures, lockouts, invites, full phone numbers shown, FAQ
   edits and retried pushes, with who, when and from which address.
@@ -21,7 +24,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import ConsoleSettings, Settings
@@ -74,6 +77,10 @@ def check_new_password(staff: Staff, password: str, repeated: str) -> None:
         raise PasswordRefused("两次输入的密码不一致")
     if len(password) < PASSWORD_MIN or len(password) > PASSWORD_MAX:
         raise PasswordRefused(f"密码长度需要 {PASSWORD_MIN}-{PASSWORD_MAX} 个字符")
+    if not password.strip():
+        raise PasswordRefused("密码不能全是空格")
+    if len(set(password.lower())) <= 2:
+        raise PasswordRefused("密码太简单：不能只由一两个字符重复组成")
     if password.isdigit() or staff.phone in password:
         raise PasswordRefused("密码不能是纯数字，也不能包含手机号")
 
@@ -89,25 +96,63 @@ async def set_password(session: AsyncSession, invite: ConsoleInvite, staff: Staf
 
 
 async def sign_in(session: AsyncSession, phone: str, password: str, now: datetime,
-                  settings: ConsoleSettings) -> SignIn:
-    staff = await session.scalar(select(Staff).where(Staff.phone == phone.strip())) if phone.strip() else None
+                  settings: ConsoleSettings, address: str = "") -> SignIn:
+    """Check a phone and password, count a failure towards the lockout, and record the attempt."""
+    phone = phone.strip()[:20]
+    staff = await session.scalar(select(Staff).where(Staff.phone == phone)) if phone else None
     if staff is None or staff.password_hash is None:
         _verify(_DUMMY_HASH, password)
-        return SignIn(None)
-    if staff.locked_until is not None and staff.locked_until > now:
+        result = await _unknown_phone(session, phone, now, settings)
+    elif staff.locked_until is not None and staff.locked_until > now:
         _verify(_DUMMY_HASH, password)
-        return SignIn(None, staff.locked_until)
-    if not _verify(staff.password_hash, password):
+        result = SignIn(None, staff.locked_until)
+    elif not _verify(staff.password_hash, password):
         staff.failed_signins += 1
+        result = SignIn(None)
         if staff.failed_signins >= settings.max_failed_signins:
             staff.failed_signins = 0
             staff.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            return SignIn(None, staff.locked_until)
+            result = SignIn(None, staff.locked_until)
+    else:
+        staff.failed_signins, staff.locked_until = 0, None
+        if _HASHER.check_needs_rehash(staff.password_hash):
+            staff.password_hash = _HASHER.hash(password)
+        await audit(session, staff, "signin", now, address=address)
+        return SignIn(staff)
+    locked = result.locked_until
+    await audit(session, staff, "signin_locked" if locked else "signin_failed", now, target=phone,
+                detail=locked.isoformat() if locked else "", address=address, actor=staff.name if staff else "?")
+    return result
+
+
+async def _unknown_phone(session: AsyncSession, phone: str, now: datetime, settings: ConsoleSettings) -> SignIn:
+    """The answer a staff phone would get after the same failures, so the lockout betrays nothing.
+
+    The failures are the audit trail's: those since the phone's last lockout count towards the
+    next, as ``staff.failed_signins`` does for a real account.
+    """
+    if not phone:
         return SignIn(None)
-    staff.failed_signins, staff.locked_until = 0, None
-    if _HASHER.check_needs_rehash(staff.password_hash):
-        staff.password_hash = _HASHER.hash(password)
-    return SignIn(staff)
+    last_lock = (await session.execute(
+        select(AuditEntry.at, AuditEntry.detail).where(AuditEntry.target == phone, AuditEntry.action == "signin_locked")
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))).first()
+    until = _moment(last_lock.detail) if last_lock is not None else None
+    if until is not None and until > now:
+        return SignIn(None, until)
+    failures = select(func.count()).select_from(AuditEntry).where(AuditEntry.target == phone,
+                                                                 AuditEntry.action == "signin_failed")
+    if last_lock is not None:
+        failures = failures.where(AuditEntry.at >= last_lock.at)
+    if (await session.scalar(failures) or 0) + 1 >= settings.max_failed_signins:
+        return SignIn(None, now + timedelta(minutes=settings.lockout_minutes))
+    return SignIn(None)
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _verify(hashed: str, password: str) -> bool:

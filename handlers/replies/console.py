@@ -12,6 +12,12 @@ ADMINS_ONLY_INVITE = "只有管理员可以生成登录邀请链接。"
 SUPERVISORS_ONLY = "这个页面只对主管和管理员开放。"
 NO_STAFF = "没有这位员工"
 
+# Requests the console cannot read
+NO_PAGE = "没有这个页面，请从上方菜单进入。"
+FORM_TOO_LARGE = "提交的内容太长，请删减后再试。"
+FORM_UNREADABLE = "提交的内容无法识别（编码不对），请在页面上重新填写后提交。"
+BAD_ADDRESS = "链接中的编号不正确，请从页面上的链接进入。"
+
 # Tickets
 NO_TICKET = "没有找到这张工单，或它不属于您服务的小区。"
 BAD_FILTER = "筛选条件有误：{reason}"
@@ -25,6 +31,7 @@ CHOOSE_STAFF = "请选择要派给的员工"
 NO_HANDOFF = "没有找到这个人工会话，或它不属于您服务的小区。"
 EMPTY_REPLY = "请输入要回复的内容"
 TAKEN = "已接待，业主已收到“客服已接入”的消息。"
+TAKEN_UNTOLD = "已接待。业主最后一条消息已超过48小时，微信不允许发消息，业主没有收到通知，请点“显示电话”后电话联系。"
 SENT = "已发送。"
 ENDED = "已结束人工服务，机器人客服已恢复接待，并已告知业主。"
 HANDOFF_OVER = "这个人工会话已经结束或已超时，消息没有发出。"

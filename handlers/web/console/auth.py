@@ -6,7 +6,9 @@
 - The cookie is HttpOnly, SameSite=Strict, limited to ``/console`` and Secure when
   ``console.secure_cookie`` is on. A session holds the staff id, when their password last changed
   (a new password ends older sessions), when it was last used (``console.idle_minutes`` of idleness
-  end it, on the service's clock) and a CSRF token.
+  end it, on the service's clock), when it began (it lives at most ``SESSION_LIFETIME``), a random
+  session id and a CSRF token. Signing out records the session id (``console_ended_sessions``), so a
+  copy of the cookie taken before sign-out opens nothing either.
 - Every POST must carry the session's CSRF token (a form field or the ``X-CSRF-Token`` header);
   without it the request is refused with 403 and changes nothing.
 """
@@ -23,7 +25,7 @@ from aiohttp import web
 from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,12 +34,15 @@ from handlers.domain import staff_access
 from handlers.replies import console as words
 from handlers.web.console.context import SERVED, STAFF, STAFF_ID, Console, Keys, load_served
 from handlers.web.console.render import CSRF, flash, page, problem, redirect
-from models import AppSecret, Staff
+from models import AppSecret, EndedSession, Staff
 
 COOKIE = "wuyebot_console"
 KEY_NAME = "console_cookie_key"
 PUBLIC = ("/console/signin", "/console/invite/", "/console/static/")
-SEEN, STAMP = "seen", "pw"
+SEEN, SINCE, STAMP, SID = "seen", "since", "pw", "sid"
+# The longest a session lives, however busy: a clerk signs in each shift. It also bounds how long an
+# ended session must be remembered.
+SESSION_LIFETIME = timedelta(hours=12)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -79,34 +84,75 @@ async def cookie_key(session: AsyncSession) -> str:
 
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """CSRF on every POST; a live session on every page but sign-in, invites and static files."""
+    """A readable form on every POST, then CSRF; a live session on every page but sign-in, invites and
+    static files; an unknown address is a plain 404 page."""
     session = await get_session(request)
     if CSRF not in session:
         session[CSRF] = secrets.token_urlsafe(24)
-    if request.method == "POST" and not await _csrf_ok(request, session):
-        return await problem(request, 403, words.CSRF)
+    if request.method == "POST":
+        refused = await _unreadable_form(request)
+        if refused is not None:
+            return refused
+        if not await _csrf_ok(request, session):
+            return await problem(request, 403, words.CSRF)
     if request.path.startswith(PUBLIC) or request.path == "/console/signin":
-        return await handler(request)
+        return await _plainly(request, handler)
     console = Console(request)
     staff_id = session.get(STAFF_ID)
-    if staff_id is None:
+    if not isinstance(staff_id, int):
         return _to_signin(request)
     now = console.now()
-    seen = _moment(session.get(SEEN))
-    if seen is None or now - seen > timedelta(minutes=console.settings.console.idle_minutes):
+    seen, since = _moment(session.get(SEEN)), _moment(session.get(SINCE))
+    if (seen is None or since is None or now - seen > timedelta(minutes=console.settings.console.idle_minutes)
+            or now - since > SESSION_LIFETIME):
         session.invalidate()
         await flash(request, words.IDLE, "warn")
         return _to_signin(request)
     async with console.sessions() as db:
-        staff = await db.get(Staff, staff_id)
-        if staff is None or staff.password_hash is None or session.get(STAMP) != _stamp(staff):
+        staff = await signed_in_staff(db, session)
+        if staff is None:
             session.invalidate()
             return _to_signin(request)
         request[SERVED] = await load_served(db, staff, console.settings)
     request[STAFF] = staff
     if request.path != "/console/inbox/events":  # the live feed is not the person using the page
         session[SEEN] = now.isoformat()
-    return await handler(request)
+    return await _plainly(request, handler)
+
+
+async def signed_in_staff(db: AsyncSession, session: Session) -> Staff | None:
+    """The session's staff member while it stands: not signed out, the password unchanged since."""
+    staff_id = session.get(STAFF_ID)
+    if not isinstance(staff_id, int):
+        return None
+    staff = await db.get(Staff, staff_id, populate_existing=True)
+    if staff is None or staff.password_hash is None or session.get(STAMP) != _stamp(staff):
+        return None
+    if await db.get(EndedSession, str(session.get(SID, ""))[:48]) is not None:
+        return None
+    return staff
+
+
+async def _unreadable_form(request: web.Request) -> web.StreamResponse | None:
+    """Read the form once for every POST (handlers get the cached copy); a body too big or not UTF-8
+    gets a plain refusal here, whether the CSRF token came in the form or in a header."""
+    try:
+        await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        return await problem(request, 413, words.FORM_TOO_LARGE)
+    except (ValueError, UnicodeDecodeError):
+        return await problem(request, 400, words.FORM_UNREADABLE)
+    return None
+
+
+async def _plainly(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The page, or a plain Chinese 404/405 where aiohttp would answer in English."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return await problem(request, 404, words.NO_PAGE)
+    except web.HTTPMethodNotAllowed:
+        return await problem(request, 405, words.NO_PAGE)
 
 
 async def _csrf_ok(request: web.Request, session: Session) -> bool:
@@ -171,12 +217,8 @@ async def signin(request: web.Request) -> web.StreamResponse:
     target = _safe_next(str(form.get("next", "")))
     now = console.now()
     async with console.sessions() as db, db.begin():
-        result = await staff_access.sign_in(db, phone, password, now, console.settings.console)
-        if result.staff is None:
-            known = await db.scalar(select(Staff).where(Staff.phone == phone.strip())) if phone.strip() else None
-            action = "signin_locked" if result.locked_until is not None else "signin_failed"
-            await staff_access.audit(db, known, action, now, target=phone.strip(), address=console.address,
-                                     actor=known.name if known else "?")
+        result = await staff_access.sign_in(db, phone, password, now, console.settings.console,
+                                            address=console.address)
     if result.staff is None:
         if result.locked_until is not None:
             until = result.locked_until.astimezone(console.settings.tz).strftime("%H:%M")
@@ -188,17 +230,24 @@ async def signin(request: web.Request) -> web.StreamResponse:
     staff = result.staff
     session = await new_session(request)  # a fresh session: nothing from before sign-in carries over
     session[STAFF_ID] = staff.id
+    session[SID] = secrets.token_urlsafe(24)
     session[STAMP] = _stamp(staff)
-    session[SEEN] = now.isoformat()
+    session[SINCE] = session[SEEN] = now.isoformat()
     session[CSRF] = secrets.token_urlsafe(24)
-    async with console.sessions() as db, db.begin():
-        await staff_access.audit(db, staff, "signin", now, address=console.address)
     raise redirect(target)
 
 
 @routes.post("/signout")
 async def signout(request: web.Request) -> web.StreamResponse:
+    """End the session here and for every copy of its cookie (see EndedSession)."""
     session = await get_session(request)
+    sid = session.get(SID)
+    if isinstance(sid, str):
+        console = Console(request)
+        now = console.now()
+        async with console.sessions() as db, db.begin():
+            await db.execute(delete(EndedSession).where(EndedSession.ended_at < now - SESSION_LIFETIME))
+            await db.merge(EndedSession(sid=sid[:48], ended_at=now))
     session.invalidate()
     raise redirect("/console/signin")
 

@@ -13,21 +13,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import ColumnElement, and_, desc, exists, func, or_, select
+from sqlalchemy import ColumnElement, desc, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.nlu.labels import COMPLAINT_CATEGORIES, REPAIR_CATEGORIES
 from bot.privacy import mask_phones
 from handlers.domain.complaint_tier import TIER_NAMES
-from handlers.domain.estates import staff_named
+from handlers.domain.estates import EstateRoster, staff_named
 from handlers.domain.staff_access import audit
 from handlers.domain.tickets import ACTION_NAMES, OPEN_STATUSES, STATUS_NAMES, TRANSITIONS, InvalidTransition
 from handlers.domain.workflow import NotPermitted
 from handlers.replies import console as words
 from handlers.replies import staff as staff_replies
 from handlers.web.console.context import Console
-from handlers.web.console.render import flash, page, problem, redirect
+from handlers.web.console.render import flash, page, problem, record_id, redirect
 from models import Building, Home, Resident, Staff, Ticket, TicketDeadline, TicketReporter
 
 routes = web.RouteTableDef()
@@ -113,7 +113,7 @@ def read_filters(console: Console) -> Filters:
         raise BadFilter("类别不正确")
     if values["tier"] and values["tier"] not in TIER_NAMES:
         raise BadFilter("投诉等级不正确")
-    if values["assignee"] and values["assignee"] not in ("me", "none") and not values["assignee"].isdigit():
+    if values["assignee"] and values["assignee"] not in ("me", "none") and record_id(values["assignee"]) is None:
         raise BadFilter("处理人不正确")
     try:
         number = int(query.get("page", "1") or "1")
@@ -147,7 +147,7 @@ def _conditions(filters: Filters, console: Console, now: datetime) -> list[Colum
     elif filters.assignee == "none":
         where.append(Ticket.assignee_id.is_(None))
     elif filters.assignee:
-        where.append(Ticket.assignee_id == int(filters.assignee))
+        where.append(Ticket.assignee_id == record_id(filters.assignee))
     if filters.overdue:
         where.append(Ticket.status.in_(sorted(OPEN_STATUSES)))
         where.append(exists().where(TicketDeadline.ticket_id == Ticket.id, TicketDeadline.met_at.is_(None),
@@ -167,15 +167,15 @@ async def board(request: web.Request) -> web.StreamResponse:
     where = _conditions(filters, console, now)
     base = (select(Ticket, Home.room_key, Staff.name).outerjoin(Home, Home.id == Ticket.home_id)
             .outerjoin(Building, Building.id == Home.building_id).outerjoin(Staff, Staff.id == Ticket.assignee_id)
-            .where(and_(*where)))
+            .where(*where))
     async with console.sessions() as session:
         total = await session.scalar(
             select(func.count()).select_from(Ticket).outerjoin(Home, Home.id == Ticket.home_id)
-            .outerjoin(Building, Building.id == Home.building_id).where(and_(*where))) or 0
+            .outerjoin(Building, Building.id == Home.building_id).where(*where)) or 0
         rows = (await session.execute(
             base.options(selectinload(Ticket.deadlines)).order_by(desc(Ticket.created_at), desc(Ticket.id))
             .limit(size).offset((filters.page - 1) * size))).all()
-        staff = await _staff_choices(session, console)
+        staff = await _staff_choices(session, console, console.served)
     warn = console.settings.sla.warn_at_fraction
     tickets = [_row(ticket, room, assignee, now, warn, console) for ticket, room, assignee in rows]
     pages = max(1, -(-total // size))
@@ -197,8 +197,14 @@ def _row(ticket: Ticket, room: str | None, assignee: str | None, now: datetime, 
             "countdown": countdown(ticket, now, warn)}
 
 
-async def _staff_choices(session: AsyncSession, console: Console) -> list[tuple[int, str]]:
+async def _staff_choices(session: AsyncSession, console: Console,
+                         estates: frozenset[str] | None) -> list[tuple[int, str]]:
+    """(id, name) of the staff who serve any of ``estates`` (None: the whole company), for the filter
+    and the 转派 list: another estate's people are not shown."""
     people = (await session.scalars(select(Staff).order_by(Staff.name))).all()
+    if estates is not None:
+        roster = await EstateRoster.load(session, console.settings.company_default_estate)
+        people = [person for person in people if any(roster.serves(person, estate) for estate in estates)]
     return [(person.id, person.name) for person in people]
 
 
@@ -236,7 +242,7 @@ async def _ticket_page(request: web.Request, *, reveal: bool) -> web.StreamRespo
         if reveal and phone:
             await audit(session, console.me, "reveal_phone", now, target=ticket.number, detail=mask_phones(phone),
                         address=console.address)
-        staff = await _staff_choices(session, console)
+        staff = await _staff_choices(session, console, frozenset({ticket.estate}))
         events = list(ticket.events)
         deadlines = list(ticket.deadlines)
     tz = console.settings.tz
@@ -325,9 +331,10 @@ async def _act(session: AsyncSession, console: Console, ticket: Ticket, action: 
         return staff_replies.NOTED.format(number=ticket.number)
     await workflow.check(session, ticket, me, action)
     if action == "assign":
-        if not other.isdigit():
+        chosen = record_id(other)
+        if chosen is None:
             raise NotPermitted(words.CHOOSE_STAFF)
-        person = await session.get(Staff, int(other))
+        person = await session.get(Staff, chosen)
         named = await staff_named(session, person.phone, ticket.estate,
                                   console.settings.company_default_estate) if person else []
         if not named:

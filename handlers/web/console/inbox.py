@@ -4,8 +4,9 @@ The list shows the handoffs open now in the estates the agent serves, the latest
 with who is answering each. New lines (owners' messages, other agents' answers, takes and ends)
 arrive over server-sent events: ``/console/inbox/events`` reads the table every
 ``POLL_SECONDS`` (so it works whichever instance wrote the line) and closes after
-``STREAM_SECONDS``; the browser's EventSource then reconnects through the sign-in check again,
-with the last line id it saw, so an expired session stops the feed and nothing is missed.
+``STREAM_SECONDS``, or as soon as its session is signed out or outlived by a new password; the
+browser's EventSource then reconnects through the sign-in check again, with the last line id it
+saw, so an ended session stops the feed and nothing is missed.
 Answering, taking and ending are ``handlers.domain.handoff_agents``, shared with the chat commands.
 """
 
@@ -18,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp_session import get_session
 from aiohttp_sse import sse_response
 from sqlalchemy import desc, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +27,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.privacy import mask_phones
 from handlers.domain import handoff_records as records
 from handlers.domain.handoff import owner_of
-from handlers.domain.handoff_agents import Agents, HandoffOver, OutsideWindow, answer, end, inside_window, take
+from handlers.domain.handoff_agents import (
+    Agents,
+    HandoffOver,
+    OutsideWindow,
+    Taken,
+    answer,
+    end,
+    inside_window,
+    take,
+)
 from handlers.domain.staff_access import audit
 from handlers.domain.tickets import STATUS_NAMES
 from handlers.replies import console as words
+from handlers.web.console.auth import signed_in_staff
 from handlers.web.console.context import Console
-from handlers.web.console.render import flash, page, problem, redirect
+from handlers.web.console.render import flash, page, problem, record_id, redirect
 from models import Handoff, ProcessedMessage, Staff, Ticket
 
 routes = web.RouteTableDef()
@@ -61,9 +73,10 @@ def _clock(moment: datetime, console: Console) -> str:
 
 
 async def _visible(session: AsyncSession, console: Console, handoff_id: str) -> Handoff | None:
-    if not handoff_id.isdigit() or len(handoff_id) > 12:
+    found = record_id(handoff_id)
+    if found is None:
         return None
-    handoff = await session.get(Handoff, int(handoff_id))
+    handoff = await session.get(Handoff, found)
     if handoff is None or not console.serves(handoff.estate):
         return None
     return handoff
@@ -104,8 +117,10 @@ async def _detail(session: AsyncSession, console: Console, handoff: Handoff, now
         select(ProcessedMessage).where(ProcessedMessage.openid == handoff.openid, ProcessedMessage.text != "",
                                        ProcessedMessage.received_at < handoff.started_at)
         .order_by(desc(ProcessedMessage.received_at)).limit(RECENT))).all()
-    tickets = (await session.scalars(select(Ticket).where(Ticket.openid == handoff.openid)
-                                     .order_by(desc(Ticket.created_at)).limit(5))).all()
+    tickets_of_owner = select(Ticket).where(Ticket.openid == handoff.openid)
+    if console.served is not None:  # an owner with homes in two estates: only the agent's estates' tickets
+        tickets_of_owner = tickets_of_owner.where(Ticket.estate.in_(sorted(console.served)))
+    tickets = (await session.scalars(tickets_of_owner.order_by(desc(Ticket.created_at)).limit(5))).all()
     agent = await session.get(Staff, handoff.agent_id) if handoff.agent_id else None
     is_open = handoff.ended_at is None and handoff.until > now
     return {
@@ -141,6 +156,7 @@ async def inbox_list(request: web.Request) -> web.StreamResponse:
 async def events(request: web.Request) -> web.StreamResponse:
     console = Console(request)
     cursor = _cursor(request)
+    signed_in = await get_session(request)
     async with console.sessions() as session:
         if cursor is None:
             cursor = await records.last_line_id(session)
@@ -151,6 +167,8 @@ async def events(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
             while stream.is_connected() and loop.time() < stop_at:
                 async with console.sessions() as session:
+                    if await signed_in_staff(session, signed_in) is None:  # signed out or a new password
+                        break
                     lines = await records.lines_after(session, cursor, console.served)
                 for line in lines:
                     cursor = line.id
@@ -162,7 +180,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 def _cursor(request: web.Request) -> int | None:
     value = request.headers.get("Last-Event-ID") or request.query.get("after", "")
-    return int(value) if value.isdigit() and len(value) < 16 else None
+    return record_id(value, minimum=0)
 
 
 async def _agent_action(request: web.Request, action: str) -> web.StreamResponse:
@@ -172,8 +190,11 @@ async def _agent_action(request: web.Request, action: str) -> web.StreamResponse
     if action == "reply" and not text:
         await flash(request, words.EMPTY_REPLY, "error")
         raise redirect(f"/console/inbox?h={request.match_info['id']}")
+    nonce = str(form.get("nonce", ""))
+    if not 0 < len(nonce) <= 64:  # every form of the page carries one; without it a resend cannot be told
+        return await problem(request, 400, words.CSRF)
     now = console.now()
-    key = f"console:{request.match_info['id']}:{form.get('nonce', '')}"[:150]  # a form sent twice: one push
+    key = f"console:{request.match_info['id']}:{nonce}"  # the same form sent twice: one push
     async with console.sessions() as session, session.begin():
         handoff = await _visible(session, console, request.match_info["id"])
         if handoff is None:
@@ -181,8 +202,8 @@ async def _agent_action(request: web.Request, action: str) -> web.StreamResponse
         agents = Agents(console.outbox, console.conversations, console.settings.for_estate(handoff.estate))
         try:
             if action == "take":
-                await take(session, agents, handoff, console.me, now, key)
-                message = words.TAKEN
+                taken = await take(session, agents, handoff, console.me, now, key)
+                message = words.TAKEN_UNTOLD if taken is Taken.UNTOLD else words.TAKEN
             elif action == "reply":
                 await answer(session, agents, handoff, console.me, text, now, key)
                 message = words.SENT

@@ -12,18 +12,19 @@ from functools import wraps
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import ColumnElement, desc, or_, select
+from sqlalchemy import ColumnElement, desc, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_phones
 from handlers.domain import faq_edits, staff_access
+from handlers.domain.estates import EstateRoster
 from handlers.domain.kb import knowledge_base
 from handlers.replies import console as words
 from handlers.reports.dashboard import dashboard as dashboard_figures
 from handlers.web.console.charts import bar_chart, line_chart, percent
 from handlers.web.console.context import Console
-from handlers.web.console.render import flash, page, problem, redirect
-from models import AuditEntry, Building, Home, HomeBinding, OutboxMessage, Staff, StaffEstate
+from handlers.web.console.render import flash, page, problem, record_id, redirect
+from models import AuditEntry, Building, Estate, Home, HomeBinding, OutboxMessage, Resident, Staff, StaffEstate
 
 routes = web.RouteTableDef()
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -60,6 +61,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     return await page(request, "dashboard.html", figures=figures, charts=charts, money=_money)
 
 
+def _shortened(recipient: str) -> str:
+    return recipient[:12] + ("…" if len(recipient) > 12 else "")
+
+
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -81,8 +86,9 @@ async def outbox(request: web.Request) -> web.StreamResponse:
         query = query.where(scope)
     async with console.sessions() as session:
         rows = (await session.scalars(query.order_by(desc(OutboxMessage.id)).limit(OUTBOX_PAGE))).all()
+        names = await _recipient_names(session, {r.recipient for r in rows})
     tz = console.settings.tz
-    pushes = [{"id": r.id, "recipient": r.recipient[:12] + ("…" if len(r.recipient) > 12 else ""),
+    pushes = [{"id": r.id, "recipient": names.get(r.recipient) or _shortened(r.recipient),
                "channel": r.channel, "kind": r.kind, "status": r.status, "attempts": r.attempts,
                "due": r.due_at.astimezone(tz).strftime("%m-%d %H:%M"),
                "text": mask_phones(str(r.payload.get("text") or r.payload.get("markdown") or "模板消息"))[:120],
@@ -90,18 +96,32 @@ async def outbox(request: web.Request) -> web.StreamResponse:
     return await page(request, "outbox.html", pushes=pushes, view=view, views=OUTBOX_VIEWS)
 
 
+async def _recipient_names(session: AsyncSession, openids: set[str]) -> dict[str, str]:
+    """Who a push is for, as staff know them: the owner's current home and name, or the staff member's name."""
+    owners = (await session.execute(
+        select(HomeBinding.openid, Home.room_key, Resident.name).join(Home, Home.id == HomeBinding.home_id)
+        .outerjoin(Resident, Resident.id == HomeBinding.resident_id)
+        .where(HomeBinding.openid.in_(openids), HomeBinding.status == "active")
+        .order_by(HomeBinding.is_current))).all()
+    names = {openid: f"{room} {name or ''}".strip() for openid, room, name in owners}  # the current home wins
+    staff = (await session.execute(select(Staff.openid, Staff.name).where(Staff.openid.in_(openids)))).all()
+    names.update({openid: f"员工 {name}" for openid, name in staff if openid})
+    return names
+
+
 def _recipients_served(console: Console) -> ColumnElement[bool] | None:
     """A supervisor sees pushes to owners bound in their estates and to staff of their estates."""
     if console.served is None:
         return None
     estates = sorted(console.served)
-    from models import Estate
-
     owners = (select(HomeBinding.openid).join(Home, Home.id == HomeBinding.home_id)
               .join(Building, Building.id == Home.building_id).join(Estate, Estate.id == Building.estate_id)
               .where(Estate.code.in_(estates)))
-    staff = (select(Staff.openid).join(StaffEstate, StaffEstate.staff_id == Staff.id)
-             .where(StaffEstate.estate.in_(estates), Staff.openid.is_not(None)))
+    listed = select(StaffEstate.staff_id).where(StaffEstate.estate.in_(estates))
+    staff = select(Staff.openid).where(Staff.openid.is_not(None), Staff.id.in_(listed))
+    if console.settings.company_default_estate in console.served:  # no estates on file: the default's staff
+        staff = select(Staff.openid).where(Staff.openid.is_not(None), or_(
+            Staff.id.in_(listed), ~exists().where(StaffEstate.staff_id == Staff.id)))
     return or_(OutboxMessage.recipient.in_(owners), OutboxMessage.recipient.in_(staff))
 
 
@@ -109,19 +129,19 @@ def _recipients_served(console: Console) -> ColumnElement[bool] | None:
 @supervisors_only
 async def retry(request: web.Request) -> web.StreamResponse:
     console = Console(request)
-    raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 12:
+    push_id = record_id(request.match_info["id"])
+    if push_id is None:
         return await problem(request, 404, words.NO_PUSH)
     async with console.sessions() as session, session.begin():
-        query = select(OutboxMessage.id).where(OutboxMessage.id == int(raw))
+        query = select(OutboxMessage.id).where(OutboxMessage.id == push_id)
         scope = _recipients_served(console)
         if scope is not None:
             query = query.where(scope)
         if await session.scalar(query) is None:
             return await problem(request, 404, words.NO_PUSH)
-        done = await console.outbox.retry(session, int(raw))
+        done = await console.outbox.retry(session, push_id)
         if done:
-            await staff_access.audit(session, console.me, "outbox_retry", console.now(), target=f"outbox:{raw}",
+            await staff_access.audit(session, console.me, "outbox_retry", console.now(), target=f"outbox:{push_id}",
                                      address=console.address)
     await flash(request, words.RETRIED if done else words.NOT_RETRIED, "ok" if done else "warn")
     raise redirect(f"/console/outbox?view={request.query.get('view', 'failed')}")
@@ -209,13 +229,10 @@ async def settings_page(request: web.Request) -> web.StreamResponse:
 
 async def _people(session: AsyncSession, console: Console) -> list[dict[str, Any]]:
     rows = (await session.scalars(select(Staff).order_by(Staff.role, Staff.name))).all()
-    served: dict[int, set[str]] = {}
-    for staff_id, estate in (await session.execute(select(StaffEstate.staff_id, StaffEstate.estate))).all():
-        served.setdefault(staff_id, set()).add(estate)
+    roster = await EstateRoster.load(session, console.settings.company_default_estate)
     people = []
     for person in rows:
-        theirs = served.get(person.id, set())
-        if console.served is not None and person.role != "admin" and theirs and not theirs & console.served:
+        if console.served is not None and not any(roster.serves(person, estate) for estate in console.served):
             continue
         people.append({"id": person.id, "name": person.name, "phone": mask_phones(person.phone), "role": person.role,
                        "has_password": person.password_hash is not None, "on_duty": person.on_duty,
@@ -229,9 +246,9 @@ async def invite(request: web.Request) -> web.StreamResponse:
     console = Console(request)
     if not console.is_admin:
         return await problem(request, 403, words.ADMINS_ONLY_INVITE)
-    raw = request.match_info["id"]
+    staff_id = record_id(request.match_info["id"])
     async with console.sessions() as session, session.begin():
-        person = await session.get(Staff, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+        person = await session.get(Staff, staff_id) if staff_id is not None else None
         if person is None:
             return await problem(request, 404, words.NO_STAFF)
         token = await staff_access.create_invite(session, person, console.now(), console.settings.console,

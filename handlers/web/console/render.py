@@ -13,6 +13,18 @@ from handlers.web.console.context import STAFF, Console
 
 CSRF = "csrf"
 FLASH = "flash"
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer: a larger id cannot exist, and would fail the query
+
+
+def record_id(text: str, minimum: int = 1) -> int | None:
+    """A row id from an address, a query or a form; None unless it is plain ASCII digits in range.
+
+    ``str.isdigit`` alone is not enough: it accepts "²" and "٣", which ``int`` then refuses.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if minimum <= value <= MAX_ROW_ID else None
 
 
 async def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:

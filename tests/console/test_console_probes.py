@@ -549,8 +549,9 @@ class TestEstateIsolation:
             status, body, _headers = await liu.get(f"/console/outbox?view={view}")
             assert status == 200, view
             assert "staff-wang" not in body and "staff-desk" not in body and "3-2-501" not in body, view
-        assert "staff-liu" in (await liu.get("/console/outbox?view=sent"))[1] + \
-            (await liu.get("/console/outbox?view=pending"))[1]  # 兰亭苑's own pushes are shown
+            assert f"员工 {STAFF['wang'][0]}" not in body and f"员工 {STAFF['desk'][0]}" not in body, view
+        own = (await liu.get("/console/outbox?view=sent"))[1] + (await liu.get("/console/outbox?view=pending"))[1]
+        assert f"员工 {STAFF['liu'][0]}" in own  # 兰亭苑's own pushes are shown, by the name staff know
         status, _body, _headers = await liu.form(f"/console/outbox/{zhang_pushes[0].id}/retry", {},
                                                  token_from="/console/outbox")
         assert status == 404

@@ -232,6 +232,13 @@ class ConsoleSettings(_Section):
     page_size: int = Field(default=30, gt=0, le=200)  # tickets per page of the board
 
 
+class NoticeSettings(_Section):
+    """Notices to the homes of an estate (docs/notices.md)."""
+
+    remind_before_minutes: int = Field(default=60, gt=0)  # the reminder goes this long before a planned start
+    unplanned_hours: int = Field(default=4, gt=0)  # how long a notice made from a ticket lasts unless told
+
+
 class RetentionSettings(_Section):
     """How long records that only serve a moment are kept (the daily pruning job)."""
 
@@ -408,6 +415,7 @@ class Settings(_Section):
     webhook: WebhookSettings = WebhookSettings()
     retention: RetentionSettings = RetentionSettings()
     console: ConsoleSettings = ConsoleSettings()
+    notices: NoticeSettings = NoticeSettings()
     menu: MenuSettings = MenuSettings()
     wechat: WechatCredentials
     # More estates (docs/estates.md). Each entry is an ``estate`` block of its own, plus any of

@@ -35,6 +35,7 @@ from handlers.flows import (
     human,
     lock,
     menu,
+    notices,
     rating,
     release,
     repair,
@@ -53,6 +54,7 @@ from handlers.web.gate import gate_routes
 
 FLOWS = (
     staff.FLOW,
+    notices.FLOW,  # before the dialogue's flows: an owner asking about an active notice gets it
     staff_binding.FLOW,
     binding.FLOW,
     fee.FLOW,

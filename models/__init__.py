@@ -15,6 +15,7 @@ from models.messaging import (
     ProcessedMessage,
     WebhookNonce,
 )
+from models.notice import Notice, NoticeRecipient
 from models.staff import Staff, StaffBindingCode, StaffEstate
 from models.ticket import DailySequence, Ticket, TicketDeadline, TicketEvent, TicketOffer, TicketReporter
 from models.visit import BindingAttempt, ReturnVisit
@@ -41,6 +42,8 @@ __all__ = [
     "Home",
     "HomeBinding",
     "JobRun",
+    "Notice",
+    "NoticeRecipient",
     "OutboxMessage",
     "ProcessedMessage",
     "Resident",

@@ -73,6 +73,29 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("phone", help="the staff member's phone, as in the staff file")
     invite.set_defaults(run=_staff_invite)
 
+    notice = commands.add_parser("notice", help="notices to the homes they concern (停水, 停电 …)").add_subparsers(
+        title="notice commands")
+    create = notice.add_parser("create", help="make a notice and send it to the bound owners and tenants")
+    create.add_argument("--kind", required=True, help="停水, 停电, 电梯维保, 消防演练, 消杀, 台风预警 or 其他")
+    create.add_argument("--start", required=True, help="ISO time, e.g. 2026-12-05T09:00 (estate's zone if no offset)")
+    create.add_argument("--end", required=True, help="ISO time")
+    create.add_argument("--text", required=True, help="what owners should know: the reason, what to do")
+    create.add_argument("--estate", default=None, help="estate code (default: the company's default estate)")
+    create.add_argument("--buildings", default=None, help="building codes, e.g. 3,5 (default: the whole estate)")
+    create.add_argument("--units", default=None, help="building-unit pairs, e.g. 3-2,3-1")
+    create.add_argument("--urgent", action="store_true", help="an unplanned cut: sent in quiet hours too")
+    create.set_defaults(run=_notice, action="create")
+    for name, words in (("cancel", "call a notice off (those told hear so)"),
+                        ("end", "it is over now: the all clear goes at once")):
+        changed = notice.add_parser(name, help=words)
+        changed.add_argument("number", help="the notice's number, N20261204001")
+        changed.set_defaults(run=_notice, action=name)
+    extend = notice.add_parser("extend", help="move a notice's end (those told hear the new time)")
+    extend.add_argument("number", help="the notice's number")
+    extend.add_argument("--end", required=True, help="ISO time")
+    extend.set_defaults(run=_notice, action="extend")
+    notice.add_parser("list", help="the latest notices with their delivery").set_defaults(run=_notice, action="list")
+
     menu = commands.add_parser("menu", help="the official account's custom menu").add_subparsers(title="menu commands")
     push = menu.add_parser("push", help="set the custom menu from config.yaml through the WeChat API")
     push.add_argument("--dry-run", action="store_true", help="check the menu and print its JSON; send nothing")
@@ -212,6 +235,20 @@ def _staff_invite(args: argparse.Namespace) -> int:
           f"（{until.astimezone(settings.tz):%m月%d日%H:%M}前有效，仅限一次）：\n"
           f"{base.rstrip('/')}/console/invite/{token}")
     return 0
+
+
+def _notice(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from handlers.domain.notice_command_line import run
+
+    settings = _settings()
+    if is_sqlite_url(settings.database_url):
+        from models.migrate import upgrade
+
+        upgrade(settings.database_url)
+    options = {key: value for key, value in vars(args).items() if key not in ("run", "action")}
+    return asyncio.run(run(settings, args.action, options, sys.stdout, sys.stderr))
 
 
 def _menu_push(args: argparse.Namespace) -> int:

@@ -298,10 +298,12 @@ class Router:
     def text(self, pattern: str) -> Callable[[Handler], Handler]:
         """Handle a text matching ``pattern`` (fullmatch, after trimming) from anyone, before understanding.
 
-        Only for replies the bot asked for by name, such as “同意 4821” to a tenant's binding
-        request, or fixed commands it taught (员工绑定 12345678); everything owners say in their own
-        words goes through the NLU. The handler receives the match as ``match``; it may answer None
-        to decline (the words were not a reply to us), and the dialogue then reads the message.
+        For replies the bot asked for by name, such as “同意 4821” to a tenant's binding request,
+        fixed commands it taught (员工绑定 12345678), and the one case where what was announced
+        answers owners' own words (an active notice: "怎么停水了", which the handler declines
+        unless a notice of the sender's home applies); everything else owners say goes through
+        the NLU. The handler receives the match as ``match``; it may answer None to decline (the
+        words were not a reply to us), and the dialogue then reads the message.
         """
         compiled = re.compile(pattern)
 

@@ -71,10 +71,10 @@ class Outbox:
             self._on_enqueue()
 
     async def enqueue_many(self, session: AsyncSession, pushes: list[dict[str, Any]]) -> None:
-        """Many customer-service texts in one statement (monthly reminders for a whole estate).
+        """Many pushes in one statement (monthly reminders, a notice to a whole estate).
 
         Each item has ``key``, ``recipient``, ``text``, ``kind`` and optionally ``due_at``/``urgent``/
-        ``quiet_hours``.
+        ``quiet_hours``, and ``channel`` with its ``payload`` (a template) instead of a customer-service text.
         """
         if not pushes:
             return
@@ -84,8 +84,9 @@ class Outbox:
             urgent = push.get("urgent", False)
             due = push.get("due_at") or now
             rows.append({
-                "idempotency_key": push["key"], "recipient": push["recipient"], "channel": CUSTOMER_SERVICE,
-                "kind": push["kind"], "payload": {"text": push["text"]}, "urgent": urgent,
+                "idempotency_key": push["key"], "recipient": push["recipient"],
+                "channel": push.get("channel", CUSTOMER_SERVICE), "kind": push["kind"],
+                "payload": push.get("payload") or {"text": push["text"]}, "urgent": urgent,
                 "due_at": due if urgent else self.after_quiet_hours(due, push.get("quiet_hours")), "status": "pending",
                 "attempts": 0,
                 "created_at": now,

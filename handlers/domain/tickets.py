@@ -83,6 +83,18 @@ class NewTicket:
     estate: str | None = None  # its estate's code; by default the home's, else the company's default estate
 
 
+async def daily_number(session: AsyncSession, prefix: str, at: datetime, tz: ZoneInfo) -> str:
+    """``prefix`` + the local date + the day's next number (R20261122001, N20261204001): one sequence
+    per prefix and day, safe with several writers (the row is upserted and returned in one statement)."""
+    day = at.astimezone(tz).date()
+    statement = text(
+        "INSERT INTO daily_sequences (prefix, day, last) VALUES (:prefix, :day, 1) "
+        "ON CONFLICT (prefix, day) DO UPDATE SET last = daily_sequences.last + 1 RETURNING last"
+    )
+    sequence = (await session.execute(statement, {"prefix": prefix, "day": day})).scalar_one()
+    return f"{prefix}{day:%Y%m%d}{sequence:03d}"
+
+
 class TicketDesk:
     """Creates tickets and moves them through their states, inside the caller's transaction."""
 
@@ -106,13 +118,7 @@ class TicketDesk:
     async def next_number(self, session: AsyncSession, kind: str, at: datetime) -> str:
         """The kind's prefix (or a prefix itself, V for visitor passes), the local date, the day's next number."""
         prefix = self.sla.kinds[kind].prefix if kind in self.sla.kinds else kind
-        day = at.astimezone(self.tz).date()
-        statement = text(
-            "INSERT INTO daily_sequences (prefix, day, last) VALUES (:prefix, :day, 1) "
-            "ON CONFLICT (prefix, day) DO UPDATE SET last = daily_sequences.last + 1 RETURNING last"
-        )
-        sequence = (await session.execute(statement, {"prefix": prefix, "day": day})).scalar_one()
-        return f"{prefix}{day:%Y%m%d}{sequence:03d}"
+        return await daily_number(session, prefix, at, self.tz)
 
     async def create(self, session: AsyncSession, new: NewTicket, at: datetime, by: str) -> Ticket:
         estate = await self.estate_for(session, new)

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from handlers.domain.escalation import escalate_due
 from handlers.domain.estates import served_estates
 from handlers.domain.fee_reminders import dunning_flags, send_fee_reminders
+from handlers.domain.notices import due_steps
 from handlers.domain.services import Services
 from handlers.domain.visits import run_return_visits
 from handlers.jobs.pruning import prune
@@ -45,11 +46,15 @@ def scheduled_jobs(services: Services, outbox: Outbox, settings: Settings) -> li
     async def daily(session: AsyncSession, now: datetime) -> str:
         return await daily_summary(session, now, notifier, settings)
 
+    async def notice_steps(session: AsyncSession, now: datetime) -> str:
+        return await due_steps(session, now, outbox, settings)
+
     async def pruning(session: AsyncSession, now: datetime) -> str:
         return await prune(session, now, settings.retention)
 
     jobs = [
         ScheduledJob("sla_check", sla_check),
+        ScheduledJob("notices", notice_steps),
         ScheduledJob("prune", pruning, schedule.prune),
         ScheduledJob("return_visits", return_visits),
         ScheduledJob("fee_reminders", fee_reminders, schedule.fee_reminders),

@@ -56,7 +56,19 @@ from bot.settings import Settings
 from handlers.domain.fee_reminders import dunning_flags
 from handlers.domain.tickets import OPEN_STATUSES
 from handlers.reports.period import MONTH, Period, Span, week_spans
-from models import Bill, Building, Estate, Home, ReturnVisit, Ticket, TicketDeadline, TicketEvent
+from models import (
+    Bill,
+    Building,
+    Estate,
+    Home,
+    Notice,
+    NoticeRecipient,
+    OutboxMessage,
+    ReturnVisit,
+    Ticket,
+    TicketDeadline,
+    TicketEvent,
+)
 from models.enums import TicketStatus, VisitStatus
 
 RATE_PLACES = Decimal("0.0001")
@@ -219,6 +231,26 @@ class Fees:
 
 
 @dataclass(frozen=True)
+class NoticeKindRow:
+    kind: str
+    notices: int
+    reached: int  # accounts at least one of its pushes reached
+    failures: int  # pushes that failed for good, and accounts no channel could reach
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Notices announced in the month (docs/notices.md)."""
+
+    by_kind: tuple[NoticeKindRow, ...] = ()
+
+    @property
+    def totals(self) -> NoticeKindRow:
+        return NoticeKindRow("合计", sum(r.notices for r in self.by_kind), sum(r.reached for r in self.by_kind),
+                             sum(r.failures for r in self.by_kind))
+
+
+@dataclass(frozen=True)
 class ArrearsRow:
     room: str
     estate: str  # the home's estate's code
@@ -244,6 +276,7 @@ class MonthlyReport(_Json):
     suggestions: Suggestions
     fees: Fees
     arrears: tuple[ArrearsRow, ...]  # most serious first
+    notices: Notices = Notices()
     estate: str | None = None  # the estate's code; None for the whole company
     estate_name: str = ""  # the estate's name, or the company's
 
@@ -360,6 +393,7 @@ class _MonthlyRows:
     homes_billed: Grouped  # (estate,) → homes
     homes_owing: Grouped
     arrears: tuple[ArrearsRow, ...]
+    notices: Grouped  # (estate, kind, notices | reached | failures) → count
 
 
 async def _weekly_rows(session: AsyncSession, period: Period, now: datetime, only: str | None) -> _WeeklyRows:
@@ -391,7 +425,27 @@ async def _monthly_rows(session: AsyncSession, period: Period, now: datetime, se
         complaints=complaints, complaints_on_time=complaints_on_time,
         suggestions=await _suggestion_rows(session, period, now, only),
         billed=billed, paid=paid, homes_billed=homes_billed, homes_owing=homes_owing,
-        arrears=await _arrears(session, _as_of(period, now), settings, only))
+        arrears=await _arrears(session, _as_of(period, now), settings, only),
+        notices=await _notice_rows(session, period, only))
+
+
+async def _notice_rows(session: AsyncSession, period: Period, only: str | None) -> Grouped:
+    """Per estate and kind: notices announced in the period, accounts reached, and delivery failures."""
+    found = select(Notice).where(Notice.announced_at.is_not(None), _within(Notice.announced_at, period))
+    if only is not None:
+        found = found.where(Notice.estate == only)
+    grouped: Grouped = {}
+    for notice in (await session.scalars(found)).all():
+        ours = OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%")
+        reached = await session.scalar(select(func.count(func.distinct(OutboxMessage.recipient)))
+                                       .where(ours, OutboxMessage.status == "sent")) or 0
+        dead = await session.scalar(select(func.count()).where(ours, OutboxMessage.status == "dead")) or 0
+        unreachable = await session.scalar(select(func.count()).where(
+            NoticeRecipient.notice_id == notice.id, NoticeRecipient.channel == "none")) or 0
+        for what, count in (("notices", 1), ("reached", reached), ("failures", dead + unreachable)):
+            key = (notice.estate, notice.kind, what)
+            grouped[key] = grouped.get(key, 0) + count
+    return grouped
 
 
 async def _open_complaints(session: AsyncSession, period: Period, now: datetime,
@@ -595,8 +649,14 @@ def _monthly(rows: _MonthlyRows, period: Period, now: datetime, settings: Settin
         fees=_fees(_pick(rows.billed, scope), _pick(rows.paid, scope), _total(rows.homes_billed, scope),
                    _total(rows.homes_owing, scope)),
         arrears=tuple(row for row in rows.arrears if scope is None or row.estate == scope),
-        estate=scope, estate_name=name,
+        notices=_notices(_pick(rows.notices, scope)), estate=scope, estate_name=name,
     )
+
+
+def _notices(counts: dict[tuple[Any, ...], int]) -> Notices:
+    kinds = sorted({key[0] for key in counts})
+    return Notices(tuple(NoticeKindRow(kind, counts.get((kind, "notices"), 0), counts.get((kind, "reached"), 0),
+                                       counts.get((kind, "failures"), 0)) for kind in kinds))
 
 
 def _weeks(spans: list[Span], scores: Grouped, satisfied: Grouped, scope: str | None) -> tuple[WeekSatisfaction, ...]:

@@ -251,7 +251,13 @@ def _monthly(report: MonthlyReport, names: dict[str, str] | None) -> list[Table]
                row.first_reminder or "", words.LADDER.get(row.level, row.level)) for row in report.arrears),
         terminal_rows=TERMINAL_ARREARS)
     weeks = _satisfaction("满意度（按周）", sat.by_week, ("本月", sat.scores, sat.satisfied, sat.rate))
-    return [overview, repair_table, visit_table, weeks, complaint_table, suggestion_table, fee_table, arrears]
+    notice_rows = (*report.notices.by_kind, report.notices.totals)
+    notice_table = Table(
+        "通知", "通知（本月发布）",
+        (Column("类型"), Column("条数", COUNT), Column("送达业主/住户", COUNT), Column("送达失败", COUNT)),
+        tuple((row.kind, row.notices, row.reached, row.failures) for row in notice_rows), totals=True)
+    return [overview, repair_table, visit_table, weeks, complaint_table, suggestion_table, fee_table, notice_table,
+            arrears]
 
 
 def _facts(sheet: str, title: str, rows: tuple[tuple[str, Any], ...]) -> Table:

@@ -1,4 +1,4 @@
-"""The admin API (``/api/*``, bearer token): tickets, their actions, the outbox and counts.
+"""The admin API (``/api/*``, bearer token): tickets, their actions, the outbox, notices and counts.
 
 Estates: every ticket carries its estate's code; ``estate=`` narrows the ticket list and the
 stats to one estate (an unknown code is a 400); a staff member acting on a ticket of an estate
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from bot.clock import Clock
 from bot.settings import Settings
 from handlers.domain.estates import staff_named
+from handlers.domain.notices import delivery, notice_json
 from handlers.domain.tickets import STATUS_NAMES, TRANSITIONS, InvalidTransition, ticket_json
 from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.reports import (
@@ -30,7 +31,7 @@ from handlers.reports import (
     parse_period,
 )
 from handlers.web.http import error, json_object
-from models import Home, OutboxMessage, Staff, Ticket
+from models import Home, Notice, OutboxMessage, Staff, Ticket
 
 API_ACTIONS = ("assign", "accept", "start", "complete", "close", "reopen", "cancel")
 MAX_LIST = 500
@@ -139,6 +140,29 @@ def api_routes(sessions_key: Any, settings_key: Any, clock_key: Any, services_ke
              "sent_at": r.sent_at.astimezone(tz).isoformat() if r.sent_at else None,
              "text": r.payload.get("text") or r.payload.get("markdown")}
             for r in rows]})
+
+    @routes.get("/api/notices")
+    async def notice_list(request: web.Request) -> web.Response:
+        """Notices, newest first: ``estate=CODE`` narrows to one estate; ``active=1`` to those not yet over."""
+        sessions, settings, clock, _workflow = parts(request)
+        estate = request.query.get("estate", "").strip()
+        active = request.query.get("active", "").strip().lower()
+        if active not in ("", "0", "1", "true", "false"):
+            return error(400, "active must be 1 or 0")
+        query = select(Notice).where(Notice.status != "draft").order_by(desc(Notice.id)).limit(MAX_LIST)
+        if active in ("1", "true"):
+            query = query.where(Notice.status == "active", Notice.ends_at > clock.now())
+        async with sessions() as session:
+            if estate:
+                try:
+                    await find_estate(session, settings, estate)
+                except UnknownEstate as unknown:
+                    return error(400, str(unknown))
+                query = query.where(Notice.estate == estate)
+            rows = (await session.scalars(query)).all()
+            listed = [{**notice_json(notice, settings), "delivery": (await delivery(session, notice)).as_json()}
+                      for notice in rows]
+        return web.json_response({"notices": listed})
 
     @routes.get("/api/stats")
     async def stats(request: web.Request) -> web.Response:

@@ -129,7 +129,7 @@ class TestCommand:
         assert "收缴率 66.67% ¥300.00 ¥450.00" in printed and "各小区对比" not in printed
         assert "3-2-501 ¥450.00 2 2026-09" in printed and "¥1,105.50" not in printed
         book = load_workbook(out)
-        assert book.sheetnames == ["概览", "报修", "回访", "满意度", "投诉", "建议", "收费", "欠费名单"]
+        assert book.sheetnames == ["概览", "报修", "回访", "满意度", "投诉", "建议", "收费", "通知", "欠费名单"]
         assert book.properties.title == "服务月报 2026-10 · 兰亭苑（2026-10-01 至 2026-10-31）"
 
     def test_an_unknown_estate_is_one_line_and_exit_2(self, two_estates, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

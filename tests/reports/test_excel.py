@@ -38,7 +38,7 @@ def column(sheet, letter: str) -> list:  # type: ignore[no-untyped-def]
 class TestMonthlyWorkbook:
     async def test_sheets_headers_and_frozen_header_rows(self, october, tmp_path) -> None:  # type: ignore[no-untyped-def]
         book = await workbook(october.service, "2026-10", tmp_path / "m.xlsx")
-        assert book.sheetnames == ["概览", "报修", "回访", "满意度", "投诉", "建议", "收费", "欠费名单"]
+        assert book.sheetnames == ["概览", "报修", "回访", "满意度", "投诉", "建议", "收费", "通知", "欠费名单"]
         assert headers(book["概览"]) == ["指标", "比率", "分子", "分母", "口径"]
         assert headers(book["报修"]) == ["类别", "新增", "完成", "按时完成", "按时率", "月末未完成"]
         assert headers(book["满意度"])[:6] == ["周", "起", "止", "评分数", "满意（4-5分）", "满意率"]

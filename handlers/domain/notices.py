@@ -1,0 +1,397 @@
+"""Notices to the homes they concern: made, sent, reminded, cleared, extended, ended and cancelled.
+
+The rules are in docs/notices.md. In short: recipients are the bound owners and tenants of the
+homes in scope (plus a merged ticket's reporters), fixed when the notice is announced; every step
+(announce, remind, clear, extend, cancel) is one outbox push per recipient with the key
+``notice:{number}:{openid}:{step}``, so it goes once however often it is queued; the channel is
+chosen per recipient when the step is queued (customer service inside the 48-hour window, the
+``notice`` template outside it, nothing when there is none); non-urgent steps wait out the
+estate's quiet hours. The command line, the staff chat, the console and the scheduler all call here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, Outbox, template_payload
+from bot.settings import Settings
+from handlers.domain.estates import estate_id
+from handlers.domain.notify import CUSTOMER_SERVICE_WINDOW
+from handlers.domain.tickets import daily_number
+from handlers.replies import notices as replies
+from models import (
+    Building,
+    Estate,
+    Home,
+    HomeBinding,
+    Notice,
+    NoticeRecipient,
+    OutboxMessage,
+    Ticket,
+    TicketReporter,
+    WechatAccount,
+)
+from models.notice import NOTICE_TEXT_MAX
+
+KINDS = ("停水", "停电", "电梯维保", "消防演练", "消杀", "台风预警", "其他")
+ALWAYS_URGENT = frozenset({"台风预警"})
+PUSH_KIND = "notice"  # the outbox kind: picks notifications.templates.notice outside the 48-hour window
+UNREACHABLE = "none"
+CHUNK = 5000  # rows per INSERT statement
+ANNOUNCE, REMIND, CLEAR, CANCEL = "announce", "remind", "clear", "cancel"
+
+
+class NoticeRefused(ValueError):
+    """The notice cannot be made or changed as asked; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What someone asked for, before it is checked."""
+
+    estate: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    text: str
+    buildings: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # "3-2": building 3, unit 2
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a notice's pushes stand: per account, the announcement's channel, and the outbox's rows."""
+
+    recipients: int
+    unreachable: int
+    sent: int
+    pending: int
+    failed: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"recipients": self.recipients, "unreachable": self.unreachable, "sent": self.sent,
+                "pending": self.pending, "failed": self.failed}
+
+
+# --- making a notice --------------------------------------------------------------------------------
+
+
+async def draft(session: AsyncSession, asked: Draft, now: datetime, settings: Settings, by: str,
+                ticket_id: int | None = None) -> Notice:
+    """A checked notice, numbered and kept as a draft: nothing is sent until :func:`announce`."""
+    await check(session, asked, now, settings)
+    await estate_id(session, asked.estate)
+    notice = Notice(number=await daily_number(session, "N", now, settings.tz), estate=asked.estate, kind=asked.kind,
+                    buildings=list(asked.buildings), units=list(asked.units), starts_at=asked.starts_at,
+                    ends_at=asked.ends_at, text=asked.text.strip(), urgent=asked.urgent or asked.kind in ALWAYS_URGENT,
+                    status="draft", ticket_id=ticket_id, created_by=by[:64], created_at=now)
+    session.add(notice)
+    await session.flush()
+    return notice
+
+
+async def check(session: AsyncSession, asked: Draft, now: datetime, settings: Settings) -> None:
+    """Raise NoticeRefused unless the kind, times, text and scope make sense for the estate."""
+    if asked.estate not in {estate.code for estate in settings.estate_list}:
+        raise NoticeRefused(replies.NO_ESTATE.format(estate=asked.estate))
+    if asked.kind not in KINDS:
+        raise NoticeRefused(replies.BAD_KIND.format(kind=asked.kind))
+    if asked.ends_at <= asked.starts_at:
+        raise NoticeRefused(replies.BAD_TIMES)
+    if asked.ends_at <= now:
+        raise NoticeRefused(replies.ENDED_ALREADY)
+    if not asked.text.strip():
+        raise NoticeRefused(replies.EMPTY_TEXT)
+    if len(asked.text.strip()) > NOTICE_TEXT_MAX:
+        raise NoticeRefused(replies.TEXT_TOO_LONG.format(limit=NOTICE_TEXT_MAX))
+    name = settings.for_estate(asked.estate).estate.name
+    known = set(await session.scalars(select(Building.code).join(Estate, Estate.id == Building.estate_id)
+                                      .where(Estate.code == asked.estate)))
+    for building in asked.buildings:
+        if building not in known:
+            raise NoticeRefused(replies.NO_BUILDING.format(estate=name, building=building))
+    for unit in asked.units:
+        building, _, number = unit.partition("-")
+        found = await session.scalar(select(Home.id).join(Building, Building.id == Home.building_id)
+                                     .join(Estate, Estate.id == Building.estate_id)
+                                     .where(Estate.code == asked.estate, Building.code == building,
+                                            Home.unit == number).limit(1))
+        if found is None:
+            raise NoticeRefused(replies.NO_UNIT.format(estate=name, unit=scope_words([], [unit])))
+
+
+async def audience(session: AsyncSession, notice: Notice) -> dict[str, int | None]:
+    """openid → a home of theirs in scope (None for a reporter only): every bound owner and tenant of the
+    homes the notice concerns, and the reporters of the ticket it was made from."""
+    homes = (select(HomeBinding.openid, func.min(HomeBinding.home_id))
+             .join(Home, Home.id == HomeBinding.home_id).join(Building, Building.id == Home.building_id)
+             .join(Estate, Estate.id == Building.estate_id)
+             .join(WechatAccount, WechatAccount.openid == HomeBinding.openid)
+             .where(Estate.code == notice.estate, HomeBinding.status == "active", WechatAccount.subscribed.is_(True),
+                    WechatAccount.refused_at.is_(None)))
+    scope = _scope_condition(notice)
+    if scope is not None:
+        homes = homes.where(scope)
+    found: dict[str, int | None] = dict((await session.execute(homes.group_by(HomeBinding.openid))).all())
+    if notice.ticket_id is not None:
+        ticket = await session.get(Ticket, notice.ticket_id)
+        reporters = set(await session.scalars(select(TicketReporter.openid)
+                                              .where(TicketReporter.ticket_id == notice.ticket_id)))
+        if ticket is not None and ticket.openid:
+            reporters.add(ticket.openid)
+        for openid in reporters:
+            found.setdefault(openid, None)
+    return found
+
+
+def _scope_condition(notice: Notice) -> ColumnElement[bool] | None:
+    parts: list[ColumnElement[bool]] = [Building.code.in_(notice.buildings)] if notice.buildings else []
+    for unit in notice.units:
+        building, _, number = unit.partition("-")
+        parts.append(and_(Building.code == building, Home.unit == number))
+    return or_(*parts) if parts else None
+
+
+async def count_audience(session: AsyncSession, notice: Notice) -> int:
+    return len(await audience(session, notice))
+
+
+async def announce(session: AsyncSession, notice: Notice, now: datetime, outbox: Outbox,
+                   settings: Settings) -> Delivery:
+    """Fix the recipients and queue the announcement to each (the notice becomes active)."""
+    if notice.status != "draft":
+        raise NoticeRefused(replies.NOT_ACTIVE.format(number=notice.number,
+                                                      status=replies.STATUS_NAMES.get(notice.status, notice.status)))
+    await check(session, _as_draft(notice), now, settings)
+    recipients = await audience(session, notice)
+    channels = await _channels(session, list(recipients), now, settings)
+    rows = [{"notice_id": notice.id, "openid": openid, "home_id": home_id, "reporter": home_id is None,
+             "channel": channels[openid]} for openid, home_id in recipients.items()]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(NoticeRecipient).on_conflict_do_nothing(index_elements=["notice_id", "openid"]),
+                              rows[start:start + CHUNK])
+    notice.status, notice.announced_at = "active", now
+    await _queue(session, notice, ANNOUNCE, _words(notice, ANNOUNCE, settings), now, outbox, settings, channels)
+    return await delivery(session, notice)
+
+
+async def create(session: AsyncSession, asked: Draft, now: datetime, outbox: Outbox, settings: Settings,
+                 by: str, ticket_id: int | None = None) -> tuple[Notice, Delivery]:
+    """Draft and announce at once (the command line, the console, 转通知)."""
+    notice = await draft(session, asked, now, settings, by, ticket_id)
+    return notice, await announce(session, notice, now, outbox, settings)
+
+
+def _as_draft(notice: Notice) -> Draft:
+    return Draft(notice.estate, notice.kind, notice.starts_at, notice.ends_at, notice.text, tuple(notice.buildings),
+                 tuple(notice.units), notice.urgent)
+
+
+# --- changing one ------------------------------------------------------------------------------------
+
+
+async def find(session: AsyncSession, number: str, *, for_update: bool = False) -> Notice | None:
+    query = select(Notice).where(Notice.number == number.strip().upper()[:20])
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+def _must_be_live(notice: Notice) -> None:
+    if notice.status not in ("draft", "active"):
+        raise NoticeRefused(replies.NOT_ACTIVE.format(number=notice.number,
+                                                      status=replies.STATUS_NAMES.get(notice.status, notice.status)))
+
+
+async def cancel(session: AsyncSession, notice: Notice, now: datetime, outbox: Outbox, settings: Settings) -> int:
+    """Call it off: its unsent pushes are dropped and whoever was told hears it is cancelled. How many heard."""
+    _must_be_live(notice)
+    was_active = notice.status == "active"
+    notice.status, notice.cancelled_at = "cancelled", now
+    if not was_active:
+        return 0
+    told = set(await session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%"), OutboxMessage.status == "sent")))
+    await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%"),
+        OutboxMessage.status.in_(("pending", "held")), OutboxMessage.attempts == 0))
+    if notice.starts_at > now or notice.ends_at > now:
+        await _queue(session, notice, CANCEL, _words(notice, CANCEL, settings), now, outbox, settings,
+                     await _channels(session, sorted(told), now, settings))
+    return len(told)
+
+
+async def extend(session: AsyncSession, notice: Notice, new_end: datetime, now: datetime, outbox: Outbox,
+                 settings: Settings) -> int:
+    """Move the end later (or earlier, still in the future) and tell the recipients; how many."""
+    _must_be_live(notice)
+    if new_end <= notice.starts_at:
+        raise NoticeRefused(replies.BAD_TIMES)
+    if new_end <= now:
+        raise NoticeRefused(replies.ENDED_ALREADY)
+    notice.ends_at = new_end
+    if notice.status != "active":
+        return 0
+    step = f"extend{new_end.astimezone(settings.tz):%m%d%H%M}"
+    openids = await recipients_of(session, notice)
+    await _queue(session, notice, step, _words(notice, "extend", settings), now, outbox, settings,
+                 await _channels(session, openids, now, settings))
+    return len(openids)
+
+
+async def end_now(session: AsyncSession, notice: Notice, now: datetime, outbox: Outbox, settings: Settings) -> int:
+    """It is over early: the all clear goes now. How many it goes to."""
+    _must_be_live(notice)
+    if notice.status == "draft":
+        notice.status, notice.cancelled_at = "cancelled", now
+        return 0
+    notice.ends_at = min(notice.ends_at, now)
+    return await _clear(session, notice, now, outbox, settings)
+
+
+async def _clear(session: AsyncSession, notice: Notice, now: datetime, outbox: Outbox, settings: Settings) -> int:
+    openids = await recipients_of(session, notice)
+    notice.status, notice.cleared_at = "ended", now
+    await session.execute(delete(OutboxMessage).where(  # a reminder not sent yet is pointless now
+        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%:{REMIND}"),
+        OutboxMessage.status.in_(("pending", "held")), OutboxMessage.attempts == 0))
+    await _queue(session, notice, CLEAR, _words(notice, CLEAR, settings), now, outbox, settings,
+                 await _channels(session, openids, now, settings))
+    return len(openids)
+
+
+async def recipients_of(session: AsyncSession, notice: Notice) -> list[str]:
+    return list(await session.scalars(select(NoticeRecipient.openid).where(NoticeRecipient.notice_id == notice.id)
+                                      .order_by(NoticeRecipient.id)))
+
+
+# --- the scheduler's part ------------------------------------------------------------------------------
+
+
+async def due_steps(session: AsyncSession, now: datetime, outbox: Outbox, settings: Settings) -> str:
+    """Queue the reminders and all clears that are due (the ``notices`` job; each step goes once)."""
+    lead = timedelta(minutes=settings.notices.remind_before_minutes)
+    reminded = cleared = 0
+    active = (await session.scalars(select(Notice).where(Notice.status == "active").order_by(Notice.id))).all()
+    for notice in active:
+        if notice.ends_at <= now:
+            await _clear(session, notice, now, outbox, settings)
+            cleared += 1
+        elif (notice.reminded_at is None and notice.starts_at - lead <= now < notice.starts_at
+              and notice.announced_at is not None and notice.announced_at < notice.starts_at - lead):
+            notice.reminded_at = now
+            openids = await recipients_of(session, notice)
+            await _queue(session, notice, REMIND, _words(notice, REMIND, settings), now, outbox, settings,
+                         await _channels(session, openids, now, settings))
+            reminded += 1
+    return f"notices: {reminded} reminded, {cleared} cleared"
+
+
+# --- pushes -----------------------------------------------------------------------------------------
+
+
+async def _channels(session: AsyncSession, openids: list[str], now: datetime, settings: Settings) -> dict[str, str]:
+    """How each account can be reached now: customer service inside the window, else the template, else none."""
+    template = settings.notifications.templates.get(PUSH_KIND)
+    fallback = TEMPLATE if template else UNREACHABLE
+    seen: dict[str, datetime | None] = {}
+    for start in range(0, len(openids), CHUNK):
+        part = openids[start:start + CHUNK]
+        seen.update((await session.execute(select(WechatAccount.openid, WechatAccount.last_inbound_at)
+                                           .where(WechatAccount.openid.in_(part)))).all())
+    return {openid: CUSTOMER_SERVICE if (last := seen.get(openid)) is not None and now - last < CUSTOMER_SERVICE_WINDOW
+            else fallback for openid in openids}
+
+
+async def _queue(session: AsyncSession, notice: Notice, step: str, text: str, now: datetime, outbox: Outbox,
+                 settings: Settings, channels: dict[str, str]) -> None:
+    local = settings.for_estate(notice.estate)
+    template = settings.notifications.templates.get(PUSH_KIND)
+    pushes: list[dict[str, Any]] = []
+    for openid, channel in channels.items():
+        if channel == UNREACHABLE:
+            continue
+        push: dict[str, Any] = {"key": f"notice:{notice.number}:{openid}:{step}", "recipient": openid, "text": text,
+                                "kind": PUSH_KIND, "urgent": notice.urgent, "quiet_hours": local.quiet_hours}
+        if channel == TEMPLATE and template:
+            push.update(channel=TEMPLATE, payload=template_payload(template, text))
+        pushes.append(push)
+    for start in range(0, len(pushes), CHUNK):
+        await outbox.enqueue_many(session, pushes[start:start + CHUNK])
+
+
+async def delivery(session: AsyncSession, notice: Notice) -> Delivery:
+    recipients, unreachable = (await session.execute(
+        select(func.count(), func.count().filter(NoticeRecipient.channel == UNREACHABLE))
+        .where(NoticeRecipient.notice_id == notice.id))).one()
+    ours = OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%")
+    by_status: dict[str, int] = dict((await session.execute(
+        select(OutboxMessage.status, func.count()).where(ours).group_by(OutboxMessage.status))).all())
+    failed = (await session.scalar(select(func.count()).where(ours, OutboxMessage.status == "pending",
+                                                              OutboxMessage.attempts > 0)) or 0)
+    pending = by_status.get("pending", 0) + by_status.get("sending", 0) + by_status.get("held", 0) - failed
+    return Delivery(recipients=recipients or 0, unreachable=unreachable or 0, sent=by_status.get("sent", 0),
+                    pending=pending, failed=failed + by_status.get("dead", 0))
+
+
+def notice_json(notice: Notice, settings: Settings) -> dict[str, Any]:
+    tz = settings.tz
+    return {"number": notice.number, "estate": notice.estate, "kind": notice.kind, "buildings": notice.buildings,
+            "units": notice.units, "scope": scope_words(notice.buildings, notice.units),
+            "starts_at": notice.starts_at.astimezone(tz).isoformat(),
+            "ends_at": notice.ends_at.astimezone(tz).isoformat(), "text": notice.text, "urgent": notice.urgent,
+            "status": notice.status, "created_by": notice.created_by, "from_ticket": notice.ticket_id is not None}
+
+
+# --- words ---------------------------------------------------------------------------------------------
+
+
+def scope_words(buildings: Iterable[str], units: Iterable[str]) -> str:
+    parts = [f"{code}栋" for code in buildings]
+    for unit in units:
+        building, _, number = unit.partition("-")
+        parts.append(f"{building}栋{number}单元")
+    return "、".join(parts) or replies.WHOLE_ESTATE
+
+
+def when_words(notice: Notice, settings: Settings) -> str:
+    start, end = notice.starts_at.astimezone(settings.tz), notice.ends_at.astimezone(settings.tz)
+    if start.date() == end.date():
+        return f"{start.month}月{start.day}日 {start:%H:%M}-{end:%H:%M}"
+    return f"{start.month}月{start.day}日 {start:%H:%M} 至 {end.month}月{end.day}日 {end:%H:%M}"
+
+
+def _words(notice: Notice, step: str, settings: Settings) -> str:
+    local = settings.for_estate(notice.estate)
+    scope = scope_words(notice.buildings, notice.units)
+    kind = "" if notice.kind == "其他" else notice.kind
+    fields = {"estate": local.estate.name, "kind": kind, "scope": scope, "when": when_words(notice, settings),
+              "text": notice.text, "hotline": local.estate.hotline, "start": moment_words(notice.starts_at, settings),
+              "end": moment_words(notice.ends_at, settings), "done": replies.DONE.get(notice.kind, replies.DONE_OTHER)}
+    template = {ANNOUNCE: replies.ANNOUNCE, REMIND: replies.REMIND, CLEAR: replies.CLEAR, "extend": replies.EXTENDED,
+                CANCEL: replies.CANCELLED}[step]
+    return template.format(**fields)
+
+
+def answer_words(notice: Notice, settings: Settings) -> str:
+    """What an owner who asks about it is told: the notice and its times."""
+    local = settings.for_estate(notice.estate)
+    return replies.ANSWER.format(estate=local.estate.name, kind=notice.kind,
+                                 scope=scope_words(notice.buildings, notice.units), when=when_words(notice, settings),
+                                 text=notice.text,
+                                 until=replies.UNTIL.format(end=moment_words(notice.ends_at, settings)))
+
+
+def moment_words(moment: datetime, settings: Settings) -> str:
+    local = moment.astimezone(settings.tz)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

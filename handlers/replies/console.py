@@ -52,4 +52,6 @@ OUTBOX_VIEWS = {"failed": "发送失败待重试", "dead": "已放弃", "held": 
                 "sent": "已发送"}
 AUDIT_ACTIONS = {"signin": "登录", "signin_failed": "登录失败", "signin_locked": "账号锁定", "password_set": "设置密码",
                  "invite": "生成邀请链接", "reveal_phone": "查看完整电话", "faq_edit": "修改办事指南",
-                 "faq_reset": "恢复默认答案", "outbox_retry": "重发推送"}
+                 "faq_reset": "恢复默认答案", "outbox_retry": "重发推送",
+                 "notice_send": "发布通知", "notice_drop": "放弃通知草稿", "notice_extend": "延长通知",
+                 "notice_end": "提前结束通知", "notice_cancel": "取消通知"}

@@ -13,7 +13,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import session_middleware
 
-from handlers.web.console import auth, board, inbox, manage
+from handlers.web.console import auth, board, inbox, manage, notices
 from handlers.web.console.context import KEYS, Console, Keys
 from handlers.web.console.render import redirect
 
@@ -30,6 +30,7 @@ def console_app(keys: Keys, secure_cookie: bool) -> web.Application:
     app.router.add_routes(board.routes)
     app.router.add_routes(inbox.routes)
     app.router.add_routes(manage.routes)
+    app.router.add_routes(notices.routes)
     return app
 
 

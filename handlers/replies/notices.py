@@ -5,6 +5,7 @@ ANNOUNCE = "【{estate}·{kind}通知】{scope}：{when}。{text}\n给您带来�
 REMIND = "【温馨提醒】{scope}{kind}将于 {start} 开始（至 {end}）。{text}\n请提前做好准备。"
 CLEAR = "【恢复通知】{scope}{kind}已结束，{done}。感谢您的理解与配合！如家中仍有问题，请直接回复告诉我们。"
 EXTENDED = "【时间调整】{scope}{kind}预计延长至 {end}。{text}\n给您带来不便，敬请谅解。"
+CANCELLED_SHORT = "已取消，一切照常"
 CANCELLED = "【取消通知】原定 {when} 的{scope}{kind}已取消，一切照常。"
 ANSWER = "您好，{estate}已发布{kind}通知：{scope}，{when}。{text}\n{until}如家中另有故障，请直接告诉我们。"
 UNTIL = "预计 {end} 结束。"

@@ -54,7 +54,6 @@ from handlers.web.gate import gate_routes
 
 FLOWS = (
     staff.FLOW,
-    notices.FLOW,  # before the dialogue's flows: an owner asking about an active notice gets it
     staff_binding.FLOW,
     binding.FLOW,
     fee.FLOW,
@@ -65,6 +64,7 @@ FLOWS = (
     visitor.FLOW,
     release.FLOW,
     consent.FLOW,  # a bare 同意 / 不同意 to a tenant's request, after the flows' own coded replies
+    notices.FLOW,  # an owner asking about an active notice gets it (a text route that declines otherwise)
     status.FLOW,
     rating.FLOW,
     faq.FLOW,

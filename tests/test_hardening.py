@@ -283,8 +283,11 @@ class TestItem3PushesOutlivingTheirLease:
         texts = [body["text"]["content"] for body in fake.sent()]
         repeated = len(texts) - len(set(texts))
         assert len(set(texts)) == 40
+        # What a kill can repeat: the sends in flight (at most ``concurrency``) and the finished ones whose
+        # outcome waits behind the one write in progress (at most ``concurrency`` more; _OutcomeWriter writes
+        # one batch at a time). A loaded machine reached 5 with concurrency 4.
         concurrency = settings.notifications.outbox.concurrency
-        assert repeated <= concurrency, (repeated, sent_before)
+        assert repeated <= 2 * concurrency, (repeated, sent_before)
 
 
 class TestItem4OwnersWhoComeBack:

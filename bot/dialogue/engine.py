@@ -96,11 +96,11 @@ class DialogueEngine:
             await self._store.save(session, conversation, turn.now)
             return Reply(text) if text else None
         else:
-            matched = self._dispatcher.pattern_route(turn.text)
             answer = None
-            if matched is not None:  # a text route may decline (None): the dialogue then reads the message
-                pattern, match = matched
+            for pattern, match in self._dispatcher.pattern_routes(turn.text):
                 answer = await pattern({**resources, "match": match})
+                if answer is not None:  # a text route may decline (None): the next, then the dialogue, reads it
+                    break
             text = _text(answer) if answer is not None else await self._respond(turn, conversation, resources)
         text = await self._serve_pending(turn, conversation, resources, text)
         if conversation.expired_form:

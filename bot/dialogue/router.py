@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -465,12 +465,15 @@ class Dispatcher:
         return None
 
     def pattern_route(self, text: str) -> tuple[Route, re.Match[str]] | None:
+        return next(self.pattern_routes(text), None)
+
+    def pattern_routes(self, text: str) -> Iterator[tuple[Route, re.Match[str]]]:
+        """Every text route matching ``text``, in the flows' order: when one declines, the next is tried."""
         stripped = text.strip()
         for pattern, route in self._patterns:
             match = pattern.fullmatch(stripped)
             if match is not None:
-                return route, match
-        return None
+                yield route, match
 
 
 async def _silence() -> None:

@@ -46,6 +46,8 @@ ALWAYS_URGENT = frozenset({"台风预警"})
 PUSH_KIND = "notice"  # the outbox kind: picks notifications.templates.notice outside the 48-hour window
 UNREACHABLE = "none"
 CHUNK = 5000  # rows per INSERT statement
+MAX_AHEAD_DAYS = 90  # a notice starts within this many days (and not more than a day ago)
+MAX_DAYS = 31  # and lasts at most this long (a longer one is a notice board's, not a push's)
 ANNOUNCE, REMIND, CLEAR, CANCEL = "announce", "remind", "clear", "cancel"
 
 
@@ -82,6 +84,17 @@ class Delivery:
                 "pending": self.pending, "failed": self.failed}
 
 
+def pushes_of(notice: Notice, step: str | None = None) -> ColumnElement[bool]:
+    """The outbox rows of a notice (of one step): a range of keys, which the key's unique index serves
+    (a LIKE would scan the outbox on SQLite and on PostgreSQL with a non-C collation)."""
+    prefix = f"notice:{notice.number}:"
+    ours = and_(OutboxMessage.idempotency_key >= prefix, OutboxMessage.idempotency_key < prefix[:-1] + ";")
+    return and_(ours, OutboxMessage.idempotency_key.endswith(f":{step}")) if step else ours
+
+
+UNSENT = ("pending", "held")
+
+
 # --- making a notice --------------------------------------------------------------------------------
 
 
@@ -105,10 +118,17 @@ async def check(session: AsyncSession, asked: Draft, now: datetime, settings: Se
         raise NoticeRefused(replies.NO_ESTATE.format(estate=asked.estate))
     if asked.kind not in KINDS:
         raise NoticeRefused(replies.BAD_KIND.format(kind=asked.kind))
-    if asked.ends_at <= asked.starts_at:
-        raise NoticeRefused(replies.BAD_TIMES)
-    if asked.ends_at <= now:
-        raise NoticeRefused(replies.ENDED_ALREADY)
+    try:
+        if asked.ends_at <= asked.starts_at:
+            raise NoticeRefused(replies.BAD_TIMES)
+        if asked.ends_at <= now:
+            raise NoticeRefused(replies.ENDED_ALREADY)
+        if asked.starts_at < now - timedelta(days=1) or asked.starts_at > now + timedelta(days=MAX_AHEAD_DAYS):
+            raise NoticeRefused(replies.FAR_START.format(days=MAX_AHEAD_DAYS))
+        if asked.ends_at - asked.starts_at > timedelta(days=MAX_DAYS):
+            raise NoticeRefused(replies.TOO_LONG.format(days=MAX_DAYS))
+    except OverflowError:  # year 1 in a far time zone: not a time anyone means
+        raise NoticeRefused(replies.FAR_START.format(days=MAX_AHEAD_DAYS)) from None
     if not asked.text.strip():
         raise NoticeRefused(replies.EMPTY_TEXT)
     if len(asked.text.strip()) > NOTICE_TEXT_MAX:
@@ -148,7 +168,10 @@ async def audience(session: AsyncSession, notice: Notice) -> dict[str, int | Non
                                               .where(TicketReporter.ticket_id == notice.ticket_id)))
         if ticket is not None and ticket.openid:
             reporters.add(ticket.openid)
-        for openid in reporters:
+        reachable = set(await session.scalars(select(WechatAccount.openid).where(
+            WechatAccount.openid.in_(sorted(reporters)), WechatAccount.subscribed.is_(True),
+            WechatAccount.refused_at.is_(None))))
+        for openid in sorted(reporters & reachable):
             found.setdefault(openid, None)
     return found
 
@@ -214,20 +237,19 @@ def _must_be_live(notice: Notice) -> None:
 
 
 async def cancel(session: AsyncSession, notice: Notice, now: datetime, outbox: Outbox, settings: Settings) -> int:
-    """Call it off: its unsent pushes are dropped and whoever was told hears it is cancelled. How many heard."""
+    """Call it off: its pushes not yet tried are dropped, and whoever may have heard of it (sent, being
+    sent, or retrying) hears it is cancelled. How many hear."""
     _must_be_live(notice)
     was_active = notice.status == "active"
     notice.status, notice.cancelled_at = "cancelled", now
     if not was_active:
         return 0
-    told = set(await session.scalars(select(OutboxMessage.recipient).where(
-        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%"), OutboxMessage.status == "sent")))
     await session.execute(delete(OutboxMessage).where(
-        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%"),
-        OutboxMessage.status.in_(("pending", "held")), OutboxMessage.attempts == 0))
-    if notice.starts_at > now or notice.ends_at > now:
-        await _queue(session, notice, CANCEL, _words(notice, CANCEL, settings), now, outbox, settings,
-                     await _channels(session, sorted(told), now, settings))
+        pushes_of(notice), OutboxMessage.status.in_(UNSENT), OutboxMessage.attempts == 0))
+    told = set(await session.scalars(select(OutboxMessage.recipient).where(
+        pushes_of(notice, ANNOUNCE), OutboxMessage.status != "dead")))
+    await _queue(session, notice, CANCEL, _words(notice, CANCEL, settings), now, outbox, settings,
+                 await _channels(session, sorted(told), now, settings))
     return len(told)
 
 
@@ -242,7 +264,7 @@ async def extend(session: AsyncSession, notice: Notice, new_end: datetime, now: 
     notice.ends_at = new_end
     if notice.status != "active":
         return 0
-    step = f"extend{new_end.astimezone(settings.tz):%m%d%H%M}"
+    step = f"extend{now.astimezone(settings.tz):%m%d%H%M%S}"  # each change is news, even back to an earlier end
     openids = await recipients_of(session, notice)
     await _queue(session, notice, step, _words(notice, "extend", settings), now, outbox, settings,
                  await _channels(session, openids, now, settings))
@@ -255,6 +277,8 @@ async def end_now(session: AsyncSession, notice: Notice, now: datetime, outbox: 
     if notice.status == "draft":
         notice.status, notice.cancelled_at = "cancelled", now
         return 0
+    if notice.starts_at > now:  # over before it began: nothing to clear, it is called off
+        return await cancel(session, notice, now, outbox, settings)
     notice.ends_at = min(notice.ends_at, now)
     return await _clear(session, notice, now, outbox, settings)
 
@@ -263,8 +287,9 @@ async def _clear(session: AsyncSession, notice: Notice, now: datetime, outbox: O
     openids = await recipients_of(session, notice)
     notice.status, notice.cleared_at = "ended", now
     await session.execute(delete(OutboxMessage).where(  # a reminder not sent yet is pointless now
-        OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%:{REMIND}"),
-        OutboxMessage.status.in_(("pending", "held")), OutboxMessage.attempts == 0))
+        pushes_of(notice, REMIND), OutboxMessage.status.in_(UNSENT), OutboxMessage.attempts == 0))
+    await session.execute(delete(OutboxMessage).where(  # and so is anything held for an owner who never wrote
+        pushes_of(notice), OutboxMessage.status == "held"))
     await _queue(session, notice, CLEAR, _words(notice, CLEAR, settings), now, outbox, settings,
                  await _channels(session, openids, now, settings))
     return len(openids)
@@ -279,10 +304,14 @@ async def recipients_of(session: AsyncSession, notice: Notice) -> list[str]:
 
 
 async def due_steps(session: AsyncSession, now: datetime, outbox: Outbox, settings: Settings) -> str:
-    """Queue the reminders and all clears that are due (the ``notices`` job; each step goes once)."""
+    """Queue the reminders and all clears that are due (the ``notices`` job; each step goes once).
+
+    The notices are locked while their steps are queued (skipping those another instance or a staff
+    member's change holds), so a cancel or an extension never races a reminder or an all clear."""
     lead = timedelta(minutes=settings.notices.remind_before_minutes)
     reminded = cleared = 0
-    active = (await session.scalars(select(Notice).where(Notice.status == "active").order_by(Notice.id))).all()
+    active = (await session.scalars(select(Notice).where(Notice.status == "active").order_by(Notice.id)
+                                    .with_for_update(skip_locked=True))).all()
     for notice in active:
         if notice.ends_at <= now:
             await _clear(session, notice, now, outbox, settings)
@@ -290,6 +319,9 @@ async def due_steps(session: AsyncSession, now: datetime, outbox: Outbox, settin
         elif (notice.reminded_at is None and notice.starts_at - lead <= now < notice.starts_at
               and notice.announced_at is not None and notice.announced_at < notice.starts_at - lead):
             notice.reminded_at = now
+            quiet = settings.for_estate(notice.estate).quiet_hours
+            if not notice.urgent and outbox.after_quiet_hours(now, quiet) >= notice.starts_at:
+                continue  # the quiet hours would hold it past the start: the announcement has to do
             openids = await recipients_of(session, notice)
             await _queue(session, notice, REMIND, _words(notice, REMIND, settings), now, outbox, settings,
                          await _channels(session, openids, now, settings))
@@ -352,17 +384,20 @@ def _reason(notice: Notice, step: str) -> str:
 
 
 async def delivery(session: AsyncSession, notice: Notice) -> Delivery:
+    """Per account, for the announcement: sent, waiting (pending, held, being sent), failed (retrying or dead);
+    and the accounts no channel could reach."""
     recipients, unreachable = (await session.execute(
         select(func.count(), func.count().filter(NoticeRecipient.channel == UNREACHABLE))
         .where(NoticeRecipient.notice_id == notice.id))).one()
-    ours = OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%")
-    by_status: dict[str, int] = dict((await session.execute(
-        select(OutboxMessage.status, func.count()).where(ours).group_by(OutboxMessage.status))).all())
-    failed = (await session.scalar(select(func.count()).where(ours, OutboxMessage.status == "pending",
-                                                              OutboxMessage.attempts > 0)) or 0)
-    pending = by_status.get("pending", 0) + by_status.get("sending", 0) + by_status.get("held", 0) - failed
-    return Delivery(recipients=recipients or 0, unreachable=unreachable or 0, sent=by_status.get("sent", 0),
-                    pending=pending, failed=failed + by_status.get("dead", 0))
+    rows = (await session.execute(
+        select(OutboxMessage.status, OutboxMessage.attempts > 0, func.count()).where(pushes_of(notice, ANNOUNCE))
+        .group_by(OutboxMessage.status, OutboxMessage.attempts > 0))).all()
+    sent = sum(n for status, _tried, n in rows if status == "sent")
+    failed = sum(n for status, tried, n in rows if status == "dead" or (status == "pending" and tried))
+    pending = sum(n for status, tried, n in rows
+                  if status in ("held", "sending") or (status == "pending" and not tried))
+    return Delivery(recipients=recipients or 0, unreachable=unreachable or 0, sent=sent, pending=pending,
+                    failed=failed)
 
 
 def notice_json(notice: Notice, settings: Settings) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from models import Building, Home, Notice, Staff, TicketReporter
 router = Router("notices")
 DRAFT_MINUTES = 30  # a draft not confirmed within this is forgotten
 NUMBER = re.compile(r"N\d{11}", re.IGNORECASE)
-CATEGORY_KINDS = {"水": "停水", "电": "停电", "电梯": "电梯维保"}
+CATEGORY_KINDS = {"电梯": "电梯维保", "水": "停水", "电": "停电"}  # 电梯 before 电
 
 
 @router.text(ANY_ASKING)
@@ -89,16 +89,21 @@ async def draft_notice(turn: Turn, session: AsyncSession, settings: Settings, no
                                 when=notices.when_words(notice, settings), text=notice.text, count=count)
 
 
-async def _latest_draft(session: AsyncSession, staff: Staff, now: datetime) -> Notice | None:
-    return await session.scalar(select(Notice).where(
+async def _latest_draft(session: AsyncSession, staff: Staff, now: datetime, settings: Settings) -> Notice | None:
+    """This person's draft of the last half hour, in an estate they serve (names are not unique across estates)."""
+    query = select(Notice).where(
         Notice.status == "draft", Notice.created_by == staff.name, Notice.ticket_id.is_(None),
-        Notice.created_at >= now - timedelta(minutes=DRAFT_MINUTES)).order_by(Notice.id.desc()).limit(1))
+        Notice.created_at >= now - timedelta(minutes=DRAFT_MINUTES))
+    served = await served_estates(session, staff, settings.company_default_estate)
+    if served is not None:
+        query = query.where(Notice.estate.in_(sorted(served)))
+    return await session.scalar(query.order_by(Notice.id.desc()).limit(1).with_for_update())
 
 
 @router.command("确认通知")
 async def confirm_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
-    notice = await _latest_draft(session, staff, now)
+    notice = await _latest_draft(session, staff, now, settings)
     if notice is None:
         return replies.NO_DRAFT
     try:
@@ -129,7 +134,7 @@ async def _named_notice(session: AsyncSession, staff: Staff, turn: Turn, setting
 async def cancel_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
     if not _rest(turn):  # the draft just shown
-        draft = await _latest_draft(session, staff, now)
+        draft = await _latest_draft(session, staff, now, settings)
         if draft is None:
             return replies.NO_DRAFT
         draft.status, draft.cancelled_at = "cancelled", now
@@ -188,20 +193,27 @@ async def ticket_to_notice(turn: Turn, session: AsyncSession, settings: Settings
         return replies.NO_TICKET.format(number=words[0][:20])
     rest = " ".join(words[1:])
     kind = next((KIND_WORDS[word] for word in words[1:] if word in KIND_WORDS), None) or _kind_of(ticket.category)
-    ends = restore_named(rest, now, settings.tz) or now + timedelta(hours=settings.notices.unplanned_hours)
     building = ticket.building or await _building_of(session, ticket.home_id)
-    text = ticket.description[:200]
-    try:
+    if not building:
+        return replies.FROM_TICKET_NO_BUILDING.format(number=ticket.number)
+    made = await session.scalar(select(Notice.number).where(Notice.ticket_id == ticket.id,
+                                                            Notice.status.in_(("draft", "active"))))
+    if made is not None:
+        return replies.FROM_TICKET_ALREADY.format(ticket=ticket.number, number=made)
+    ends = restore_named(rest, now, settings.tz) or now + timedelta(hours=settings.notices.unplanned_hours)
+    try:  # the owners' own words (rooms, phones) stay on the ticket: the notice says what is down
         notice, delivery = await notices.create(session, notices.Draft(
-            estate=ticket.estate, kind=kind, starts_at=now, ends_at=ends, text=f"{text}，正在抢修",
-            buildings=(building,) if building else (), urgent=True), now, outbox, settings, staff.name, ticket.id)
+            estate=ticket.estate, kind=kind, starts_at=now, ends_at=ends,
+            text=replies.UNPLANNED.get(kind, replies.UNPLANNED_OTHER), buildings=(building,), urgent=True),
+            now, outbox, settings, staff.name, ticket.id)
     except notices.NoticeRefused as refused:
         return str(refused)
-    reporters = len(set(await session.scalars(select(TicketReporter.openid)
-                                              .where(TicketReporter.ticket_id == ticket.id)))) + 1
+    reporters = set(await session.scalars(select(TicketReporter.openid).where(TicketReporter.ticket_id == ticket.id)))
+    if ticket.openid:
+        reporters.add(ticket.openid)
     return replies.FROM_TICKET.format(ticket=ticket.number, number=notice.number, kind=kind,
                                       when=notices.when_words(notice, settings),
-                                      reached=delivery.recipients - delivery.unreachable, reporters=reporters)
+                                      reached=delivery.recipients - delivery.unreachable, reporters=len(reporters))
 
 
 def _kind_of(category: str | None) -> str:

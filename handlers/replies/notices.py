@@ -4,7 +4,7 @@
 ANNOUNCE = "【{estate}·{kind}通知】{scope}：{when}。{text}\n给您带来不便，敬请谅解。如有疑问请致电 {hotline}。"
 REMIND = "【温馨提醒】{scope}{kind}将于 {start} 开始（至 {end}）。{text}\n请提前做好准备。"
 CLEAR = "【恢复通知】{scope}{kind}已结束，{done}。感谢您的理解与配合！如家中仍有问题，请直接回复告诉我们。"
-EXTENDED = "【时间调整】{scope}{kind}预计延长至 {end}。{text}\n给您带来不便，敬请谅解。"
+EXTENDED = "【时间调整】{scope}{kind}预计结束时间调整为 {end}。{text}\n给您带来不便，敬请谅解。"
 CANCELLED_SHORT = "已取消，一切照常"
 CANCELLED = "【取消通知】原定 {when} 的{scope}{kind}已取消，一切照常。"
 ANSWER = "您好，{estate}已发布{kind}通知：{scope}，{when}。{text}\n{until}如家中另有故障，请直接告诉我们。"
@@ -34,6 +34,12 @@ USAGE = ("发布通知的格式：通知 [楼栋] 类型 时间 内容，例如�
 USAGE_CHANGE = "格式：{command} 通知编号{extra}，例如：{command} N20261204001{example}"
 FROM_TICKET = ("工单 {ticket} 已转为通知 {number}（{kind}，{when}），已发给 {reached} 位业主/住户，"
                "包括报修的 {reporters} 位。")
+FROM_TICKET_NO_BUILDING = "工单 {number} 没有楼栋，无法确定通知范围，请用“通知 3栋 停水 …”发布。"
+FROM_TICKET_ALREADY = "工单 {ticket} 已转为通知 {number}，如需调整请用“延长通知”或“结束通知”。"
+UNPLANNED = {"停水": "供水设施突发故障，正在抢修，请暂时储水、关好水龙头。",
+             "停电": "供电设施突发故障，正在抢修，请关闭大功率电器。",
+             "电梯维保": "电梯突发故障，正在抢修，请暂时走楼梯，注意安全。"}
+UNPLANNED_OTHER = "设施突发故障，正在抢修。"
 FROM_TICKET_USAGE = "格式：转通知 工单号 [类型] [预计HH:MM恢复]，例如：转通知 R20261204001 停水 预计16:00恢复"
 NO_TICKET = "没有找到工单 {number}，或它不属于您服务的小区。"
 WHICH_ESTATE = "您服务多个小区，请在通知里写上小区名，例如：通知 {example} 3栋 停水 明天9:00-12:00 管道维修"
@@ -47,4 +53,7 @@ TEXT_TOO_LONG = "通知内容太长（最多 {limit} 字）"
 NO_BUILDING = "{estate}没有 {building} 栋"
 NO_UNIT = "{estate}没有 {unit}"
 NO_ESTATE = "没有这个小区：{estate}"
+BAD_SCOPE = "没看懂楼栋“{words}”，请写成 3栋、3栋 5栋 或 3栋2单元（不写即全小区）"
+FAR_START = "开始时间要在今天起 {days} 天以内"
+TOO_LONG = "一条通知最长 {days} 天"
 NO_TIME = "没看懂通知的时间，请写成“明天9:00-12:00”或“12月5日 8:30-17:00”"

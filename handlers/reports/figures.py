@@ -54,6 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.domain.fee_reminders import dunning_flags
+from handlers.domain.notices import pushes_of
 from handlers.domain.tickets import OPEN_STATUSES
 from handlers.reports.period import MONTH, Period, Span, week_spans
 from models import (
@@ -436,7 +437,7 @@ async def _notice_rows(session: AsyncSession, period: Period, only: str | None) 
         found = found.where(Notice.estate == only)
     grouped: Grouped = {}
     for notice in (await session.scalars(found)).all():
-        ours = OutboxMessage.idempotency_key.like(f"notice:{notice.number}:%")
+        ours = pushes_of(notice)
         reached = await session.scalar(select(func.count(func.distinct(OutboxMessage.recipient)))
                                        .where(ours, OutboxMessage.status == "sent")) or 0
         dead = await session.scalar(select(func.count()).where(ours, OutboxMessage.status == "dead")) or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +29,7 @@ async def test_the_desk_previews_sends_and_ends_a_notice_and_the_owner_hears_bot
     await page.goto("/console/notices")
     await page.select_option("select[name=kind]", "停水")
     await page.fill("input[name=buildings]", "3")
-    await page.fill("input[name=start]", "2026-11-23T10:30")
+    await page.fill("input[name=start]", "2026-11-23T10:10")
     await page.fill("input[name=end]", "2026-11-23T14:00")
     await page.fill("textarea[name=text]", "二次供水管道维修，请提前储水。")
     await page.click("#new-notice button[type=submit]")
@@ -37,12 +38,14 @@ async def test_the_desk_previews_sends_and_ends_a_notice_and_the_owner_hears_bot
     assert not any("二次供水" in text for text in console_world.texts_sent_to(ZHANG[0]))  # nothing before 确认
     await page.click("#draft button:has-text('确认发送')")
     await page.wait_for_selector(".flash.ok")
-    await _until(lambda: any("二次供水管道维修" in text and "10:30-14:00" in text
+    await _until(lambda: any("二次供水管道维修" in text and "10:10-14:00" in text
                              for text in console_world.texts_sent_to(ZHANG[0])))
     row = page.locator("tbody tr", has_text="停水")
     assert "生效" in await row.inner_text()
     await screenshot(page, "notices-desktop")
 
+    console_world.clock.travel(timedelta(minutes=20))  # 10:20: the water is back early (within the idle limit)
+    await page.reload()
     await row.locator("button:has-text('提前结束')").click()
     await page.wait_for_selector(".flash.ok")
     await _until(lambda: any("已恢复供水" in text for text in console_world.texts_sent_to(ZHANG[0])))

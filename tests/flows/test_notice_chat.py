@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.keys import OUTBOX, SETTINGS
 from handlers.domain.notices import due_steps
@@ -101,3 +101,39 @@ async def test_an_owner_cannot_make_a_notice(chat: Chat) -> None:
     async with chat.sessions() as session:
         assert await session.scalar(select(Notice)) is None
         assert await session.scalar(select(NoticeRecipient)) is None
+
+
+async def test_times_nobody_means_are_refused_before_anything_is_written(chat: Chat) -> None:
+    """Year 1 in a far time zone (an overflow when stored), a notice a year ahead, one lasting months."""
+    from datetime import datetime, timezone
+
+    from handlers.domain.notices import Draft, NoticeRefused, draft
+
+    settings = chat.service.app[SETTINGS]
+    far_east = timezone(timedelta(hours=14))
+    now = chat.now()
+    for starts, ends in ((datetime(1, 1, 1, 0, 30, tzinfo=far_east), now + timedelta(hours=1)),
+                         (now + timedelta(days=400), now + timedelta(days=401)),
+                         (now, now + timedelta(days=90))):
+        async with chat.sessions.begin() as session:
+            try:
+                await draft(session, Draft("default", "停水", starts, ends, "检修", ("3",)), now, settings, "测试")
+            except NoticeRefused:
+                continue
+            raise AssertionError(f"{starts} - {ends} was accepted")
+    async with chat.sessions() as session:
+        assert await session.scalar(select(Notice)) is None
+
+
+async def test_ending_a_notice_before_it_starts_calls_it_off_instead_of_an_all_clear(chat: Chat) -> None:
+    await _owners(chat)
+    supervisor = chat.person("staff-zhao")
+    await supervisor.says("通知 3栋 停电 今天14:00-17:00 线路检修")
+    await supervisor.says("确认通知")
+    async with chat.sessions.begin() as session:
+        number = await session.scalar(select(Notice.number))
+        await session.execute(update(OutboxMessage).where(OutboxMessage.kind == "notice").values(status="sent"))
+    await supervisor.says(f"结束通知 {number}")  # 10:00, before the 14:00 start
+    texts = [p.payload["text"] for p in await _notice_pushes(chat)]
+    assert not any("已恢复供电" in text for text in texts), texts
+    assert sum("已取消" in text for text in texts) == 2, texts

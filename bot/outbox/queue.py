@@ -22,6 +22,7 @@ from models import OutboxMessage
 
 CUSTOMER_SERVICE, TEMPLATE, WECOM_ROBOT = "customer_service", "template", "wecom_robot"
 TEMPLATE_FIELD_LIMIT = 20
+TEMPLATE_DATA = "template_data"  # in a customer-service payload: the template's fields if WeChat refuses it
 RETRYABLE = ("pending", "held", "dead")
 
 
@@ -126,8 +127,11 @@ def template_field(text: str) -> str:
     return flat if len(flat) <= TEMPLATE_FIELD_LIMIT else flat[: TEMPLATE_FIELD_LIMIT - 1] + "…"
 
 
-def template_payload(template_id: str, text: str) -> dict[str, Any]:
-    """A customer-service text recast for a template: headline, detail and a pointer to the chat."""
+def template_payload(template_id: str, text: str, prepared: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A customer-service text recast for a template: headline, detail and a pointer to the chat; or the
+    fields its sender prepared (``TEMPLATE_DATA`` in the payload: a notice keeps its times in a field)."""
+    if prepared:
+        return {"template_id": template_id, "data": prepared, "text": text}
     lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
     data = {"first": template_field(lines[0]), "keyword1": template_field(lines[1] if len(lines) > 1 else lines[0]),
             "remark": template_field("详情请进入公众号查看")}

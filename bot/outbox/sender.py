@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, template_payload
+from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, TEMPLATE_DATA, template_payload
 from bot.privacy import scrub_secrets
 from bot.script import to_traditional
 from bot.settings import OutboxSettings
@@ -246,7 +246,8 @@ class OutboxSender:
                 return _Outcome(row, {"status": "held", "last_error": f"{reason}; no template for {row.kind!r}: "
                                                                       "held until the owner writes again"})
             return _Outcome(row, {"status": "pending", "channel": TEMPLATE, "due_at": self._clock.now(),
-                                  "payload": template_payload(template_id, row.payload.get("text", "")),
+                                  "payload": template_payload(template_id, row.payload.get("text", ""),
+                                                              row.payload.get(TEMPLATE_DATA)),
                                   "last_error": f"{reason}; falling back to template"})
         if error.errcode in (NOT_FOLLOWING, REFUSED):
             return _Outcome(row, {"status": "dead", "last_error": reason}, mark_account=error.errcode)

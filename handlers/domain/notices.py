@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, Outbox, template_field
+from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, TEMPLATE_DATA, Outbox, template_field
 from bot.settings import Settings
 from handlers.domain.estates import estate_id
 from handlers.domain.notify import CUSTOMER_SERVICE_WINDOW
@@ -355,8 +355,12 @@ async def _queue(session: AsyncSession, notice: Notice, step: str, text: str, no
             continue
         push: dict[str, Any] = {"key": f"notice:{notice.number}:{openid}:{step}", "recipient": openid, "text": text,
                                 "kind": PUSH_KIND, "urgent": notice.urgent, "quiet_hours": local.quiet_hours}
-        if channel == TEMPLATE and template:
-            push.update(channel=TEMPLATE, payload=_template(notice, step, text, template, settings))
+        if template:  # by template now, or if WeChat refuses the message later (the window closed meanwhile)
+            prepared = _template(notice, step, text, template, settings)
+            if channel == TEMPLATE:
+                push.update(channel=TEMPLATE, payload=prepared)
+            else:
+                push.update(payload={"text": text, TEMPLATE_DATA: prepared["data"]})
         pushes.append(push)
     for start in range(0, len(pushes), CHUNK):
         await outbox.enqueue_many(session, pushes[start:start + CHUNK])

@@ -146,6 +146,21 @@ async def test_the_template_outside_the_window_still_tells_when_the_water_is_cut
     assert "09:00" in far.text and "12:00" in far.text, far.text
 
 
+async def test_a_chat_message_wechat_refuses_falls_back_to_a_template_that_keeps_the_times(world: World) -> None:
+    """WeChat refuses the first chat message (45015: it counts the window closed though our records do not):
+    that owner gets the notice by template all the same, with the cut's times in their own field."""
+    world.fake.fail_next("message/custom/send", 45015)
+    number = await announce(world)
+    await world.send()
+    await world.send()
+    reached = await world.notice_deliveries(number, "announce")
+    assert sum(len(found) for found in reached.values()) == len(BUILDING_3), reached
+    by_template = [found for found in (d for ds in reached.values() for d in ds) if found.channel == "template"]
+    assert len(by_template) == 2, by_template  # 钱多 (silent for 3 days) and the one WeChat refused
+    for delivery in by_template:
+        assert "09:00" in delivery.text and "12:00" in delivery.text, delivery.text
+
+
 async def test_without_a_notice_template_an_owner_silent_for_3_days_is_unreachable_and_gets_nothing(
         make_world: Any) -> None:
     """With no ``notifications.templates.notice``, 钱多 (last wrote 3 days ago) is counted unreachable: nothing

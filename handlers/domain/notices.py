@@ -393,9 +393,9 @@ async def delivery(session: AsyncSession, notice: Notice) -> Delivery:
     recipients, unreachable = (await session.execute(
         select(func.count(), func.count().filter(NoticeRecipient.channel == UNREACHABLE))
         .where(NoticeRecipient.notice_id == notice.id))).one()
-    rows = (await session.execute(
-        select(OutboxMessage.status, OutboxMessage.attempts > 0, func.count()).where(pushes_of(notice, ANNOUNCE))
-        .group_by(OutboxMessage.status, OutboxMessage.attempts > 0))).all()
+    rows = [(status, attempts > 0, n) for status, attempts, n in (await session.execute(
+        select(OutboxMessage.status, OutboxMessage.attempts, func.count()).where(pushes_of(notice, ANNOUNCE))
+        .group_by(OutboxMessage.status, OutboxMessage.attempts))).all()]
     sent = sum(n for status, _tried, n in rows if status == "sent")
     failed = sum(n for status, tried, n in rows if status == "dead" or (status == "pending" and tried))
     pending = sum(n for status, tried, n in rows

@@ -212,11 +212,12 @@ def notice_config(tmp_path: Path, *, template: bool = True) -> Path:
     return path
 
 
-def notice_settings(tmp_path: Path, fake: FakeWeChatAPI, base: str, *, template: bool = True) -> Settings:
+def notice_settings(tmp_path: Path, fake: FakeWeChatAPI, base: str, *, template: bool = True,
+                    database_url: str | None = None) -> Settings:
     """The settings of :func:`notice_config` with the fake WeChat API and the admin token."""
     path = notice_config(tmp_path, template=template)
-    env = {"WUYEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}", "WECHAT_TOKEN": "t",
-           "WECHAT_APPID": fake.appid, "WECHAT_SECRET": fake.secret, "WECHAT_API_BASE": base,
+    env = {"WUYEBOT_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}",
+           "WECHAT_TOKEN": "t", "WECHAT_APPID": fake.appid, "WECHAT_SECRET": fake.secret, "WECHAT_API_BASE": base,
            "WUYEBOT_ADMIN_TOKEN": ADMIN_TOKEN}
     return load_settings(path, env)
 
@@ -324,8 +325,8 @@ async def make_world(tmp_path: Path, launch: Callable[..., Any],
                      fake_wechat: tuple[FakeWeChatAPI, str]) -> Callable[..., Any]:
     fake, base = fake_wechat
 
-    async def build(at: datetime = FRIDAY_10, *, template: bool = True) -> World:
-        settings = notice_settings(tmp_path, fake, base, template=template)
+    async def build(at: datetime = FRIDAY_10, *, template: bool = True, database_url: str | None = None) -> World:
+        settings = notice_settings(tmp_path, fake, base, template=template, database_url=database_url)
         clock = FrozenClock(at)
         process = await launch(settings, clock)
         service = process.service
@@ -337,6 +338,31 @@ async def make_world(tmp_path: Path, launch: Callable[..., Any],
     return build
 
 
-@pytest.fixture
-async def world(make_world: Callable[..., Any]) -> World:
-    return await make_world()
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def world(request: pytest.FixtureRequest, make_world: Callable[..., Any]) -> AsyncIterator[World]:
+    """The world on the embedded SQLite and on PostgreSQL (production's: row locks, JSON, key ranges);
+    PostgreSQL as in tests/conftest.py's ``postgres_url``: skipped without a server, a failure in CI."""
+    if request.param == "sqlite":
+        yield await make_world()
+        return
+    import os
+    import uuid
+
+    import asyncpg
+
+    admin_url = os.environ.get("WUYEBOT_TEST_POSTGRES_URL")
+    if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide WUYEBOT_TEST_POSTGRES_URL (see .ci/run)")
+        pytest.skip("no PostgreSQL: set WUYEBOT_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)")
+    name = f"wuyebot_notices_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        built = await make_world(database_url=admin_url.rsplit("/", 1)[0] + f"/{name}")
+        yield built
+        await built.process.stop()
+        await built.service.app[SESSIONS].kw["bind"].dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bench.outbox import free_port  # noqa: E402
+from bench.outbox import fake_wechat_process  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.outbox.courier import Courier  # noqa: E402
 from bot.outbox.queue import Outbox  # noqa: E402
@@ -111,22 +108,8 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/notice.db"
-        port = free_port()
-        # The fake WeChat API runs beside the benchmark: Popen starts it and does not wait (so: noqa ASYNC220).
-        fake = subprocess.Popen([sys.executable, str(REPO / "bench/fake_wechat_server.py"), str(port)],  # noqa: ASYNC220
-                                env={**os.environ, "PYTHONPATH": str(REPO)})
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    await asyncio.sleep(0.1)
+        async with fake_wechat_process() as port:
             await run(args.homes, args.rate, url, port)
-        finally:
-            fake.terminate()
-            fake.wait(timeout=10)
-
 
 if __name__ == "__main__":
     asyncio.run(main())

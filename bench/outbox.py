@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +43,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def fake_wechat_process() -> AsyncIterator[int]:
+    """``bench/fake_wechat_server.py`` on a free port, ready; its port. Stopped on leaving."""
+    port = free_port()
+    # The fake runs beside the benchmark: Popen starts it and does not wait (so: noqa ASYNC220).
+    fake = subprocess.Popen([sys.executable, str(REPO / "bench/fake_wechat_server.py"), str(port)],  # noqa: ASYNC220
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        yield port
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
 
 
 async def seed(sessions, homes: int) -> None:  # type: ignore[no-untyped-def]
@@ -118,22 +140,9 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         await reminders(args.homes, tmp)
-        port = free_port()
-        # The benchmark's servers run beside it: Popen starts them and does not wait (so: noqa ASYNC220).
-        fake = subprocess.Popen([sys.executable, str(REPO / "bench/fake_wechat_server.py"), str(port)],  # noqa: ASYNC220
-                                env={**os.environ, "PYTHONPATH": str(REPO)})
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    await asyncio.sleep(0.1)
+        async with fake_wechat_process() as port:
             await sending(args.sends, 0, tmp, port)
             await sending(min(args.sends, int(args.rate * 10)), args.rate, tmp, port)
-        finally:
-            fake.terminate()
-            fake.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ The pushes are queued in the outbox; a running ``wuyebot serve`` (or ``jobs run-
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TextIO
 
 from sqlalchemy import select
@@ -39,11 +38,13 @@ async def run(settings: Settings, action: str, options: dict[str, str | bool | N
                           f"发送 {counts.sent}/{counts.recipients}", file=out)
                 return 0
             if action == "create":
+                tz = settings.tz
                 asked = notices.Draft(
                     estate=str(options.get("estate") or settings.company_default_estate), kind=str(options["kind"]),
-                    starts_at=_moment(str(options["start"]), settings), ends_at=_moment(str(options["end"]), settings),
-                    text=str(options["text"]), buildings=_list(options.get("buildings")),
-                    units=_list(options.get("units")), urgent=bool(options.get("urgent")))
+                    starts_at=notices.moment_from(str(options["start"]), tz),
+                    ends_at=notices.moment_from(str(options["end"]), tz), text=str(options["text"]),
+                    buildings=notices.codes_from(options.get("buildings")),
+                    units=notices.codes_from(options.get("units")), urgent=bool(options.get("urgent")))
                 made, delivery = await notices.create(session, asked, now, outbox, settings, "命令行")
                 print(made.number, file=out)
                 print(replies.SENT.format(number=made.number, reached=delivery.recipients - delivery.unreachable,
@@ -59,7 +60,7 @@ async def run(settings: Settings, action: str, options: dict[str, str | bool | N
                 print(replies.CANCELLED_STAFF.format(number=notice.number, told=replies.TOLD_CANCEL.format(count=told)
                                                      if told else ""), file=out)
             elif action == "extend":
-                end = _moment(str(options["end"]), settings)
+                end = notices.moment_from(str(options["end"]), settings.tz)
                 told = await notices.extend(session, notice, end, now, outbox, settings)
                 print(replies.EXTENDED_STAFF.format(number=notice.number, end=notices.moment_words(end, settings),
                                                     count=told), file=out)
@@ -72,18 +73,3 @@ async def run(settings: Settings, action: str, options: dict[str, str | bool | N
         return 1
     finally:
         await engine.dispose()
-
-
-def _moment(text: str, settings: Settings) -> datetime:
-    """An ISO time; without an offset, the estate's time zone."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise notices.NoticeRefused(f"时间“{text[:40]}”看不懂，请写成 2026-12-05T09:00") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=settings.tz)
-
-
-def _list(value: str | bool | None) -> tuple[str, ...]:
-    if not isinstance(value, str):
-        return ()
-    return tuple(part.strip().upper() for part in value.replace("，", ",").split(",") if part.strip())

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -93,6 +94,23 @@ def pushes_of(notice: Notice, step: str | None = None) -> ColumnElement[bool]:
 
 
 UNSENT = ("pending", "held")
+
+
+def moment_from(text: str, tz: ZoneInfo) -> datetime:
+    """An ISO time from the command line or the console's form; without an offset, the estate's zone."""
+    try:
+        moment = datetime.fromisoformat(text.strip()[:40])
+    except ValueError:
+        raise NoticeRefused(replies.NO_TIME_ISO.format(text=text.strip()[:40])) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def codes_from(value: object) -> tuple[str, ...]:
+    """``3,5`` or ``3、5``: building codes or building-unit pairs, as typed on the command line or in the form."""
+    if not isinstance(value, str):
+        return ()
+    return tuple(part.strip().upper() for part in value.replace("，", ",").replace("、", ",").split(",")
+                 if part.strip())[:50]
 
 
 # --- making a notice --------------------------------------------------------------------------------
@@ -434,10 +452,13 @@ def when_words(notice: Notice, settings: Settings) -> str:
 def _words(notice: Notice, step: str, settings: Settings) -> str:
     local = settings.for_estate(notice.estate)
     scope = scope_words(notice.buildings, notice.units)
-    kind = "" if notice.kind == "其他" else notice.kind
-    fields = {"estate": local.estate.name, "kind": kind, "scope": scope, "when": when_words(notice, settings),
-              "text": notice.text, "hotline": local.estate.hotline, "start": moment_words(notice.starts_at, settings),
-              "end": moment_words(notice.ends_at, settings), "done": replies.DONE.get(notice.kind, replies.DONE_OTHER)}
+    other = notice.kind == "其他"
+    kind = "通知事项" if other else notice.kind  # “3栋通知事项已结束”, never “3栋已结束”
+    fields = {"estate": local.estate.name, "kind": kind, "title": "通知" if other else f"{kind}通知",
+              "scope": scope, "when": when_words(notice, settings), "text": notice.text,
+              "hotline": local.estate.hotline, "start": moment_words(notice.starts_at, settings),
+              "end": moment_words(notice.ends_at, settings),
+              "done": replies.DONE.get(notice.kind, replies.DONE_OTHER)}
     template = {ANNOUNCE: replies.ANNOUNCE, REMIND: replies.REMIND, CLEAR: replies.CLEAR, "extend": replies.EXTENDED,
                 CANCEL: replies.CANCELLED}[step]
     return template.format(**fields)
@@ -446,7 +467,7 @@ def _words(notice: Notice, step: str, settings: Settings) -> str:
 def answer_words(notice: Notice, settings: Settings) -> str:
     """What an owner who asks about it is told: the notice and its times."""
     local = settings.for_estate(notice.estate)
-    return replies.ANSWER.format(estate=local.estate.name, kind=notice.kind,
+    return replies.ANSWER.format(estate=local.estate.name, kind="" if notice.kind == "其他" else notice.kind,
                                  scope=scope_words(notice.buildings, notice.units), when=when_words(notice, settings),
                                  text=notice.text,
                                  until=replies.UNTIL.format(end=moment_words(notice.ends_at, settings)))

@@ -29,3 +29,16 @@ def in_team(person: Staff, team: str) -> bool:
 async def is_staff(session: AsyncSession, openid: str) -> bool:
     """Whether the account is a staff member's bound account (docs/security.md)."""
     return await session.scalar(select(Staff.id).where(Staff.openid == openid)) is not None
+
+
+async def staff_by_openid(session: AsyncSession, openid: str) -> Staff:
+    """The staff member behind a bound account; for staff commands, which the dispatcher routes only
+    for registered staff openids."""
+    staff = await session.scalar(select(Staff).where(Staff.openid == openid))
+    assert staff is not None
+    return staff
+
+
+def may_announce(person: Staff) -> bool:
+    """Notices to owners come from the front desk, supervisors and admins, not from the trades."""
+    return person.role in ("supervisor", "admin") or is_front_desk(person)

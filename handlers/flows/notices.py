@@ -22,6 +22,7 @@ from handlers.domain import notices
 from handlers.domain.estates import served_estates
 from handlers.domain.notice_answers import ANY_ASKING, notice_asked_about
 from handlers.domain.notice_commands import KIND_WORDS, end_named, read, restore_named
+from handlers.domain.staffing import may_announce, staff_by_openid
 from handlers.domain.tickets import TicketDesk
 from handlers.flows import Flow
 from handlers.replies import notices as replies
@@ -39,10 +40,10 @@ async def asked_about_notice(turn: Turn, session: AsyncSession, settings: Settin
     return notices.answer_words(notice, settings) if notice is not None else None
 
 
-async def _me(session: AsyncSession, openid: str) -> Staff:
-    staff = await session.scalar(select(Staff).where(Staff.openid == openid))
-    assert staff is not None  # the dispatcher routes commands only for registered staff openids
-    return staff
+async def _me(session: AsyncSession, openid: str) -> Staff | None:
+    """The staff member, when they may make and change notices (the front desk, supervisors, admins)."""
+    staff = await staff_by_openid(session, openid)
+    return staff if may_announce(staff) else None
 
 
 def _rest(turn: Turn) -> str:
@@ -73,6 +74,8 @@ async def draft_notice(turn: Turn, session: AsyncSession, settings: Settings, no
     if not _rest(turn):
         return replies.USAGE
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     try:
         said = read(_rest(turn), now, settings.tz, _estate_names(settings))
         estate = await _estate_for(session, staff, said.estate_words, settings)
@@ -103,6 +106,8 @@ async def _latest_draft(session: AsyncSession, staff: Staff, now: datetime, sett
 @router.command("确认通知")
 async def confirm_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     notice = await _latest_draft(session, staff, now, settings)
     if notice is None:
         return replies.NO_DRAFT
@@ -133,6 +138,8 @@ async def _named_notice(session: AsyncSession, staff: Staff, turn: Turn, setting
 @router.command("取消通知")
 async def cancel_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     if not _rest(turn):  # the draft just shown
         draft = await _latest_draft(session, staff, now, settings)
         if draft is None:
@@ -153,6 +160,8 @@ async def cancel_notice(turn: Turn, session: AsyncSession, settings: Settings, o
 @router.command("延长通知")
 async def extend_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     notice = await _named_notice(session, staff, turn, settings)
     if notice is None:
         return replies.USAGE_CHANGE.format(command="延长通知", extra=" 新的结束时间", example=" 14:00")
@@ -169,6 +178,8 @@ async def extend_notice(turn: Turn, session: AsyncSession, settings: Settings, o
 @router.command("结束通知")
 async def end_notice(turn: Turn, session: AsyncSession, settings: Settings, outbox: Outbox, now: datetime) -> str:
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     notice = await _named_notice(session, staff, turn, settings)
     if notice is None:
         return replies.USAGE_CHANGE.format(command="结束通知", extra="", example="")
@@ -184,6 +195,8 @@ async def ticket_to_notice(turn: Turn, session: AsyncSession, settings: Settings
                            now: datetime) -> str:
     """An urgent notice for the ticket's building from now; its reporters hear every step too."""
     staff = await _me(session, turn.openid)
+    if staff is None:
+        return replies.NOT_ANNOUNCER
     words = _rest(turn).split()
     if not words:
         return replies.FROM_TICKET_USAGE

@@ -15,6 +15,7 @@ from bot.dialogue.router import Router, Turn
 from bot.nlu.slots.ticket import parse_ticket_number
 from bot.settings import Settings
 from handlers.domain.estates import served_estates, staff_named
+from handlers.domain.staffing import staff_by_openid
 from handlers.domain.tickets import OPEN_STATUSES, STATUS_NAMES, InvalidTransition, TicketDesk
 from handlers.domain.workflow import NotPermitted, Workflow
 from handlers.flows import Flow
@@ -25,10 +26,7 @@ from models import Home, Staff, Ticket, TicketDeadline
 router = Router("staff")
 
 
-async def _me(session: AsyncSession, openid: str) -> Staff:
-    staff = await session.scalar(select(Staff).where(Staff.openid == openid))
-    assert staff is not None  # the dispatcher routes commands only for registered staff openids
-    return staff
+_me = staff_by_openid
 
 
 def _args(turn: Turn) -> list[str]:

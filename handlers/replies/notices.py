@@ -1,7 +1,7 @@
 """What notices say to owners, and to the staff who make them (docs/notices.md)."""
 
 # To owners
-ANNOUNCE = "【{estate}·{kind}通知】{scope}：{when}。{text}\n给您带来不便，敬请谅解。如有疑问请致电 {hotline}。"
+ANNOUNCE = "【{estate}·{title}】{scope}：{when}。{text}\n给您带来不便，敬请谅解。如有疑问请致电 {hotline}。"
 REMIND = "【温馨提醒】{scope}{kind}将于 {start} 开始（至 {end}）。{text}\n请提前做好准备。"
 CLEAR = "【恢复通知】{scope}{kind}已结束，{done}。感谢您的理解与配合！如家中仍有问题，请直接回复告诉我们。"
 EXTENDED = "【时间调整】{scope}{kind}预计结束时间调整为 {end}。{text}\n给您带来不便，敬请谅解。"
@@ -20,6 +20,7 @@ DRAFT = ("请核对通知 {number}：\n{estate} {scope} {kind}{urgent}\n时间�
 URGENT_MARK = "（紧急，免打扰时段也立即发送）"
 SENT = "通知 {number} 已发出：{reached} 位业主/住户将收到。{unreachable}"
 UNREACHABLE = "另有 {count} 位超过48小时未与公众号互动、且未配置模板消息，无法送达，请电话或张贴告知。"
+NOT_ANNOUNCER = "通知由前台或主管发布。如需发布停水停电等通知，请联系前台或主管。"
 NO_DRAFT = "没有待确认的通知。发布通知请发送：通知 3栋 停水 明天9:00-12:00 管道维修"
 DRAFT_DROPPED = "通知 {number} 已放弃，没有发出。"
 CANCELLED_STAFF = "通知 {number} 已取消。{told}"
@@ -56,4 +57,5 @@ NO_ESTATE = "没有这个小区：{estate}"
 BAD_SCOPE = "没看懂楼栋“{words}”，请写成 3栋、3栋 5栋 或 3栋2单元（不写即全小区）"
 FAR_START = "开始时间要在今天起 {days} 天以内"
 TOO_LONG = "一条通知最长 {days} 天"
+NO_TIME_ISO = "时间“{text}”看不懂，请写成 2026-12-05T09:00"
 NO_TIME = "没看懂通知的时间，请写成“明天9:00-12:00”或“12月5日 8:30-17:00”"

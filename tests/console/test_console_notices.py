@@ -75,3 +75,13 @@ async def test_a_notice_for_a_building_that_does_not_exist_is_refused_on_the_pag
     assert await page.input_value("textarea[name=text]") == "线路检修"  # what was typed is kept
     async with console_world.sessions()() as session:
         assert await session.scalar(select(Notice)) is None
+
+
+async def test_a_tradesperson_has_no_notices_page(console_world: ConsoleWorld,
+                                                  new_page: Callable[..., Any]) -> None:
+    page = await new_page("wang")
+    response = await page.goto("/console/notices")
+    assert response is not None and response.status == 403
+    assert "前台或主管" in await page.inner_text("body")
+    await page.goto("/console/board")
+    assert await page.locator("nav a", has_text="通知").count() == 0

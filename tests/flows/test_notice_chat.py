@@ -137,3 +137,12 @@ async def test_ending_a_notice_before_it_starts_calls_it_off_instead_of_an_all_c
     texts = [p.payload["text"] for p in await _notice_pushes(chat)]
     assert not any("已恢复供电" in text for text in texts), texts
     assert sum("已取消" in text for text in texts) == 2, texts
+
+
+async def test_a_tradesperson_cannot_announce_to_the_estate(chat: Chat) -> None:
+    """王师傅 (plumbing and electrics) is staff but not the front desk: notices come from the desk or a supervisor."""
+    await _owners(chat)
+    answer = await chat.person("staff-wang").says("通知 全小区 台风预警 今天12:00-18:00 请收好阳台物品")
+    assert "前台或主管" in answer, answer
+    async with chat.sessions() as session:
+        assert await session.scalar(select(Notice)) is None

@@ -7,7 +7,6 @@ the same rules as ``wuyebot notice`` and the chat commands (handlers/domain/noti
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +14,7 @@ from sqlalchemy import desc, select
 
 from handlers.domain import notices
 from handlers.domain.staff_access import audit
+from handlers.domain.staffing import may_announce
 from handlers.replies import console as words
 from handlers.replies import notices as replies
 from handlers.web.console.context import Console
@@ -27,6 +27,8 @@ LISTED = 50
 
 @routes.get("/notices")
 async def notice_page(request: web.Request) -> web.StreamResponse:
+    if not may_announce(Console(request).me):
+        return await problem(request, 403, replies.NOT_ANNOUNCER)
     return await _page(request)
 
 
@@ -48,34 +50,24 @@ async def _page(request: web.Request, status: int = 200, **extra: Any) -> web.St
                       kinds=notices.KINDS, **extra)
 
 
-def _moment(value: str, console: Console) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.strip()[:30])
-    except ValueError:
-        raise notices.NoticeRefused(replies.NO_TIME) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=console.settings.tz)
-
-
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(part.strip().upper() for part in value.replace("，", ",").replace("、", ",").split(",")
-                 if part.strip())[:50]
-
-
 @routes.post("/notices")
 async def draft_notice(request: web.Request) -> web.StreamResponse:
     """Check and draft; the page then shows the draft with its audience and asks to confirm."""
     console = Console(request)
+    if not may_announce(console.me):
+        return await problem(request, 403, replies.NOT_ANNOUNCER)
     form = {key: str(value)[:400] for key, value in (await request.post()).items()}
     estate = form.get("estate") or (console.estates()[0][0] if console.estates() else "")
     if not console.serves(estate):
         return await _page(request, 400, form=form, error=words.NO_ESTATE)
     now = console.now()
     try:
-        asked = notices.Draft(estate=estate, kind=form.get("kind", ""),
-                              starts_at=_moment(form.get("start", ""), console),
-                              ends_at=_moment(form.get("end", ""), console), text=form.get("text", ""),
-                              buildings=_codes(form.get("buildings", "")), units=_codes(form.get("units", "")),
-                              urgent=form.get("urgent") == "1")
+        tz = console.settings.tz
+        asked = notices.Draft(
+            estate=estate, kind=form.get("kind", ""), starts_at=notices.moment_from(form.get("start", ""), tz),
+            ends_at=notices.moment_from(form.get("end", ""), tz), text=form.get("text", ""),
+            buildings=notices.codes_from(form.get("buildings", "")), units=notices.codes_from(form.get("units", "")),
+            urgent=form.get("urgent") == "1")
         async with console.sessions() as session, session.begin():
             notice = await notices.draft(session, asked, now, console.settings, console.me.name)
             count = await notices.count_audience(session, notice)
@@ -98,6 +90,8 @@ async def _live(request: web.Request, session: Any, console: Console) -> Notice 
 @routes.post("/notices/{number}/{action:send|drop|extend|end|cancel}")
 async def change_notice(request: web.Request) -> web.StreamResponse:
     console = Console(request)
+    if not may_announce(console.me):
+        return await problem(request, 403, replies.NOT_ANNOUNCER)
     action = request.match_info["action"]
     form = await request.post()
     now, settings, outbox = console.now(), console.settings, console.outbox
@@ -118,7 +112,7 @@ async def change_notice(request: web.Request) -> web.StreamResponse:
                 notice.status, notice.cancelled_at = "cancelled", now
                 message = replies.DRAFT_DROPPED.format(number=notice.number)
             elif action == "extend":
-                end = _moment(str(form.get("end", "")), console)
+                end = notices.moment_from(str(form.get("end", "")), console.settings.tz)
                 told = await notices.extend(session, notice, end, now, outbox, settings)
                 message = replies.EXTENDED_STAFF.format(number=notice.number, end=notices.moment_words(end, settings),
                                                         count=told)

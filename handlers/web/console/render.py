@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from handlers.domain.staffing import may_announce
 from handlers.web.console.context import STAFF, Console
 
 CSRF = "csrf"
@@ -34,7 +35,7 @@ async def page(request: web.Request, template: str, status: int = 200, **context
     context.setdefault("flash", session.pop(FLASH, None))
     context.update(me=me, csrf=session.get(CSRF, ""), path=request.path,
                    supervising=me is not None and console.supervising,
-                   is_admin=me is not None and console.is_admin,
+                   is_admin=me is not None and console.is_admin, announces=me is not None and may_announce(me),
                    now=console.now().astimezone(console.settings.tz))
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 

@@ -20,8 +20,8 @@ from aiohttp.test_utils import TestServer
 from bot.app import create_app
 from bot.clock import Clock
 from bot.settings import Settings, load_settings
-from models.migrate import upgrade
 from tests.fakes.wechat_api import FakeWeChatAPI
+from tests.support import databases as test_databases
 from tests.support.wechat import WeChatServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,11 +30,38 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--scenarios", action="store_true", help="run each conversation scenario as a test of its own")
+    parser.addoption(
+        "--database", choices=("sqlite", "postgresql", "both"), default=None,
+        help="the database of every test that asks for one (``database_url``): default both when "
+             "WUYEBOT_TEST_POSTGRES_URL is set (as .ci/run does), the embedded SQLite otherwise")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "scenario: one conversation scenario from tests/scenarios/data (run with --scenarios)")
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a test about the embedded SQLite (its driver, the quick path, the serve "
+                   "lock); it does not run on PostgreSQL")
+
+
+def database_kinds(config: pytest.Config) -> tuple[str, ...]:
+    """The databases each database test runs on (``--database``; see docs/testing.md)."""
+    import os
+
+    chosen = config.getoption("--database") or ("both" if os.environ.get("WUYEBOT_TEST_POSTGRES_URL") else "sqlite")
+    return ("sqlite", "postgresql") if chosen == "both" else (chosen,)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses ``database_url`` (directly or through ``make_settings``) runs once per database."""
+    if "database_kind" not in metafunc.fixturenames:
+        return
+    kinds: list[Any] = list(database_kinds(metafunc.config))
+    marker = metafunc.definition.get_closest_marker("sqlite_only")
+    if marker is not None:
+        reason = f"about SQLite only: {marker.args[0] if marker.args else ''}"
+        kinds = ["sqlite" if "sqlite" in kinds else pytest.param("sqlite", marks=pytest.mark.skip(reason=reason))]
+    metafunc.parametrize("database_kind", kinds)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,16 +90,29 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+async def database_url(database_kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test: a SQLite file in ``tmp_path``, or a PostgreSQL
+    database on the server .ci/postgres.sh starts (skipped without one; in CI a failure)."""
+    if database_kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}"  # made at the first use (test_databases.migrated)
+        return
+    admin_url = test_databases.postgres_admin_url()
+    url = await test_databases.postgres_copy(admin_url)
+    yield url
+    await test_databases.postgres_drop(admin_url, url)
+
+
+@pytest.fixture
+def make_settings(database_url: str) -> Callable[..., Settings]:
     def build(**environ: str) -> Settings:
-        env = {"WUYEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}", **environ}
+        env = {"WUYEBOT_DATABASE_URL": database_url, **environ}
         return load_settings(REPO / "config.yaml", env)
 
     return build
 
 
 @pytest.fixture
-def make_single_estate_settings(tmp_path: Path) -> Callable[..., Settings]:
+def make_single_estate_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
     """The repository's config.yaml without its ``estates`` list: a deployment of one estate."""
     import yaml
 
@@ -81,7 +121,7 @@ def make_single_estate_settings(tmp_path: Path) -> Callable[..., Settings]:
         config.pop("estates", None)
         path = tmp_path / "single-estate.yaml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        env = {"WUYEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}", **environ}
+        env = {"WUYEBOT_DATABASE_URL": database_url, **environ}
         return load_settings(path, env)
 
     return build
@@ -139,7 +179,7 @@ async def start_service() -> AsyncIterator[Callable[..., Any]]:
     sessions: list[aiohttp.ClientSession] = []
 
     async def start(settings: Settings, *, clock: Clock | None = None, **kwargs: Any) -> Service:
-        await asyncio.to_thread(upgrade, settings.database_url)
+        await test_databases.migrated(settings.database_url)
         app = create_app(settings, clock=clock, **kwargs)
         server = TestServer(app)
         await server.start_server()

@@ -16,6 +16,10 @@ from models import ProcessedMessage
 from tests.support.chat import Chat
 from tests.support.wechat import text_xml
 
+# The quick path serves only the embedded SQLite's one process; on PostgreSQL every message takes
+# the full path (tests/production and the suite's PostgreSQL run cover that path).
+pytestmark = pytest.mark.sqlite_only("the quick path exists only on the embedded SQLite")
+
 
 @pytest.fixture
 def chat(single_estate_chat: Chat) -> Chat:

@@ -1,8 +1,8 @@
-"""A fresh, migrated SQLite file per test and helpers that write real CSV and xlsx files."""
+"""Sessions on a fresh, migrated database per test (tests/conftest.py's ``database_url``) and helpers
+that write real CSV and xlsx files."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.db import create_engine, session_factory
-from models.migrate import upgrade
+from tests.support.databases import migrated
 
 OWNERS_HEADER = ["building", "unit", "room", "area_m2", "name", "phone", "role"]
 BILLS_HEADER = ["building", "unit", "room", "period", "item", "amount", "paid"]
@@ -20,14 +20,8 @@ STAFF_HEADER = ["name", "phone", "openid", "role", "skills"]
 
 
 @pytest.fixture
-async def database_url(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'wuyebot.db'}"
-    await asyncio.to_thread(upgrade, url)
-    return url
-
-
-@pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await migrated(database_url)
     engine = create_engine(database_url)
     yield session_factory(engine)
     await engine.dispose()

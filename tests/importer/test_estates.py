@@ -270,6 +270,7 @@ HOMES = ("SELECT estates.code, homes.room_key FROM homes JOIN buildings ON build
          "JOIN estates ON estates.id = buildings.estate_id ORDER BY 1, 2")
 
 
+@pytest.mark.sqlite_only("reads the database file with sqlite3")
 def test_command_with_estate_option(tmp_path: Path, make_settings: Callable[..., Settings],
                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path / "owners.csv", ONE_OWNER)
@@ -279,6 +280,7 @@ def test_command_with_estate_option(tmp_path: Path, make_settings: Callable[...,
     assert rows_of(tmp_path / "wuyebot.db", HOMES) == [("lanting", "3-2-501")]
 
 
+@pytest.mark.sqlite_only("reads the database file with sqlite3")
 def test_command_unknown_estate_option(tmp_path: Path, make_settings: Callable[..., Settings],
                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path / "owners.csv", ONE_OWNER)
@@ -289,6 +291,7 @@ def test_command_unknown_estate_option(tmp_path: Path, make_settings: Callable[.
     assert not (tmp_path / "wuyebot.db").exists()  # nothing written, not even the schema
 
 
+@pytest.mark.sqlite_only("reads the database file with sqlite3")
 def test_command_rejects_unknown_codes_row_by_row(tmp_path: Path, make_settings: Callable[..., Settings],
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     rows = [
@@ -307,6 +310,7 @@ def test_command_rejects_unknown_codes_row_by_row(tmp_path: Path, make_settings:
     assert rows_of(tmp_path / "wuyebot.db", HOMES) == [("lanting", "3-2-501")]
 
 
+@pytest.mark.sqlite_only("reads the database file with sqlite3")
 def test_command_refuses_a_multi_estate_file_without_estates(tmp_path: Path, make_settings: Callable[..., Settings],
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path / "owners.csv", ONE_OWNER)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
@@ -28,6 +27,7 @@ from bot.keys import (
     HTTP,
     INBOX,
     JOBS,
+    METRICS,
     OUTBOX,
     SENDER,
     SENDER_WAKE,
@@ -37,6 +37,8 @@ from bot.keys import (
     WEBHOOK,
     WECHAT_API,
 )
+from bot.metrics import Metrics
+from bot.middlewares import bearer_auth, bearer_ok, refuse_nul, request_ids
 from bot.outbox import sandbox
 from bot.outbox.courier import Courier
 from bot.outbox.queue import Outbox
@@ -62,9 +64,11 @@ def create_app(
     """Build the service. ``run_sender``/``run_scheduler`` off leave pushes and jobs to the test driving them."""
     import handlers
 
-    app = web.Application(client_max_size=settings.webhook.max_body_bytes, middlewares=[bearer_auth])
+    app = web.Application(client_max_size=settings.webhook.max_body_bytes,
+                          middlewares=[request_ids, refuse_nul, bearer_auth])
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_http_and_wechat)
     app.cleanup_ctx.append(_inbox(dispatcher_factory or _default_dispatcher))
@@ -74,6 +78,7 @@ def create_app(
         app.cleanup_ctx.append(_scheduler)
     app.router.add_routes(handlers.api_routes(SESSIONS, SETTINGS, CLOCK, SERVICES))
     app.router.add_routes(handlers.gate_routes(SESSIONS, SETTINGS, CLOCK))
+    app.router.add_routes(handlers.metrics_routes(SESSIONS, CLOCK, METRICS))
     app.add_subapp("/console", handlers.console_app(
         handlers.ConsoleKeys(SESSIONS, SETTINGS, CLOCK, SERVICES, OUTBOX, CONVERSATIONS),
         secure_cookie=settings.console.secure_cookie))
@@ -118,7 +123,7 @@ async def _http_and_wechat(app: web.Application) -> AsyncIterator[None]:
         app[OUTBOX] = Outbox(app[CLOCK], settings.quiet_hours, settings.tz, on_enqueue=wake.set)
         courier = Courier(app[SESSIONS], app.get(WECHAT_API), http, settings.wecom_robot_urls())
         app[SENDER] = OutboxSender(app[SESSIONS], app[CLOCK], courier, settings.notifications.outbox,
-                                   templates=settings.notifications.templates)
+                                   templates=settings.notifications.templates, metrics=app[METRICS])
         app[SENDER_WAKE] = wake
         yield
 
@@ -165,6 +170,7 @@ def _inbox(dispatcher_factory: Callable[[], Dispatcher]) -> Callable[[web.Applic
             and not settings.multi_estate,
             single_writer=is_sqlite(settings.database_url),
             understanding_ready=warm_up,
+            metrics=app[METRICS],
         )
         app[SENDER].on_account_marked = inbox.forget_account
         app[WEBHOOK] = Webhook(settings.wechat, inbox, settings.webhook, _replay_guard(app))
@@ -248,27 +254,6 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     scheduler = start_scheduler(app[SETTINGS], app[JOBS], app[CLOCK], app[SENDER_WAKE].set)
     yield
     scheduler.shutdown(wait=False)
-
-
-def bearer_ok(request: web.Request) -> bool:
-    """``Authorization: Bearer <WUYEBOT_ADMIN_TOKEN>``, compared in constant time; no token set, no entry.
-
-    Header bytes that are not UTF-8 arrive as surrogates; they are compared as the bytes they were.
-    """
-    expected = request.app[SETTINGS].admin_token
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if not expected or scheme.lower() != "bearer":
-        return False
-    return hmac.compare_digest(token.strip().encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
-
-
-@web.middleware
-async def bearer_auth(request: web.Request, handler: Any) -> web.StreamResponse:
-    """``/api/*`` needs the admin bearer token."""
-    if request.path.startswith("/api/") and not bearer_ok(request):
-        return web.json_response({"error": "missing or wrong bearer token"}, status=401,
-                                 headers={"WWW-Authenticate": "Bearer"})
-    return await handler(request)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ from bot.dialogue.conversation import ConversationStore
 from bot.gateway.inbox import Inbox
 from bot.gateway.webhook import Webhook
 from bot.health import DatabaseProbe
+from bot.metrics import Metrics
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import OutboxSender
 from bot.schedule.runner import JobRunner
@@ -33,6 +34,7 @@ INBOX = web.AppKey("inbox", Inbox)
 WEBHOOK = web.AppKey("webhook", Webhook)
 SENDER_WAKE = web.AppKey("sender_wake", asyncio.Event)
 JOBS = web.AppKey("jobs", JobRunner)
+METRICS = web.AppKey("metrics", Metrics)  # this instance's counters (GET /metrics)
 SERVICES = web.AppKey("services", Services)  # the business services handlers receive by name
 
 CONVERSATIONS = web.AppKey("conversations", ConversationStore)  # the one store of owners' dialogue state

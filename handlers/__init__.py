@@ -51,6 +51,7 @@ from handlers.web.api import api_routes
 from handlers.web.console.app import console_app
 from handlers.web.console.context import Keys as ConsoleKeys
 from handlers.web.gate import gate_routes
+from handlers.web.metrics import metrics_routes
 
 FLOWS = (
     staff.FLOW,
@@ -123,6 +124,7 @@ __all__ = [
     "handler_resources",
     "is_staff",
     "load_faq_edits",
+    "metrics_routes",
     "scheduled_jobs",
     "sender_scope",
     "startup_warnings",

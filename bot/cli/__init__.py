@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema").add_subparsers(title="db commands")
     db.add_parser("upgrade", help="create or migrate the schema").set_defaults(run=_db_upgrade)
+    backup = db.add_parser("backup", help="a consistent copy of the database while serving (docs/deploy.md)")
+    backup.add_argument("file", help="where to write it (SQLite: a database file; PostgreSQL: pg_dump's custom format)")
+    backup.set_defaults(run=_db_backup)
 
     imp = commands.add_parser("import", help="load owners, bills or staff from .csv/.xlsx")
     imp.add_argument("kind", choices=("owners", "bills", "staff"), help="which register the file holds")
@@ -122,7 +126,7 @@ def _settings() -> Settings:
 def _logging(level: int = logging.INFO) -> None:
     from bot.logs import configure_logging
 
-    configure_logging(level)
+    configure_logging(level, json_lines=os.environ.get("WUYEBOT_LOG_FORMAT", "").strip().lower() == "json")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -145,6 +149,20 @@ def _chat(args: argparse.Namespace) -> int:
         return 2
     url = args.url or settings.url
     return asyncio.run(chat(settings, url.rstrip("/"), args.openid))
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.storage.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        print(backup(settings.database_url, Path(args.file)))
+    except BackupError as error:
+        print(f"wuyebot db backup: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:

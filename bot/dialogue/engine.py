@@ -35,6 +35,7 @@ from bot.dialogue.router import (
     Turn,
     WiringError,
 )
+from bot.messages import TEXT
 from bot.nlu.labels import SLOTS as NLU_SLOTS
 from bot.nlu.segments import split_requests
 from bot.settings import Settings
@@ -82,6 +83,7 @@ class DialogueEngine:
         if route is not None:
             answer = await route({**resources, "turn": turn, "now": turn.now})
             if not isinstance(answer, Reroute):  # a menu button may start a flow: then it goes on below
+                turn.trace.mark("command" if turn.inbound.kind == TEXT else turn.inbound.kind)
                 return answer if isinstance(answer, Reply) or answer is None else Reply(_text(answer))
         conversation = await self._store.load(session, turn.openid, turn.now)
         resources = {**resources, "turn": turn, "now": turn.now, "conversation": conversation}
@@ -90,6 +92,7 @@ class DialogueEngine:
             conversation.form = None
             text = await self._run_intent(answer.intent, turn, conversation, resources, answer.slots)
         elif conversation.in_handoff(turn.now):
+            turn.trace.mark("handoff")
             text = ""
             if self._dispatcher.handoff_route is not None:
                 text = _text(await self._dispatcher.handoff_route(resources))
@@ -100,6 +103,7 @@ class DialogueEngine:
             for pattern, match in self._dispatcher.pattern_routes(turn.text):
                 answer = await pattern({**resources, "match": match})
                 if answer is not None:  # a text route may decline (None): the next, then the dialogue, reads it
+                    turn.trace.mark("text_pattern")
                     break
             text = _text(answer) if answer is not None else await self._respond(turn, conversation, resources)
         text = await self._serve_pending(turn, conversation, resources, text)
@@ -141,6 +145,7 @@ class DialogueEngine:
             route = self._dispatcher.intent_route(form.intent)
             if route is not None and route.form:
                 form.bind_state(route.state)
+                turn.trace.mark(form.intent)
                 return await self._continue_form(turn, conversation, form, route, resources)
             conversation.form = None
         return await self._fresh(turn, conversation, resources)
@@ -150,6 +155,7 @@ class DialogueEngine:
         intent: str | None
         if picked is not None:
             intent, original = picked
+            turn.trace.mark(intent)
             turn = turn.derive(original, 90)  # the message the question was about, not "报修"
             resources = {**resources, "turn": turn}
         else:
@@ -160,6 +166,8 @@ class DialogueEngine:
                 turn = turn.derive(requests[0], 1)
                 resources = {**resources, "turn": turn}
             intent = self._reading(turn, conversation)
+            turn.trace.mark("offer_human" if intent == OFFER_HUMAN else intent or "clarify",
+                            reading=turn.understanding.intent)
             if intent == OFFER_HUMAN:  # the second misunderstanding in a row
                 conversation.misses = 0
                 return replies.OFFER_HUMAN.format(hotline=resources["settings"].estate.hotline)

@@ -105,16 +105,32 @@ class NoState:
     """The form state of a flow that keeps nothing of its own."""
 
 
+@dataclass
+class TurnTrace:
+    """What the engine made of a message, for the metrics (``wuyebot_messages`` by ``flow``; the NLU's
+    fallback rate over ``reading``, set only when the words were read as a new request). The first
+    request of a message that holds several decides."""
+
+    flow: str | None = None
+    reading: str | None = None
+
+    def mark(self, flow: str, reading: str | None = None) -> None:
+        if self.flow is None:
+            self.flow, self.reading = flow, reading
+
+
 class Turn:
     """One message being handled: the inbound message, its time, and its understanding (computed once, lazily)."""
 
-    def __init__(self, inbound: Inbound, now: datetime, understander: Understander) -> None:
+    def __init__(self, inbound: Inbound, now: datetime, understander: Understander,
+                 trace: TurnTrace | None = None) -> None:
         self.inbound = inbound
         self.now = now
         self._understander = understander
         self._understanding: Understanding | None = None
         self.rerouted_from: str | None = None  # the intent that last passed this message on (see Reroute)
         self.reroutes = 0
+        self.trace = trace if trace is not None else TurnTrace()  # shared with the turns derived from it
 
     @property
     def openid(self) -> str:
@@ -145,7 +161,8 @@ class Turn:
         """The same message read as another text: one of several requests it holds, or the message a
         clarifying question was about. Its own key (``#part``) keeps its pushes apart from the others'."""
         msg_id = f"{self.inbound.msg_id or 'evt'}p{part}"
-        return Turn(dataclasses.replace(self.inbound, text=text, msg_id=msg_id), self.now, self._understander)
+        return Turn(dataclasses.replace(self.inbound, text=text, msg_id=msg_id), self.now, self._understander,
+                    self.trace)
 
 
 class RouteKind(Enum):

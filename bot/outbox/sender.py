@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.outbox.queue import CUSTOMER_SERVICE, TEMPLATE, TEMPLATE_DATA, template_payload
 from bot.privacy import scrub_secrets
 from bot.script import to_traditional
@@ -104,8 +105,10 @@ class OutboxSender:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, deliver: Deliver, settings: OutboxSettings,
         *, templates: dict[str, str] | None = None, send_timeout_seconds: float = SEND_TIMEOUT_SECONDS,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
+        self._metrics = metrics or Metrics()
         self._clock = clock
         self._deliver = deliver
         self._settings = settings
@@ -227,6 +230,14 @@ class OutboxSender:
         return unreachable, {openid for openid, *_rest, traditional in rows if traditional}
 
     async def _send(self, row: OutboxMessage) -> _Outcome:
+        outcome = await self._attempt(row)
+        status = outcome.values["status"]
+        if status != "sent":
+            retried = "fallback" if outcome.values.get("channel") == TEMPLATE else "retry"
+            self._metrics.push_failures.labels(retried if status == "pending" else status).inc()
+        return outcome
+
+    async def _attempt(self, row: OutboxMessage) -> _Outcome:
         try:
             await self._deliver(row)
         except Undeliverable as error:

@@ -22,4 +22,19 @@ async def json_object(request: web.Request) -> dict[str, Any] | web.Response:
         return error(400, "body must be a JSON object")
     if not isinstance(body, dict):
         return error(400, "body must be a JSON object")
+    try:
+        if _holds_nul(body):  # PostgreSQL cannot store it in a text column (bot/middlewares.py)
+            return error(400, "body must not contain NUL characters")
+    except RecursionError:
+        return error(400, "body is nested too deeply")
     return body
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False

@@ -1,7 +1,7 @@
 """Whether the service can do its work: the database accepts writes and the NLU has loaded.
 
 A ``SELECT 1`` still answers on a read-only or full disk while every message fails, so the probe
-writes one row; its verdict is kept for a few seconds so that a load balancer polling
+writes one row; its verdict is kept for a second so that a load balancer polling
 ``/healthz`` adds no real load.
 """
 
@@ -21,7 +21,7 @@ from models import HealthCheck
 
 log = logging.getLogger(__name__)
 
-PROBE_CACHE_SECONDS = 5.0
+PROBE_CACHE_SECONDS = 1.0  # an outage shows within a second; one small write a second at most
 PROBE_TIMEOUT_SECONDS = 3.0
 
 

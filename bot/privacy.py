@@ -1,7 +1,8 @@
 """Masking what must not be shown whole: owners' phones and ID numbers, and secrets in URLs.
 
 One place for it: staff group messages mask phones (DOMAIN: 138****5678), the log masks all three
-(``bot.logs``), and errors that the outbox stores or the admin API shows are scrubbed of tokens.
+(``bot.logs``) and withholds the details of database errors, which quote rows, and errors that the
+outbox stores or the admin API shows are scrubbed of tokens.
 """
 
 from __future__ import annotations
@@ -30,5 +31,15 @@ def scrub_secrets(text: str) -> str:
     return _SECRET_PARAMETER.sub(r"\1=***", text)
 
 
+# PostgreSQL's error details quote the row or key they refused ("Failing row contains (…)",
+# "Key (phone)=(…) already exists"): owners' words. The detail runs to the next part of the error
+# SQLAlchemy or asyncpg adds, or to the end.
+_DATABASE_DETAIL = re.compile(r"(DETAIL:\s*).*?(?=\n\s*(?:HINT:|\[SQL:|\(Background on this error)|\Z)", re.DOTALL)
+
+
+def withhold_database_details(text: str) -> str:
+    return _DATABASE_DETAIL.sub(r"\1[withheld: it may quote owners' data]", text)
+
+
 def mask_for_log(text: str) -> str:
-    return scrub_secrets(mask_id_numbers(mask_phones(text)))
+    return scrub_secrets(mask_id_numbers(mask_phones(withhold_database_details(text))))

@@ -395,6 +395,7 @@ class TestItem7NoServerErrorsForInput:
 
 
 class TestItems8And9HealthAndLogs:
+    @pytest.mark.sqlite_only("a read-only SQLite connection; PostgreSQL down is tests/faults/test_database_outage.py")
     async def test_a_database_that_refuses_writes_is_unhealthy_and_the_log_stays_short(self, chat: Chat) -> None:
         stream = io.StringIO()
         handler = configure_logging(logging.INFO, stream)
@@ -417,8 +418,15 @@ class TestItems8And9HealthAndLogs:
         handler = configure_logging(logging.INFO, stream)
         try:
             async with chat.service.app[ENGINE].connect() as connection:
-                await connection.exec_driver_sql(
-                    "CREATE TRIGGER refuse BEFORE INSERT ON tickets BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END")
+                if connection.dialect.name == "postgresql":  # refused as a constraint is, the row in its DETAIL
+                    await connection.exec_driver_sql(
+                        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                        "'disk I/O error' USING DETAIL = 'Failing row contains ' || NEW::text; END $$")
+                    await connection.exec_driver_sql(
+                        "CREATE TRIGGER refuse BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION refuse()")
+                else:
+                    await connection.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON tickets "
+                                                     "BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END")
                 await connection.commit()
             await chat.bind("owner-zhang", "3-2-501", "13800000001")
             zhang = chat.person("owner-zhang")

@@ -30,6 +30,7 @@ from bot.dialogue.router import Reply, Turn
 from bot.gateway.parts import split_utf8
 from bot.gateway.quick import QuickReplies, remember
 from bot.messages import TEXT, Inbound
+from bot.metrics import Metrics
 from bot.outbox.queue import Outbox
 from bot.outbox.sender import release_held
 from bot.script import to_traditional, written_script
@@ -46,7 +47,22 @@ FINISHED_LIMIT = 50_000
 RETRY_WINDOW = timedelta(minutes=2)
 CLOSE_WAIT_SECONDS = 10  # at shutdown, how long messages being handled may take to finish
 MEMORY_LIMIT = 100_000  # owners whose account freshness or script this process remembers
-SORRY = "抱歉，系统开了个小差，请您稍后再发一次。紧急情况请直接拨打物业电话。"
+BUSY = "抱歉，系统繁忙，您这条消息没能处理，请稍后再发一次。"
+EMERGENCY_PHONES_LISTED = 4  # beyond this many estates the busy reply names no number
+
+
+def busy_reply(settings: Any) -> str:
+    """What an owner reads when their message could not be handled (the database unavailable …).
+
+    Nothing can be looked up then, so the emergency numbers come from the settings: the estate's,
+    or each estate's when there are a few."""
+    estates = settings.estate_list
+    if len(estates) == 1:
+        return f"{BUSY}紧急情况（漏水、停电、有人被困电梯等）请直接拨打物业电话 {estates[0].emergency_phone}。"
+    if len(estates) <= EMERGENCY_PHONES_LISTED:
+        numbers = "；".join(f"{estate.name} {estate.emergency_phone}" for estate in estates)
+        return f"{BUSY}紧急情况请直接拨打物业电话：{numbers}。"
+    return f"{BUSY}紧急情况请直接拨打您小区的物业电话。"
 
 
 _RECORD = insert(ProcessedMessage)  # built once: the values are bound at each execution
@@ -79,8 +95,10 @@ class Inbox:
         quick_replies: bool = False,
         single_writer: bool = False,
         understanding_ready: asyncio.Future[None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
+        self._metrics = metrics or Metrics()
         self._engine = engine
         self._dispatcher = engine.dispatcher
         self._outbox = outbox
@@ -89,6 +107,7 @@ class Inbox:
         self._passive_max_bytes = passive_max_bytes
         self._resources = dict(resources)
         self._tz = self._resources["settings"].tz
+        self._busy = busy_reply(self._resources["settings"])
         self._running: dict[str, _Run] = {}
         self._account_written: dict[str, datetime] = {}
         self._script_preference: dict[str, bool] = {}  # what each account's row says, as far as we know
@@ -144,11 +163,19 @@ class Inbox:
         """The passive reply text for ``inbound``, or None to answer ``success``."""
         loop = asyncio.get_running_loop()
         started = loop.time() if started is None else started
+        try:
+            return await self._answer(inbound, started)
+        finally:
+            self._metrics.reply_seconds.observe(loop.time() - started)
+
+    async def _answer(self, inbound: Inbound, started: float) -> str | None:
+        loop = asyncio.get_running_loop()
         key = inbound.dedupe_key
         run = self._running.get(key)
         if run is None:
             quick = self._quick_reply(inbound)
             if quick is not None:
+                self._metrics.messages.labels("quick_reply").inc()
                 return quick
             run = self._start(inbound)
         remaining = self._deadline - (loop.time() - started)
@@ -157,6 +184,7 @@ class Inbox:
         except TimeoutError:
             if run.passive is None:
                 run.passive = False  # the handler will push its reply when it finishes
+                self._metrics.deadline_misses.inc()
                 log.warning("message %s passed the %.1f s deadline; answering success", key, self._deadline)
                 return None
             await run.done.wait()  # the reply is decided and being committed: a moment more
@@ -211,7 +239,8 @@ class Inbox:
             run.answer = await self._handle_once(inbound, run)
         except Exception:
             log.exception("handling %s failed", inbound.dedupe_key)
-            run.answer = SORRY if run.passive is not False else None  # nothing committed: a retry runs again
+            self._metrics.busy_replies.inc()
+            run.answer = self._busy if run.passive is not False else None  # nothing committed: a retry runs again
         else:
             if self._quick is not None or self._single_writer:
                 remember(self._finished, inbound.dedupe_key, None, FINISHED_LIMIT)
@@ -250,6 +279,7 @@ class Inbox:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
                                                  .values(prefers_traditional=traditional))
                         self._remember_script(inbound.openid, traditional)
+                    self._count(turn)
                     if run.passive is None:
                         run.passive = True
                     passive, pushed = (parts[:1], parts[1:]) if run.passive else ([], parts)
@@ -266,6 +296,15 @@ class Inbox:
             except _AlreadyHandled:
                 # Another process handled (or is handling) the same message: its reply, if stored.
                 return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+
+    def _count(self, turn: Turn) -> None:
+        """The message in ``wuyebot_messages`` by the flow that answered it (``TurnTrace``: an intent,
+        a form under way, ``command``, ``handoff`` …, else the message's kind); the NLU's fallback rate
+        over the messages it read as a new request."""
+        trace = turn.trace
+        self._metrics.messages.labels(trace.flow or turn.inbound.kind).inc()
+        if trace.reading is not None:
+            self._metrics.understood(trace.reading)
 
     @staticmethod
     async def _record(connection: AsyncConnection, inbound: Inbound, now: datetime, reply: str | None) -> None:
@@ -328,6 +367,11 @@ class Inbox:
         return stored
 
     def _remember_script(self, openid: str, traditional: bool) -> None:
+        """Kept only where one process writes every account (SQLite): with several instances another
+        one may change the row, so each message reads it (one indexed read, only for a text that
+        shows no script)."""
+        if not self._single_writer:
+            return
         if len(self._script_preference) >= MEMORY_LIMIT:
             self._script_preference.clear()
         self._script_preference[openid] = traditional

@@ -17,6 +17,7 @@ so that every instance sees the pairs the others saw.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import WebhookNonce
+
+log = logging.getLogger(__name__)
 
 MEMORY_LIMIT = 200_000  # pairs remembered at most; WeChat sends far fewer inside a window
 
@@ -81,8 +84,19 @@ class DatabaseReplayGuard:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], window: timedelta) -> None:
         self._sessions = sessions
         self._window = window
+        # While the database is unreachable this instance still refuses a pair it saw with another
+        # body; the message then goes on to the inbox, which answers the owner that the system is busy.
+        self._meanwhile = MemoryReplayGuard(window)
 
     async def admit(self, timestamp: int, nonce: str, body: bytes) -> bool:
+        try:
+            return await self._admit(timestamp, nonce, body)
+        except Exception as error:  # the shared store failing, however it fails: the local check
+            log.warning("the replay guard cannot reach the database (%s); checking in memory meanwhile",
+                        type(error).__name__)
+            return await self._meanwhile.admit(timestamp, nonce, body)
+
+    async def _admit(self, timestamp: int, nonce: str, body: bytes) -> bool:
         pair, mark = f"{timestamp}:{nonce}"[:120], fingerprint(body)
         forget_at = datetime.fromtimestamp(timestamp, UTC) + self._window
         async with self._sessions.begin() as session:

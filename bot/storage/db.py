@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.storage import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A PostgreSQL that does not answer a connection within this long is taken as down: the owner
+# waiting on it gets the busy reply inside WeChat's 5 s instead of silence (docs/operations.md).
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 2.5
 
 
 def is_sqlite(url: str) -> bool:
@@ -44,6 +47,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
+    kwargs.setdefault("connect_args", {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS})
     return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 

@@ -118,7 +118,13 @@ async def end(session: AsyncSession, agents: Agents, handoff: Handoff, agent: St
 
 
 async def _ensure_open(session: AsyncSession, agents: Agents, handoff: Handoff, now: datetime) -> None:
-    """The row and the conversation agree that the handoff is on (the conversation decides)."""
+    """The row and the conversation agree that the handoff is on (the conversation decides).
+
+    The row is locked first and read again: two agents (or one form sent twice at once) act on a
+    handoff one after the other, the second seeing what the first did (its answer's push, its end);
+    on PostgreSQL they would otherwise both pass every check. SQLite has one writer already."""
+    await session.execute(select(Handoff).where(Handoff.id == handoff.id).with_for_update()
+                          .execution_options(populate_existing=True))
     conversation = await agents.conversations.load(session, handoff.openid, now)
     if handoff.ended_at is not None or handoff.until <= now or not conversation.in_handoff(now):
         raise HandoffOver(handoff.openid)

@@ -99,6 +99,7 @@ async def sign_in(session: AsyncSession, phone: str, password: str, now: datetim
                   settings: ConsoleSettings, address: str = "") -> SignIn:
     """Check a phone and password, count a failure towards the lockout, and record the attempt."""
     phone = phone.strip()[:20]
+    await _one_attempt_at_a_time(session, phone)
     staff = await session.scalar(select(Staff).where(Staff.phone == phone)) if phone else None
     if staff is None or staff.password_hash is None:
         _verify(_DUMMY_HASH, password)
@@ -123,6 +124,15 @@ async def sign_in(session: AsyncSession, phone: str, password: str, now: datetim
     await audit(session, staff, "signin_locked" if locked else "signin_failed", now, target=phone,
                 detail=locked.isoformat() if locked else "", address=address, actor=staff.name if staff else "?")
     return result
+
+
+async def _one_attempt_at_a_time(session: AsyncSession, phone: str) -> None:
+    """Attempts on one phone are counted one after another: on PostgreSQL, parallel guesses from
+    several connections (or instances) would each read the count before any wrote it, and all pass
+    the limit. A transaction-scoped advisory lock on the phone serialises them (released at commit);
+    the embedded SQLite has one writer at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"signin:{phone}"))))
 
 
 async def _unknown_phone(session: AsyncSession, phone: str, now: datetime, settings: ConsoleSettings) -> SignIn:

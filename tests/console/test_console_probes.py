@@ -401,13 +401,14 @@ class TestInvites:
         client = clients()
         async with client.http.get(f"{console_world.url}/console/invite/{token}", allow_redirects=False) as response:
             status, body = response.status, await response.text(errors="replace")
-        assert status == 404 and plain_refusal(status, body), f"GET {token[:30]!r} answered {status}"
+        expected = 400 if token == "%00" else 404  # a NUL anywhere is refused before any page (bot/middlewares.py)
+        assert status == expected and plain_refusal(status, body), f"GET {token[:30]!r} answered {status}"
         csrf = await client.csrf()
         fields = {"csrf": csrf, "password": NEW_PASSWORD, "repeated": NEW_PASSWORD}
         async with client.http.post(f"{console_world.url}/console/invite/{token}", allow_redirects=False,
                                     data=fields) as response:
             status, body = response.status, await response.text(errors="replace")
-        assert status == 404 and plain_refusal(status, body), f"POST {token[:30]!r} answered {status}"
+        assert status == expected and plain_refusal(status, body), f"POST {token[:30]!r} answered {status}"
 
 
 # ---------------------------------------------------------------------------------------------------

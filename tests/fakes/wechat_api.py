@@ -29,6 +29,7 @@ class FakeWeChatAPI:
     scripted: deque[tuple[str, int | None, int]] = field(default_factory=deque)  # (path, errcode, http status)
     latency: float = 0.0  # seconds each message send takes, as WeChat's do (tens of milliseconds)
     menu: dict[str, Any] | None = None  # the custom menu last set with menu/create
+    down: bool = False  # WeChat unreachable: every call answers 503 from its gateway (the call is recorded)
 
     @property
     def current_token(self) -> str:
@@ -68,6 +69,9 @@ class FakeWeChatAPI:
         body = json.loads(raw) if raw else None
         call = Call(request.method, path, dict(request.query), body, raw)
         self.calls.append(call)
+        if self.down:
+            call.params["_failed"] = "1"
+            return web.Response(status=503, text="service unavailable")
         for index, (scripted_path, errcode, status) in enumerate(self.scripted):
             if scripted_path == path:
                 del self.scripted[index]

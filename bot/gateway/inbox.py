@@ -274,6 +274,10 @@ class Inbox:
                         await record_inbound(session, inbound.openid, now, inbound.event)
                         if inbound.event != "unsubscribe":
                             await release_held(session, inbound.openid, now)
+                    elif not self._single_writer:
+                        # Another instance's sender may have held a push for this owner since this
+                        # instance last wrote the account (it cannot tell this one to forget it).
+                        await release_held(session, inbound.openid, now)
                     parts, traditional = await self._reply_parts(session, turn)
                     if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)

@@ -40,9 +40,9 @@ class Metrics:
                                      "by what followed (retry, dead, held, fallback)", ["outcome"], registry=registry)
         self.outbox = Gauge("wuyebot_outbox_pushes", "Pushes in the outbox by state (read from the database at "
                             "each scrape: the same on every instance)", ["state"], registry=registry)
-        self.sla_breaches = Gauge("wuyebot_sla_breaches", "Open tickets past a deadline, by deadline (response, "
-                                  "arrival, completion), read from the database at each scrape", ["deadline"],
-                                  registry=registry)
+        self.sla_breaches = Gauge("wuyebot_sla_breaches", "Open tickets past a deadline, by the deadline's name "
+                                  "(on_site, answer, resolve, acknowledge, report), read from the database at "
+                                  "each scrape", ["deadline"], registry=registry)
 
     def understood(self, intent: str) -> None:
         self.understandings.inc()

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -100,3 +101,38 @@ async def test_backup_refuses_a_missing_folder(make_settings, tmp_path: Path) ->
     code, out, err = await _wuyebot(make_settings().database_url, "db", "backup", str(tmp_path / "no" / "x.db"))
     assert (code, out) == (1, "")
     assert "不存在" in err and "Traceback" not in err
+
+
+@pytest.mark.sqlite_only("SQLite's online backup API against a writer in another process")
+async def test_a_sqlite_backup_ends_while_the_database_is_written_all_the_time(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                               make_settings) -> None:
+    """Copied page by page, the backup started over at every write and never ended on a busy file."""
+    settings = make_settings()
+    await databases.migrated(settings.database_url)
+    path = make_url(settings.database_url).database
+    assert path is not None
+    with sqlite3.connect(path) as connection:  # about 40 MB, so the copy takes more than one write's time
+        connection.execute("CREATE TABLE ballast (id INTEGER PRIMARY KEY, data BLOB)")
+        connection.executemany("INSERT INTO ballast (data) VALUES (?)", ((os.urandom(4096),) for _ in range(10_000)))
+    stop = asyncio.Event()
+
+    async def write_all_the_time() -> int:
+        writes = 0
+        with sqlite3.connect(path, isolation_level=None) as writer:
+            writer.execute("PRAGMA journal_mode=WAL")
+            while not stop.is_set():
+                writer.execute("INSERT INTO ballast (data) VALUES (?)", (b"x",))
+                writes += 1
+                await asyncio.sleep(0.02)
+        return writes
+
+    writer = asyncio.create_task(write_all_the_time())
+    try:
+        code, _out, err = await _wuyebot(settings.database_url, "db", "backup", str(tmp_path / "busy.db"))
+    finally:
+        stop.set()
+        writes = await writer
+    assert code == 0, err
+    assert writes > 5  # it was written meanwhile
+    with sqlite3.connect(tmp_path / "busy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM ballast").fetchone()[0] >= 10_000

@@ -16,6 +16,7 @@ so that every instance sees the pairs the others saw.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -32,6 +33,7 @@ from models import WebhookNonce
 
 log = logging.getLogger(__name__)
 
+SHARED_CHECK_SECONDS = 2.0
 MEMORY_LIMIT = 200_000  # pairs remembered at most; WeChat sends far fewer inside a window
 
 
@@ -89,8 +91,8 @@ class DatabaseReplayGuard:
         self._meanwhile = MemoryReplayGuard(window)
 
     async def admit(self, timestamp: int, nonce: str, body: bytes) -> bool:
-        try:
-            return await self._admit(timestamp, nonce, body)
+        try:  # bounded: a database that drops packets instead of refusing must not hold the message
+            return await asyncio.wait_for(self._admit(timestamp, nonce, body), SHARED_CHECK_SECONDS)
         except Exception as error:  # the shared store failing, however it fails: the local check
             log.warning("the replay guard cannot reach the database (%s); checking in memory meanwhile",
                         type(error).__name__)

@@ -143,6 +143,7 @@ class OutboxSender:
         async def send(row: OutboxMessage) -> None:
             if row.recipient in unreachable and row.channel in (CUSTOMER_SERVICE, TEMPLATE):
                 writer.add(_Outcome(row, {"status": "dead", "last_error": unreachable[row.recipient]}))
+                self._metrics.push_failures.labels("dead").inc()
                 return
             async with limit:
                 await self._rate.wait()

@@ -1,7 +1,9 @@
 """``wuyebot db backup FILE``: a consistent copy of the database while the service runs.
 
-- **SQLite**: SQLite's online backup API (``sqlite3.Connection.backup``), page by page, so
-  ``wuyebot serve`` keeps answering; the copy is one consistent moment, WAL included, and is
+- **SQLite**: SQLite's online backup API (``sqlite3.Connection.backup``) in one step: it reads
+  the database inside one read transaction, which in WAL mode does not stop ``wuyebot serve``
+  from writing, so the copy is one consistent moment. (Copied a few pages at a time instead, the
+  backup starts over whenever the service writes, and on a busy database never ends.) It is
   written beside FILE first and renamed into place, so FILE is never a half copy. It opens with
   ``WUYEBOT_DATABASE_URL=sqlite+aiosqlite:///FILE``.
 - **PostgreSQL**: ``pg_dump --format=custom`` (a consistent snapshot without locking writers),
@@ -24,8 +26,6 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.storage.db import is_sqlite
-
-PAGES_PER_STEP = 1024  # copied between the service's writes: each step holds the read lock briefly
 
 
 class BackupError(Exception):
@@ -57,7 +57,7 @@ def _sqlite(database_url: str, target: Path) -> str:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as database, \
                 contextlib.closing(sqlite3.connect(partial)) as copy:
-            database.backup(copy, pages=PAGES_PER_STEP)
+            database.backup(copy)  # all pages in one step (see above)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             check = copy.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":

@@ -31,6 +31,7 @@ def console_app(keys: Keys, secure_cookie: bool) -> web.Application:
     app.router.add_routes(inbox.routes)
     app.router.add_routes(manage.routes)
     app.router.add_routes(notices.routes)
+    inbox.close_feeds_at_shutdown(app)
     return app
 
 

@@ -48,6 +48,17 @@ from models import Handoff, ProcessedMessage, Staff, Ticket
 routes = web.RouteTableDef()
 POLL_SECONDS = 1.0
 STREAM_SECONDS = 300.0
+FEEDS_CLOSING = web.AppKey("feeds_closing", asyncio.Event)  # set at shutdown: every open feed ends at once
+
+
+def close_feeds_at_shutdown(app: web.Application) -> None:
+    """Open feeds end when the service stops (they would otherwise hold the stop for minutes)."""
+    app[FEEDS_CLOSING] = asyncio.Event()
+
+    async def closing(_app: web.Application) -> None:
+        app[FEEDS_CLOSING].set()
+
+    app.on_shutdown.append(closing)
 RECENT = 5
 AUTHORS = {records.OWNER: "业主", records.AGENT: "客服", records.SYSTEM: "系统"}
 
@@ -162,10 +173,11 @@ async def events(request: web.Request) -> web.StreamResponse:
             cursor = await records.last_line_id(session)
     loop = asyncio.get_running_loop()
     stop_at = loop.time() + STREAM_SECONDS
+    closing = request.config_dict[FEEDS_CLOSING]
     async with sse_response(request) as stream:
         await stream.send("ready", event="ready", id=str(cursor))
-        with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
-            while stream.is_connected() and loop.time() < stop_at:
+        with contextlib.suppress(ConnectionResetError):
+            while stream.is_connected() and loop.time() < stop_at and not closing.is_set():
                 async with console.sessions() as session:
                     if await signed_in_staff(session, signed_in) is None:  # signed out or a new password
                         break
@@ -174,7 +186,8 @@ async def events(request: web.Request) -> web.StreamResponse:
                     cursor = line.id
                     await stream.send(json.dumps(_line_json(line, console), ensure_ascii=False), event="line",
                                       id=str(cursor))
-                await asyncio.sleep(POLL_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(closing.wait(), POLL_SECONDS)
     return stream
 
 

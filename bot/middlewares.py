@@ -2,7 +2,7 @@
 
 - ``request_ids``: each request's id in its log lines (``bot.logs.REQUEST_ID``) and in its
   answer's ``X-Request-Id``.
-- ``refuse_nul``: a NUL character in the path, the query or a form field is refused with a 400
+- ``refuse_nul``: a NUL character in the path, the query or a console form's field is refused with a 400
   here, before any handler: PostgreSQL cannot store one in a text column, so it would otherwise
   fail deep in a transaction as a 500 (the embedded SQLite stores it). JSON bodies are checked
   where they are read (``handlers/web/http.py``); XML cannot carry one.
@@ -23,18 +23,24 @@ from bot.logs import REQUEST_ID
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_PATHS = ("/console/",)  # where forms are read (the webhook reads its own body, bounded: bot/gateway/webhook.py)
 
 
 @web.middleware
 async def refuse_nul(request: web.Request, handler: Any) -> web.StreamResponse:
     found = NUL in request.path or NUL in request.query_string or any(NUL in value for value in request.query.values())
-    if not found and request.method == "POST" and request.content_type in FORM_TYPES:
+    if not found and request.method == "POST" and request.path.startswith(FORM_PATHS) \
+            and request.content_type in FORM_TYPES:
+        # Once read here the body is gone for the handler, so a form that cannot be read whole is
+        # answered here too: never a half-read body reaching a handler as its form.
         try:
             form = await request.post()
-        except Exception:  # unreadable forms are the handler's to refuse, with its own words
-            form = None
-        found = form is not None and any(NUL in key or (isinstance(value, str) and NUL in value)
-                                         for key, value in form.items())
+        except web.HTTPRequestEntityTooLarge:
+            limit = request.app[SETTINGS].webhook.max_body_bytes // 1024
+            return web.Response(status=413, text=f"表单太大（超过 {limit} KB），无法处理")
+        except Exception:
+            return web.Response(status=400, text="表单无法读取，请刷新页面后重试")
+        found = any(NUL in key or (isinstance(value, str) and NUL in value) for key, value in form.items())
     if found:
         reason = "请求中含有空字符（NUL），无法处理"
         if request.path.startswith("/api/"):

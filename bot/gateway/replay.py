@@ -48,7 +48,8 @@ def fingerprint(body: bytes) -> str:
 
 def timestamp_fresh(timestamp: str, window: timedelta, now: float | None = None) -> int | None:
     """The timestamp as an integer when it lies within ``window`` of the wall clock, else None."""
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    # ASCII digits only: str.isdigit() accepts ² (then int() raises) and int() reads ٣ and full-width ３.
+    if not (timestamp.isascii() and timestamp.isdecimal()) or len(timestamp) > 12:
         return None
     value = int(timestamp)
     current = time.time() if now is None else now

@@ -11,6 +11,8 @@ def sign(*parts: str) -> str:
 
 
 def signature_holds(expected_parts: tuple[str, ...], signature: str | None) -> bool:
-    if not signature:
+    """Whether ``signature`` is the SHA-1 of the parts; anything but ASCII is simply wrong (compared
+    as bytes: ``compare_digest`` refuses non-ASCII strings with a TypeError, which was a 500)."""
+    if not signature or not signature.isascii():
         return False
-    return hmac.compare_digest(sign(*expected_parts), signature.lower())
+    return hmac.compare_digest(sign(*expected_parts).encode("ascii"), signature.lower().encode("ascii"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, bindparam, select
+from sqlalchemy import Boolean, ForeignKey, Index, String, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +64,15 @@ async def record_inbound(session: AsyncSession, openid: str, at: datetime, event
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(WechatAccount).values(**values)
     await session.execute(statement.on_conflict_do_update(index_elements=["openid"], set_=changes))
+
+
+async def clear_marks(session: AsyncSession, openid: str) -> None:
+    """The owner wrote: they follow the account and read it. Clears a 43004 or 43101 mark; writes
+    nothing (and locks nothing) when there is none, so it can run at every message."""
+    await session.execute(update(WechatAccount)
+                          .where(WechatAccount.openid == openid,
+                                 or_(WechatAccount.refused_at.is_not(None), WechatAccount.subscribed.is_(False)))
+                          .values(subscribed=True, refused_at=None))
 
 
 async def active_bindings(session: AsyncSession, openid: str) -> list[HomeBinding]:

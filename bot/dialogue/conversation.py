@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -118,7 +118,23 @@ class ConversationStore:
     def known_empty(self, openid: str) -> bool:
         return openid in self._known_empty
 
+    @staticmethod
+    async def lock(session: AsyncSession, openid: str) -> None:
+        """Hold the owner's conversation until the transaction ends (PostgreSQL).
+
+        With several instances two messages of one owner (or a console action beside a message)
+        could each load the conversation and save over the other's change. A transaction-scoped
+        advisory lock on the owner makes them take turns. The inbox takes it before it writes
+        anything else of the owner's, so every transaction meets the owner's rows in one order
+        and none deadlocks; ``load`` takes it too (PostgreSQL's locks are re-entrant). The embedded
+        SQLite has one writer: nothing to do there.
+        """
+        connection = await session.connection()
+        if connection.dialect.name == "postgresql":
+            await connection.execute(_LOCK, {"key": f"conversation:{openid}"})
+
     async def load(self, session: AsyncSession, openid: str, now: datetime) -> Conversation:
+        await self.lock(session, openid)
         connection = await session.connection()
         row = (await connection.execute(_LOAD, {"openid": openid})).first()
         if row is None:
@@ -150,6 +166,7 @@ _EMPTY = Conversation(openid="").to_json()
 # The hot statements, built once (building one costs more than running it on SQLite); values are bound.
 _TABLE = ConversationState.__table__
 _LOAD = select(_TABLE.c.data, _TABLE.c.updated_at).where(_TABLE.c.openid == bindparam("openid"))
+_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))
 
 
 def _upsert(insert: Any) -> Any:

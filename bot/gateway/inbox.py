@@ -36,7 +36,7 @@ from bot.outbox.sender import release_held
 from bot.script import to_traditional, written_script
 from bot.storage.sqlite_driver import INLINE
 from models import ProcessedMessage, WechatAccount
-from models.account import record_inbound
+from models.account import clear_marks, record_inbound
 
 log = logging.getLogger(__name__)
 
@@ -270,13 +270,16 @@ class Inbox:
                         raise _AlreadyHandled
                     if not self._single_writer:
                         await self._record(connection, inbound, now, None)
+                        # The owner's other messages (on any instance) wait from here: see ConversationStore.lock.
+                        await self._engine.conversations.lock(session, inbound.openid)
                     if self._account_needs_writing(inbound, now):
                         await record_inbound(session, inbound.openid, now, inbound.event)
                         if inbound.event != "unsubscribe":
                             await release_held(session, inbound.openid, now)
                     elif not self._single_writer:
-                        # Another instance's sender may have held a push for this owner since this
-                        # instance last wrote the account (it cannot tell this one to forget it).
+                        # Another instance's sender may have held a push for this owner, or marked the
+                        # account (43004, 43101), since this instance last wrote it: it cannot tell this one.
+                        await clear_marks(session, inbound.openid)
                         await release_held(session, inbound.openid, now)
                     parts, traditional = await self._reply_parts(session, turn)
                     if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
@@ -299,7 +302,17 @@ class Inbox:
                     return answer
             except _AlreadyHandled:
                 # Another process handled (or is handling) the same message: its reply, if stored.
-                return await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+                async with session.begin():
+                    stored = await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
+                    if run.passive is None:
+                        run.passive = True
+                    elif stored:
+                        # This retry passed the deadline waiting for the other run and answered success;
+                        # WeChat retried because that run's answer never reached it: push the reply instead.
+                        await self._outbox.enqueue(session, key=f"reply:{key}:retried", recipient=inbound.openid,
+                                                   text=stored, urgent=True)
+                        return None
+                    return stored
 
     def _count(self, turn: Turn) -> None:
         """The message in ``wuyebot_messages`` by the flow that answered it (``TurnTrace``: an intent,

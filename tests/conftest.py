@@ -133,16 +133,11 @@ async def postgres_url() -> AsyncIterator[str]:
 
     Skipped on a machine without WUYEBOT_TEST_POSTGRES_URL; in CI its absence is a failure.
     """
-    import os
     import uuid
 
     import asyncpg
 
-    admin_url = os.environ.get("WUYEBOT_TEST_POSTGRES_URL")
-    if not admin_url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide WUYEBOT_TEST_POSTGRES_URL (see .ci/run)")
-        pytest.skip("no PostgreSQL: set WUYEBOT_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)")
+    admin_url = test_databases.postgres_admin_url()
     plain = admin_url.replace("postgresql+asyncpg://", "postgresql://")
     name = f"wuyebot_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(plain)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -258,3 +259,15 @@ async def world(make_settings: Callable[..., Any], start_service: Callable[..., 
         pushes = list((await session.scalars(select(OutboxMessage.id))).all())
     assert numbers and handoffs, "the world needs a ticket and a handoff"
     return World(service, staff, numbers, handoffs, [member.id for member in staff.values()], pushes)
+
+
+# Answers by status in a fuzz test, printed after it (``-s``): shows that examples get past the parser.
+STATUSES: Counter[int] = Counter()
+
+
+@pytest.fixture(autouse=True)
+def show_statuses() -> Iterator[None]:
+    STATUSES.clear()
+    yield
+    if STATUSES:
+        print(f"\nanswers by status: {dict(sorted(STATUSES.items()))}")

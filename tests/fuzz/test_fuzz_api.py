@@ -9,20 +9,16 @@ The routes come from the running app (``app.router.routes()``), so a route added
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import pytest
 from hypothesis import strategies as st
 from yarl import URL
 
-from tests.fuzz.conftest import ADMIN_TOKEN, Snapshots, World, fuzz, send, short
+from tests.fuzz.conftest import ADMIN_TOKEN, STATUSES, Snapshots, World, fuzz, send, short
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-STATUSES: Counter[int] = Counter()
 
 ODD = ["", " ", "%ff", "%FF%FE", "%00", "%C2%B2", "%D9%A3", "%E4%BD%A0", "%", "%zz", "%2F", "..", "%2e%2e",
        "-1", "0", "9" * 20, "9" * 400, "²", "R20261123001", "R" + "9" * 40, "x" * 5000, "null", "[]", "{}", "true",
@@ -129,14 +125,6 @@ def api_routes(world: World) -> list[tuple[str, str]]:
         if (template.startswith("/api/") or template == "/metrics") and route.method != "HEAD":
             found.append((route.method, template))
     return sorted(set(found))
-
-
-@pytest.fixture(autouse=True)
-def show_statuses() -> Iterator[None]:
-    STATUSES.clear()
-    yield
-    if STATUSES:
-        print(f"\nanswers by status: {dict(sorted(STATUSES.items()))}")
 
 
 async def test_the_admin_api(world: World) -> None:

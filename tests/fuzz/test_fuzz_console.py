@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -29,11 +27,10 @@ from hypothesis import strategies as st
 from yarl import URL
 
 from tests.console.conftest import PASSWORD, STAFF
-from tests.fuzz.conftest import Answer, Snapshots, World, fuzz, send, short
+from tests.fuzz.conftest import STATUSES, Answer, Snapshots, World, fuzz, send, short
 
 CSRF_INPUT = re.compile(r'name="csrf" value="([^"]*)"')
 LIMIT = 64 * 1024
-STATUSES: Counter[int] = Counter()
 SIGN_IN_WRITES = frozenset({"audit_log", "staff"})  # a failed sign-in is counted (docs/console.md)
 
 FIELDS = ["action", "note", "staff", "text", "nonce", "estate", "entry", "answer", "phone", "password", "next",
@@ -144,14 +141,6 @@ def multipart(fields: list[tuple[str, str]], raw: bytes) -> tuple[bytes, str]:
     parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n'
                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + raw + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
-@pytest.fixture(autouse=True)
-def show_statuses() -> Iterator[None]:
-    STATUSES.clear()
-    yield
-    if STATUSES:
-        print(f"\nanswers by status: {dict(sorted(STATUSES.items()))}")
 
 
 async def test_console_forms(world: World) -> None:

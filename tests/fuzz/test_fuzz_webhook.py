@@ -26,8 +26,6 @@ import base64
 import itertools
 import secrets
 import time
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -39,7 +37,7 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from bot.gateway.signature import sign
 from bot.keys import SESSIONS
 from tests.conftest import AES_KEY
-from tests.fuzz.conftest import ErrorLog, Snapshots, fuzz, raw_request, send, short
+from tests.fuzz.conftest import STATUSES, ErrorLog, Snapshots, fuzz, raw_request, send, short
 from tests.support.estate import seed_estate
 
 LIMIT = 64 * 1024  # webhook.max_body_bytes in config.yaml
@@ -89,7 +87,6 @@ SUFFIXES = ["", "\n", "<xml/>", "garbage", "<!-- c -->", "\x00", "</xml>", "<![C
 
 MUST_REFUSE_PROLOGUE = ("DOCTYPE", "ENTITY")
 MSG_IDS = itertools.count(7_000_000_000)
-STATUSES: Counter[int] = Counter()  # what the answers were, shown with ``-s`` (is the fuzz reaching in?)
 
 
 @dataclass(frozen=True)
@@ -230,14 +227,6 @@ def wall_clock(timestamp: str) -> str:
     if timestamp in forms:
         return forms[timestamp]
     return str(now + int(timestamp[1:])) if timestamp.startswith("@") else timestamp
-
-
-@pytest.fixture(autouse=True)
-def show_statuses() -> Iterator[None]:
-    STATUSES.clear()
-    yield
-    if STATUSES:
-        print(f"\nanswers by status: {dict(sorted(STATUSES.items()))}")
 
 
 def check_answer(status: int, body: bytes, must_refuse: str | None, what: str, swallowed: ErrorLog) -> bool:

@@ -38,7 +38,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
-import pytest
 import yaml
 from aiohttp import web
 from defusedxml.ElementTree import fromstring
@@ -46,6 +45,7 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.gateway.signature import sign
 from tests.fakes.wechat_api import FakeWeChatAPI
+from tests.support.databases import postgres_admin_url
 
 REPO = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Asia/Shanghai")
@@ -84,16 +84,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def postgres_admin_url() -> str:
-    """The admin URL of the test server: skipped without one, a failure in CI (as ``postgres_url``)."""
-    admin_url = os.environ.get("WUYEBOT_TEST_POSTGRES_URL")
-    if not admin_url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide WUYEBOT_TEST_POSTGRES_URL (see .ci/run)")
-        pytest.skip("no PostgreSQL: set WUYEBOT_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)")
-    return admin_url
 
 
 # --- a loop of its own, in a thread -------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 # Kinds the dispatcher understands; everything else arrives as "unsupported".
 TEXT, VOICE, IMAGE, LOCATION, LINK, EVENT, UNSUPPORTED = (
@@ -37,3 +38,13 @@ class Inbound:
         if len(key) > 40:
             key = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
         return f"evt:{self.openid}:{int(self.created_at.timestamp())}:{self.event or self.kind}:{key}"
+
+    def to_record(self) -> dict[str, Any]:
+        """The message as JSON, for a row that outlives the process (``models.DeferredMessage``)."""
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Inbound:
+        """The message written by ``to_record``."""
+        return cls(**{**record, "created_at": datetime.fromisoformat(record["created_at"]),
+                      "extra": dict(record.get("extra") or {})})

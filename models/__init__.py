@@ -9,6 +9,7 @@ from models.gate import GatePass
 from models.messaging import (
     AccessToken,
     ConversationState,
+    DeferredMessage,
     HealthCheck,
     JobRun,
     OutboxMessage,
@@ -31,6 +32,7 @@ __all__ = [
     "ConsoleInvite",
     "ConversationState",
     "DailySequence",
+    "DeferredMessage",
     "EndedSession",
     "Estate",
     "FaqAnswer",

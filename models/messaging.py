@@ -30,6 +30,24 @@ class ProcessedMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)  # passive reply text; None when it went out as a push
 
 
+class DeferredMessage(Base):
+    """A message acknowledged to WeChat at the deadline before its handler committed.
+
+    WeChat does not retry a message it got an answer for, so from that moment the service alone
+    must see it through: the row is written (in its own short transaction) before ``success`` is
+    answered, deleted by the handler's transaction when it commits, and handled again by any
+    instance if the one that acknowledged it died first (``bot.gateway.inbox``, docs/operations.md).
+    """
+
+    __tablename__ = "deferred_messages"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)  # the message's dedupe key
+    openid: Mapped[str] = mapped_column(String(64))
+    inbound: Mapped[dict[str, Any]] = mapped_column(JSON)  # the message as the gateway parsed it
+    deferred_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # recoveries that did not commit
+
+
 class ConversationState(Base):
     """Per-openid dialogue state (the active form and its slots), so a restart loses nothing."""
 

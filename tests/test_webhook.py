@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import SESSIONS
+from bot.app import CLOCK, INBOX, SESSIONS
 from bot.dialogue.router import Router
 from bot.gateway.signature import sign
-from models import OutboxMessage, ProcessedMessage, WechatAccount
+from bot.messages import TEXT, Inbound
+from models import DeferredMessage, OutboxMessage, ProcessedMessage, WechatAccount
 from tests.conftest import AES_KEY
 from tests.support.understanding import gateway_dispatcher
 from tests.support.wechat import event_xml, message_xml, text_xml
@@ -49,6 +51,16 @@ async def flaky_reply(turn) -> str:  # type: ignore[no-untyped-def]
         failures["left"] -= 1
         raise RuntimeError("a bug for one run")
     return "这次好了"
+
+
+@probe.intent("late_flaky", name="迟")
+async def late_flaky_reply(turn) -> str:  # type: ignore[no-untyped-def]
+    runs.append(turn.text)
+    await asyncio.sleep(0.5)
+    if failures["left"]:
+        failures["left"] -= 1
+        raise RuntimeError("a bug for one run, after the deadline")
+    return "迟到了，也办好了"
 
 
 @pytest.fixture(autouse=True)
@@ -257,6 +269,89 @@ class TestDeadline:
         assert runs == ["慢1"]
         third = await service.wechat.say(OPENID, "慢1", msg_id=50)
         assert third.is_success and runs == ["慢1"]
+
+
+class TestAcknowledgedAtTheDeadline:
+    """WeChat sends no retry after ``success``: a message acknowledged before its handler committed is
+    written down, and handled again by any instance when the one that answered died."""
+
+    @pytest.fixture
+    async def slow_service(self, make_settings, start_service):  # type: ignore[no-untyped-def]
+        settings = make_settings()
+        settings = settings.model_copy(
+            update={"webhook": settings.webhook.model_copy(update={"reply_deadline_seconds": 0.3})})
+        return await start_service(settings, dispatcher_factory=lambda: gateway_dispatcher(probe), run_sender=False)
+
+    @staticmethod
+    async def write_down(service, text: str, msg_id: int, *, attempts: int = 0) -> str:  # type: ignore[no-untyped-def]
+        """The row another instance wrote before it answered ``success`` and died."""
+        now = service.app[CLOCK].now()
+        inbound = Inbound(openid=OPENID, account="gh_test", kind=TEXT, created_at=now, msg_id=str(msg_id), text=text)
+        async with service.app[SESSIONS].begin() as session:
+            session.add(DeferredMessage(key=inbound.dedupe_key, openid=OPENID, inbound=inbound.to_record(),
+                                        deferred_at=now - timedelta(seconds=30), attempts=attempts))
+        return inbound.dedupe_key
+
+    @staticmethod
+    async def pushes(service) -> list[str]:  # type: ignore[no-untyped-def]
+        async with service.app[SESSIONS]() as session:
+            return [push.payload["text"] for push in (await session.scalars(
+                select(OutboxMessage).order_by(OutboxMessage.id))).all()]
+
+    async def test_written_down_until_its_run_commits(self, slow_service, database_kind) -> None:  # type: ignore[no-untyped-def]
+        answer = await slow_service.wechat.say(OPENID, "慢1", msg_id=60)
+        assert answer.is_success
+        # On PostgreSQL before WeChat had its answer; the embedded SQLite's one connection is the
+        # handler's until it commits, and then there is nothing left to write down.
+        assert await count(slow_service, DeferredMessage) == (1 if database_kind == "postgresql" else 0)
+        await slow_service.app[INBOX].settled()
+        assert await count(slow_service, DeferredMessage) == 0
+        assert await self.pushes(slow_service) == ["处理完了：慢1"]
+
+    async def test_a_run_failing_after_the_deadline_is_handled_again(self, slow_service) -> None:  # type: ignore[no-untyped-def]
+        failures["left"] = 1
+        assert (await slow_service.wechat.say(OPENID, "迟", msg_id=64)).is_success
+        inbox = slow_service.app[INBOX]
+        await inbox.settled()
+        assert runs == ["迟"] and await self.pushes(slow_service) == []
+        assert await count(slow_service, DeferredMessage) == 1  # WeChat sends no retry: the row is all there is
+        assert await inbox.recover() == 0  # not yet: its own instance may still be at it
+        assert await inbox.recover(now=slow_service.app[CLOCK].now() + timedelta(seconds=10)) == 1
+        assert runs == ["迟", "迟"]
+        assert await self.pushes(slow_service) == ["迟到了，也办好了"]
+        assert await count(slow_service, DeferredMessage) == 0
+
+    async def test_a_message_whose_run_never_committed_is_handled_again_once(self, service) -> None:  # type: ignore[no-untyped-def]
+        key = await self.write_down(service, "慢0", 61)
+        inbox = service.app[INBOX]
+        assert await inbox.recover() == 1
+        assert runs == ["慢0"]
+        assert await self.pushes(service) == ["处理完了：慢0"]  # the answer WeChat never had goes as a push
+        async with service.app[SESSIONS]() as session:
+            assert (await session.get(ProcessedMessage, key)).reply is None
+        assert await count(service, DeferredMessage) == 0
+        assert await inbox.recover() == 0
+        retry = await service.wechat.say(OPENID, "慢0", msg_id=61)
+        assert retry.is_success and runs == ["慢0"]
+
+    async def test_a_row_left_for_a_message_already_handled_runs_nothing(self, service) -> None:  # type: ignore[no-untyped-def]
+        assert (await service.wechat.say(OPENID, "慢0", msg_id=62)).content == "处理完了：慢0"
+        await self.write_down(service, "慢0", 62)
+        assert await service.app[INBOX].recover() == 1
+        assert runs == ["慢0"] and await self.pushes(service) == []
+        assert await count(service, DeferredMessage) == 0
+
+    async def test_a_message_failing_every_time_ends_with_the_owner_asked_to_resend(self, service) -> None:  # type: ignore[no-untyped-def]
+        failures["left"] = 5
+        await self.write_down(service, "闪", 63)
+        inbox = service.app[INBOX]
+        assert await inbox.recover() == 0 and await inbox.recover() == 0
+        assert await self.pushes(service) == []
+        assert await inbox.recover() == 1
+        assert runs == ["闪", "闪", "闪"]
+        [push] = await self.pushes(service)
+        assert push.startswith("关于您发的“闪”：抱歉，系统繁忙") and "物业电话" in push
+        assert await count(service, DeferredMessage) == 0
 
 
 class TestLongReplies:

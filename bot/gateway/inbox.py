@@ -6,7 +6,9 @@ WeChat waits 5 s for an answer, then retries the same message up to three times.
   stored first reply (or ``success`` when that reply went out as a push); a handler never runs twice;
 - the dedupe record is written in the transaction that holds the handler's effects (first on
   PostgreSQL, where it holds off another instance; last, with the reply, on the embedded SQLite);
-- at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox;
+- at the deadline (4 s) the answer is ``success`` and the reply follows through the outbox; the
+  message is written down first (``models.DeferredMessage``), since WeChat will not send it again:
+  if this process dies before the handler commits, any instance handles it again (``recover``);
 - a reply over WeChat's 2048-byte limit goes out as its first part now, the rest as pushes;
 - small talk from an owner with nothing going on is answered without a transaction (``bot.quick``).
 """
@@ -14,13 +16,14 @@ WeChat waits 5 s for an answer, then retries the same message up to three times.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -35,7 +38,7 @@ from bot.outbox.queue import Outbox
 from bot.outbox.sender import release_held
 from bot.script import to_traditional, written_script
 from bot.storage.sqlite_driver import INLINE
-from models import ProcessedMessage, WechatAccount
+from models import DeferredMessage, ProcessedMessage, WechatAccount
 from models.account import clear_marks, record_inbound
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,16 @@ CLOSE_WAIT_SECONDS = 10  # at shutdown, how long messages being handled may take
 MEMORY_LIMIT = 100_000  # owners whose account freshness or script this process remembers
 BUSY = "抱歉，系统繁忙，您这条消息没能处理，请稍后再发一次。"
 EMERGENCY_PHONES_LISTED = 4  # beyond this many estates the busy reply names no number
+# A message acknowledged at the deadline (see the module's docstring): its row is written in the
+# last DEFER_WRITE_SECONDS before the deadline, so that ``success`` still leaves by then (a busy
+# event loop adds its own delay, and WeChat gives up at 5 s); any instance handles again the rows
+# older than RECOVER_AFTER that no run finished, every RECOVER_SECONDS and at start; after
+# RECOVER_ATTEMPTS failed runs the owner is told to send the message again.
+DEFER_WRITE_SECONDS = 0.5
+RECOVER_AFTER = timedelta(seconds=5)
+RECOVER_SECONDS = 10
+RECOVER_ATTEMPTS = 3
+RECOVER_BATCH = 100
 
 
 def busy_reply(settings: Any) -> str:
@@ -104,6 +117,7 @@ class Inbox:
         self._outbox = outbox
         self._clock = clock
         self._deadline = deadline_seconds
+        self._wait = deadline_seconds - min(DEFER_WRITE_SECONDS, deadline_seconds / 4)  # then _defer
         self._passive_max_bytes = passive_max_bytes
         self._resources = dict(resources)
         self._tz = self._resources["settings"].tz
@@ -120,19 +134,21 @@ class Inbox:
         self._understanding_ready = understanding_ready  # the NLU's model loading; messages wait for it
         self._handling: dict[str, int] = {}  # openid → messages of theirs on the full path right now
         self._tasks: set[asyncio.Task[None]] = set()
+        self._recovering: asyncio.Task[None] | None = None
         self._quick = (QuickReplies(sessions, self._dispatcher, self._resources["settings"], passive_max_bytes)
                        if quick_replies else None)
 
     async def start(self) -> None:
-        """Remember the messages handled just before a restart, and start writing quick replies' records."""
-        if not self._single_writer and self._quick is None:
-            return
-        async with self._sessions() as session:
-            keys = await session.scalars(select(ProcessedMessage.key)
-                                         .where(ProcessedMessage.received_at >= self._clock.now() - RETRY_WINDOW))
-            self._finished.update(dict.fromkeys(keys))
+        """Remember the messages handled just before a restart, start writing quick replies' records,
+        and start handling the deferred messages no run finished (``recover``)."""
+        if self._single_writer or self._quick is not None:
+            async with self._sessions() as session:
+                keys = await session.scalars(select(ProcessedMessage.key)
+                                             .where(ProcessedMessage.received_at >= self._clock.now() - RETRY_WINDOW))
+                self._finished.update(dict.fromkeys(keys))
         if self._quick is not None:
             self._quick.start()
+        self._recovering = asyncio.create_task(self._recover_forever())
 
     async def flush(self) -> None:
         """Write the dedupe records of quick replies now rather than at the next batch."""
@@ -146,6 +162,10 @@ class Inbox:
 
     async def close(self) -> None:
         """Let the messages being handled finish, then write the quick replies' records."""
+        if self._recovering is not None:
+            self._recovering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recovering
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=CLOSE_WAIT_SECONDS)
         if self._quick is not None:
@@ -178,7 +198,7 @@ class Inbox:
                 self._metrics.messages.labels("quick_reply").inc()
                 return quick
             run = self._start(inbound)
-        remaining = self._deadline - (loop.time() - started)
+        remaining = self._wait - (loop.time() - started)
         try:
             await asyncio.wait_for(run.done.wait(), timeout=max(remaining, 0))
         except TimeoutError:
@@ -186,14 +206,16 @@ class Inbox:
                 run.passive = False  # the handler will push its reply when it finishes
                 self._metrics.deadline_misses.inc()
                 log.warning("message %s passed the %.1f s deadline; answering success", key, self._deadline)
+                await self._defer(inbound, run)
                 return None
             await run.done.wait()  # the reply is decided and being committed: a moment more
         return run.answer
 
-    def _start(self, inbound: Inbound) -> _Run:
-        """Handle ``inbound`` on the full path, in a task its retries can wait on."""
+    def _start(self, inbound: Inbound, *, passive: bool | None = None) -> _Run:
+        """Handle ``inbound`` on the full path, in a task its retries can wait on (``passive=False``:
+        its reply goes out as a push)."""
         key, openid = inbound.dedupe_key, inbound.openid
-        run = _Run()
+        run = _Run(passive=passive)
         self._running[key] = run
         self._handling[openid] = self._handling.get(openid, 0) + 1
         task = asyncio.create_task(self._handle(inbound, run))
@@ -294,6 +316,8 @@ class Inbox:
                         await self._outbox.enqueue(session, key=f"reply:{key}:{index}", recipient=inbound.openid,
                                                    text=part, urgent=True)
                     answer = passive[0] if passive else None
+                    if not run.passive:  # acknowledged at the deadline: it needs no recovery now
+                        await connection.execute(delete(DeferredMessage).where(DeferredMessage.key == key))
                     if self._single_writer:  # the record last, with the reply: one statement
                         await self._record(connection, inbound, now, answer)
                     elif answer is not None:
@@ -306,13 +330,115 @@ class Inbox:
                     stored = await session.scalar(select(ProcessedMessage.reply).where(ProcessedMessage.key == key))
                     if run.passive is None:
                         run.passive = True
-                    elif stored:
-                        # This retry passed the deadline waiting for the other run and answered success;
-                        # WeChat retried because that run's answer never reached it: push the reply instead.
-                        await self._outbox.enqueue(session, key=f"reply:{key}:retried", recipient=inbound.openid,
-                                                   text=stored, urgent=True)
+                    else:
+                        await session.execute(delete(DeferredMessage).where(DeferredMessage.key == key))
+                        if stored:
+                            # This retry passed the deadline waiting for the other run and answered success;
+                            # WeChat retried because that run's answer never reached it: push the reply instead.
+                            await self._outbox.enqueue(session, key=f"reply:{key}:retried",
+                                                       recipient=inbound.openid, text=stored, urgent=True)
                         return None
                     return stored
+
+    async def _defer(self, inbound: Inbound, run: _Run) -> None:
+        """Write down a message about to be acknowledged before its handler committed (see
+        ``models.DeferredMessage``).
+
+        On PostgreSQL the row is written before ``success`` leaves, bounded so that WeChat still
+        gets its answer in time; when it cannot be written the answer is ``success`` all the same, and
+        the message is only lost if this process also dies before the handler commits. On the
+        embedded SQLite the one connection is the handler's until it commits, so the row is written
+        after the answer, once the connection is free, and only if the handler did not commit (it
+        failed): a kill meanwhile loses the message, as it would any message of a process that died."""
+        if run.done.is_set():
+            return
+        if self._single_writer:
+            task = asyncio.create_task(self._write_deferred(inbound, unless_processed=True))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        try:
+            async with asyncio.timeout(DEFER_WRITE_SECONDS):
+                await self._write_deferred(inbound, unless_processed=False)
+        except TimeoutError:
+            log.error("message %s acknowledged at the deadline without its deferred row (no connection "
+                      "within %.1f s)", inbound.dedupe_key, DEFER_WRITE_SECONDS)
+
+    async def _write_deferred(self, inbound: Inbound, *, unless_processed: bool) -> None:
+        key = inbound.dedupe_key
+        try:
+            async with self._sessions.begin() as session:
+                if unless_processed and await session.scalar(
+                        select(ProcessedMessage.key).where(ProcessedMessage.key == key)) is not None:
+                    return
+                await session.execute(insert(DeferredMessage).values(
+                    key=key, openid=inbound.openid, inbound=inbound.to_record(), deferred_at=self._clock.now(),
+                    attempts=0))
+        except IntegrityError:
+            pass  # a retry of a message already written down
+        except Exception:
+            log.exception("message %s acknowledged at the deadline without its deferred row", key)
+
+    def _busy_about(self, inbound: Inbound) -> str:
+        """The busy reply as a push, some time after the message: it says which message it means."""
+        words = " ".join(inbound.text.split())
+        if not words:
+            return self._busy
+        return f"关于您发的“{words[:20]}{'…' if len(words) > 20 else ''}”：{self._busy}"
+
+    async def _recover_forever(self) -> None:
+        while True:
+            try:
+                await self.recover()
+            except Exception:
+                log.exception("handling deferred messages failed; trying again in %d s", RECOVER_SECONDS)
+            await asyncio.sleep(RECOVER_SECONDS)
+
+    async def recover(self, now: datetime | None = None) -> int:
+        """Handle again the messages acknowledged at the deadline whose run never committed (the
+        instance that answered WeChat died, or the handler failed); returns how many are done with.
+
+        The dedupe record keeps this safe beside a run still under way on another instance: its
+        unique key makes this run wait for that one, then stop. The reply goes out as a push."""
+        now = now or self._clock.now()
+        async with self._sessions() as session:
+            rows = (await session.execute(
+                select(DeferredMessage.key, DeferredMessage.inbound, DeferredMessage.attempts)
+                .where(DeferredMessage.deferred_at <= now - RECOVER_AFTER)
+                .order_by(DeferredMessage.deferred_at).limit(RECOVER_BATCH))).all()
+        done = 0
+        for key, record, attempts in rows:
+            if key in self._running:
+                continue  # this process is still handling it
+            async with self._sessions.begin() as session:
+                if await session.scalar(select(ProcessedMessage.key).where(ProcessedMessage.key == key)) is not None:
+                    # Its run committed after the row was written (the row outlived the run's delete).
+                    await session.execute(delete(DeferredMessage).where(DeferredMessage.key == key))
+                    done += 1
+                    continue
+            try:
+                inbound = Inbound.from_record(record)
+            except (TypeError, ValueError, KeyError):
+                log.exception("deferred message %s cannot be read; dropped", key)
+                inbound = None
+            if inbound is not None:
+                log.warning("handling again message %s, acknowledged at the deadline and never finished", key)
+                run = self._start(inbound, passive=False)
+                await run.done.wait()
+            async with self._sessions.begin() as session:
+                handled = inbound is None or await session.scalar(
+                    select(ProcessedMessage.key).where(ProcessedMessage.key == key)) is not None
+                if not handled and attempts + 1 < RECOVER_ATTEMPTS:
+                    await session.execute(update(DeferredMessage).where(DeferredMessage.key == key)
+                                          .values(attempts=attempts + 1))
+                    continue
+                if not handled and inbound is not None:
+                    log.error("message %s failed %d times; the owner is asked to send it again", key, RECOVER_ATTEMPTS)
+                    await self._outbox.enqueue(session, key=f"reply:{key}:busy", recipient=inbound.openid,
+                                               text=self._busy_about(inbound), urgent=True)
+                await session.execute(delete(DeferredMessage).where(DeferredMessage.key == key))
+                done += 1
+        return done
 
     def _count(self, turn: Turn) -> None:
         """The message in ``wuyebot_messages`` by the flow that answered it (``TurnTrace``: an intent,

@@ -35,6 +35,8 @@ def keyword_understander(text: str, now: datetime, expecting: str | None = None)
         intent = "long"
     if text.startswith("闪"):
         intent = "flaky"
+    if text.startswith("迟"):
+        intent = "late_flaky"
     return KeywordUnderstanding(intent=intent, text=text)
 
 

@@ -258,6 +258,7 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/load.db"
+        os.environ.setdefault("WUYEBOT_CONFIG", str(REPO / "config.yaml"))  # runnable from any folder
         env = {**os.environ, "PYTHONPATH": str(REPO), "WECHAT_TOKEN": TOKEN, "WUYEBOT_DATABASE_URL": database_url}
         env.pop("WECHAT_APPID", None)
         if args.no_quick:  # the same configuration with the quick path off

@@ -66,21 +66,20 @@ async def record_inbound(session: AsyncSession, openid: str, at: datetime, event
     await session.execute(statement.on_conflict_do_update(index_elements=["openid"], set_=changes))
 
 
-async def clear_marks(session: AsyncSession, openid: str) -> None:
-    """The owner wrote: they follow the account and read it. Clears a 43004 or 43101 mark; writes
-    nothing (and locks nothing) when there is none, so it can run at every message."""
-    await session.execute(update(WechatAccount)
-                          .where(WechatAccount.openid == openid,
-                                 or_(WechatAccount.refused_at.is_not(None), WechatAccount.subscribed.is_(False)))
-                          .values(subscribed=True, refused_at=None))
-
-
 async def active_bindings(session: AsyncSession, openid: str) -> list[HomeBinding]:
     """The homes this account acts for, the current one first."""
     return list((await session.scalars(_ACTIVE_BINDINGS, {"openid": openid})).all())
 
 
 # Built once (on the message path, building a statement costs more than SQLite running it).
+# The owner wrote: they follow the account and read it. Clears a 43004 or 43101 mark; writes nothing
+# (and locks nothing) when there is none, so it can run at every message (bot.gateway.inbox).
+CLEAR_MARKS = (
+    update(WechatAccount)
+    .where(WechatAccount.openid == bindparam("owner_openid"),
+           or_(WechatAccount.refused_at.is_not(None), WechatAccount.subscribed.is_(False)))
+    .values(subscribed=True, refused_at=None)
+)
 _ACTIVE_BINDINGS = (
     select(HomeBinding)
     .where(HomeBinding.openid == bindparam("openid"), HomeBinding.status == "active")

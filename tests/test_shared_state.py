@@ -6,6 +6,7 @@ starts two applications on the same database; neither tells the other anything.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.clock import FrozenClock
+from bot.dialogue.conversation import ConversationStore
 from bot.keys import OUTBOX, SESSIONS
 from models import OutboxMessage
 from tests.support.chat import Chat
@@ -59,3 +61,25 @@ async def test_a_push_held_by_one_instance_is_released_when_the_owner_writes_to_
     async with a.sessions() as session:
         status = await session.scalar(select(OutboxMessage.status).where(OutboxMessage.idempotency_key == "held:1"))
     assert status == "pending"  # released: the owner's message reopened the window
+
+
+async def test_each_transaction_takes_the_owner_lock_again(  # type: ignore[no-untyped-def]
+        make_settings, start_service, database_kind: str) -> None:
+    """The store skips the lock statement when the transaction holds the lock already; a later
+    transaction of the same session holds nothing and must take it again."""
+    a, _b = await _two(make_settings, start_service, database_kind)
+    store = ConversationStore(idle_timeout_minutes=30)
+
+    async def load_in(session) -> None:  # type: ignore[no-untyped-def]
+        async with session.begin():
+            await store.load(session, "owner-lock", MONDAY_10)
+
+    async with a.sessions() as first, a.sessions() as second:
+        for _ in range(2):  # in the second round each session's earlier lock went with its transaction
+            async with first.begin():
+                await store.lock(first, "owner-lock")
+                await store.lock(first, "owner-lock")
+                waiting = asyncio.create_task(load_in(second))
+                await asyncio.sleep(0.3)
+                assert not waiting.done()  # the other session waits for this transaction to end
+            await asyncio.wait_for(waiting, 5)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Executable, Insert, Select, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,19 +119,32 @@ class ConversationStore:
         return openid in self._known_empty
 
     @staticmethod
-    async def lock(session: AsyncSession, openid: str) -> None:
+    async def lock(session: AsyncSession, openid: str, *,
+                   after: tuple[Executable, dict[str, Any]] | None = None) -> None:
         """Hold the owner's conversation until the transaction ends (PostgreSQL).
 
         With several instances two messages of one owner (or a console action beside a message)
         could each load the conversation and save over the other's change. A transaction-scoped
         advisory lock on the owner makes them take turns. The inbox takes it before it writes
         anything else of the owner's, so every transaction meets the owner's rows in one order
-        and none deadlocks; ``load`` takes it too (PostgreSQL's locks are re-entrant). The embedded
+        and none deadlocks; ``load`` takes it too, unless this transaction holds it already. The embedded
         SQLite has one writer: nothing to do there.
+
+        ``after``: a statement made by ``lock_after`` and its parameters, run instead of the bare
+        lock: its INSERT first, then the lock, in one round trip (the inbox's dedupe record).
         """
         connection = await session.connection()
-        if connection.dialect.name == "postgresql":
-            await connection.execute(_LOCK, {"key": f"conversation:{openid}"})
+        if connection.dialect.name != "postgresql":
+            return
+        transaction = session.sync_session.get_transaction()
+        held = session.info.setdefault(_LOCKS_HELD, {})
+        if held.get(openid) is transaction:  # taken already in this transaction: save a round trip
+            return
+        statement, parameters = after or (_LOCK, {})
+        await connection.execute(statement, {**parameters, _LOCK_KEY: f"conversation:{openid}"})
+        if len(held) > 16:  # a session's earlier transactions: their locks are gone
+            held.clear()
+        held[openid] = transaction
 
     async def load(self, session: AsyncSession, openid: str, now: datetime) -> Conversation:
         await self.lock(session, openid)
@@ -166,7 +179,18 @@ _EMPTY = Conversation(openid="").to_json()
 # The hot statements, built once (building one costs more than running it on SQLite); values are bound.
 _TABLE = ConversationState.__table__
 _LOAD = select(_TABLE.c.data, _TABLE.c.updated_at).where(_TABLE.c.openid == bindparam("openid"))
-_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))
+_LOCK_KEY = "conversation_lock_key"  # a name no column has: an INSERT would take it as a value
+_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam(_LOCK_KEY))))
+
+
+def lock_after(insert: Insert) -> Select[Any]:
+    """``insert``, then the owner's lock, as one PostgreSQL statement for ``ConversationStore.lock``:
+    the lock is taken on the INSERT's returned row, so only once the INSERT has succeeded."""
+    first = insert.returning(literal_column("1").label("inserted")).cte("first")
+    return _LOCK.select_from(first)
+
+
+_LOCKS_HELD = "conversation_locks"  # session.info: openid → the transaction that took its lock
 
 
 def _upsert(insert: Any) -> Any:

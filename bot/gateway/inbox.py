@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.dialogue.conversation import lock_after
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.router import Reply, Turn
 from bot.gateway.parts import split_utf8
@@ -35,11 +36,11 @@ from bot.gateway.quick import QuickReplies, remember
 from bot.messages import TEXT, Inbound
 from bot.metrics import Metrics
 from bot.outbox.queue import Outbox
-from bot.outbox.sender import release_held
+from bot.outbox.sender import RELEASE_HELD, release_held
 from bot.script import to_traditional, written_script
 from bot.storage.sqlite_driver import INLINE
 from models import DeferredMessage, ProcessedMessage, WechatAccount
-from models.account import clear_marks, record_inbound
+from models.account import CLEAR_MARKS, record_inbound
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,19 @@ def busy_reply(settings: Any) -> str:
 
 
 _RECORD = insert(ProcessedMessage)  # built once: the values are bound at each execution
+_RECORD_THEN_LOCK = lock_after(insert(ProcessedMessage).values(
+    {name: bindparam(f"record_{name}") for name in ("key", "openid", "received_at", "text", "reply")}))
+
+
+def _record_values(inbound: Inbound, now: datetime, reply: str | None, prefix: str = "") -> dict[str, Any]:
+    values = {"key": inbound.dedupe_key, "openid": inbound.openid, "received_at": now, "text": inbound.text[:500],
+              "reply": reply}
+    return {prefix + name: value for name, value in values.items()}
+# With several instances, at each message: clears the account's marks, releases held pushes (both
+# write nothing when there is nothing to do) and reads the owner's script, in one round trip.
+# (Its parameters are named after no column: an UPDATE would take a same-named one as a value to set.)
+_OWNER_WROTE = (select(WechatAccount.prefers_traditional).where(WechatAccount.openid == bindparam("owner_openid"))
+                .add_cte(CLEAR_MARKS.cte("cleared")).add_cte(RELEASE_HELD.cte("released")))
 
 
 class _AlreadyHandled(Exception):
@@ -291,20 +305,26 @@ class Inbox:
                     if self._single_writer and key in self._finished:
                         raise _AlreadyHandled
                     if not self._single_writer:
-                        await self._record(connection, inbound, now, None)
-                        # The owner's other messages (on any instance) wait from here: see ConversationStore.lock.
-                        await self._engine.conversations.lock(session, inbound.openid)
+                        # The record first (it holds off another instance's run of the same message), then
+                        # the owner's other messages (on any instance) wait from here: ConversationStore.lock.
+                        try:
+                            await self._engine.conversations.lock(session, inbound.openid, after=(
+                                _RECORD_THEN_LOCK, _record_values(inbound, now, None, prefix="record_")))
+                        except IntegrityError:
+                            raise _AlreadyHandled from None
+                    stored_script = None
                     if self._account_needs_writing(inbound, now):
                         await record_inbound(session, inbound.openid, now, inbound.event)
-                        if inbound.event != "unsubscribe":
+                        if inbound.event != "unsubscribe" and self._single_writer:
                             await release_held(session, inbound.openid, now)
-                    elif not self._single_writer:
-                        # Another instance's sender may have held a push for this owner, or marked the
-                        # account (43004, 43101), since this instance last wrote it: it cannot tell this one.
-                        await clear_marks(session, inbound.openid)
-                        await release_held(session, inbound.openid, now)
-                    parts, traditional = await self._reply_parts(session, turn)
-                    if traditional is not None and self._script_preference.get(inbound.openid) != traditional:
+                    if not self._single_writer and inbound.event != "unsubscribe":
+                        # At every message: another instance's sender may have held a push for this owner,
+                        # or marked the account (43004, 43101), and this instance cannot know.
+                        stored_script = bool(await connection.scalar(
+                            _OWNER_WROTE, {"owner_openid": inbound.openid, "now": now}))
+                    parts, traditional = await self._reply_parts(session, turn, stored_script)
+                    known = stored_script if stored_script is not None else self._script_preference.get(inbound.openid)
+                    if traditional is not None and known != traditional:
                         await connection.execute(update(WechatAccount).where(WechatAccount.openid == inbound.openid)
                                                  .values(prefers_traditional=traditional))
                         self._remember_script(inbound.openid, traditional)
@@ -454,8 +474,7 @@ class Inbox:
         """The dedupe record; _AlreadyHandled when some process handled the message (its transaction
         then rolls back whole)."""
         try:
-            await connection.execute(_RECORD, {"key": inbound.dedupe_key, "openid": inbound.openid, "received_at": now,
-                                               "text": inbound.text[:500], "reply": reply})
+            await connection.execute(_RECORD, _record_values(inbound, now, reply))
         except IntegrityError:
             raise _AlreadyHandled from None
 
@@ -481,8 +500,11 @@ class Inbox:
         self._account_written[inbound.openid] = now
         return True
 
-    async def _reply_parts(self, session: AsyncSession, turn: Turn) -> tuple[list[str], bool | None]:
-        """The reply, cut to WeChat's size, and the script the owner wrote in (None: the text shows none)."""
+    async def _reply_parts(self, session: AsyncSession, turn: Turn,
+                           stored_script: bool | None) -> tuple[list[str], bool | None]:
+        """The reply, cut to WeChat's size, and the script the owner wrote in (None: the text shows none).
+        ``stored_script``: the account's script preference when it was read with the message's first
+        statements (None: read it here if the text shows none)."""
         inbound = turn.inbound
         is_staff = False
         guard = self._dispatcher.command_guard
@@ -494,7 +516,13 @@ class Inbox:
         if reply is None or not reply.text.strip():
             return [], written
         text = reply.text
-        if written if written is not None else await self._prefers_traditional(session, inbound.openid):
+        if written is not None:
+            traditional = written
+        elif stored_script is not None:
+            traditional = stored_script
+        else:
+            traditional = await self._prefers_traditional(session, inbound.openid)
+        if traditional:
             text = to_traditional(text)
         return split_utf8(text, self._passive_max_bytes), written
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -295,9 +295,15 @@ class OutboxSender:
 
 async def release_held(session: AsyncSession, openid: str, now: datetime) -> None:
     """The owner wrote: their 48-hour window is open again, so pushes held for it are due now."""
-    await session.execute(update(OutboxMessage)
-                          .where(OutboxMessage.recipient == openid, OutboxMessage.status == "held")
-                          .values(status="pending", due_at=now))
+    await session.execute(RELEASE_HELD, {"owner_openid": openid, "now": now})
+
+
+# Built once: it runs at every message on PostgreSQL (bot.gateway.inbox).
+RELEASE_HELD = (
+    update(OutboxMessage)
+    .where(OutboxMessage.recipient == bindparam("owner_openid"), OutboxMessage.status == "held")
+    .values(status="pending", due_at=bindparam("now"))
+)
 
 
 @dataclass

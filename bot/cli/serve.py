@@ -1,4 +1,5 @@
-"""`wuyebot serve`: migrate the embedded database, optionally load the demo estate, run the app."""
+"""`wuyebot serve`: migrate the embedded database (or check that PostgreSQL's schema is current),
+optionally load the demo estate, run the app."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ def serve(settings: Settings, *, demo: bool = False) -> int:
             from models.migrate import upgrade
 
             upgrade(settings.database_url)
+        else:
+            from bot.storage.schema import missing_migrations
+
+            missing = asyncio.run(missing_migrations(settings.database_url))
+            if missing:
+                print(f"wuyebot: the database lacks {len(missing)} migration(s) this release needs "
+                      f"({', '.join(missing)}); run `wuyebot db upgrade` first (docs/deploy.md)", file=sys.stderr)
+                return 2
         if demo:
             from bot.cli.demo import load_demo_if_empty
 

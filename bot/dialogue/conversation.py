@@ -138,7 +138,7 @@ class ConversationStore:
             return
         transaction = session.sync_session.get_transaction()
         held = session.info.setdefault(_LOCKS_HELD, {})
-        if held.get(openid) is transaction:  # taken already in this transaction: save a round trip
+        if after is None and held.get(openid) is transaction:  # taken already in this transaction
             return
         statement, parameters = after or (_LOCK, {})
         await connection.execute(statement, {**parameters, _LOCK_KEY: f"conversation:{openid}"})

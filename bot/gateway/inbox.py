@@ -88,6 +88,8 @@ def _record_values(inbound: Inbound, now: datetime, reply: str | None, prefix: s
     values = {"key": inbound.dedupe_key, "openid": inbound.openid, "received_at": now, "text": inbound.text[:500],
               "reply": reply}
     return {prefix + name: value for name, value in values.items()}
+
+
 # With several instances, at each message: clears the account's marks, releases held pushes (both
 # write nothing when there is nothing to do) and reads the owner's script, in one round trip.
 # (Its parameters are named after no column: an UPDATE would take a same-named one as a value to set.)
